@@ -1,0 +1,44 @@
+/** How a command gains privileges on the host (only sudo for now). */
+export interface Become {
+	readonly method: 'sudo';
+	readonly user: string;
+	/** Never logged, never echoed: written to sudo's stdin only. */
+	readonly password?: string | undefined;
+}
+
+export interface ExecOptions {
+	/** Written to the command's standard input, then closed. */
+	readonly stdin?: string | Buffer | undefined;
+	readonly cwd?: string | undefined;
+	readonly env?: Readonly<Record<string, string>> | undefined;
+	readonly become?: Become | undefined;
+}
+
+export interface ExecResult {
+	readonly stdout: string;
+	readonly stderr: string;
+	/** Exit status; -1 when the command died of a signal. */
+	readonly code: number;
+}
+
+/**
+ * One open channel to a host, reused by every task of the run.
+ * `exec` runs a shell command line (sh -c semantics) on the host.
+ * A lost host rejects with HostUnreachable; a command that ran and failed resolves with its code.
+ */
+export interface Connection {
+	readonly host: string;
+	exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+	close(): Promise<void>;
+}
+
+/** The host cannot be reached (or was lost): the engine drops it and counts it unreachable. */
+export class HostUnreachable extends Error {
+	override readonly name = 'HostUnreachable';
+	readonly host: string;
+
+	constructor(host: string, message: string, options?: {cause?: unknown}) {
+		super(message, options);
+		this.host = host;
+	}
+}

@@ -1,0 +1,134 @@
+import type {Connection, ExecOptions, ExecResult} from './connection/connection.js';
+
+/**
+ * The module contract. A module is one file in modules/ exporting one `defineModule(...)`:
+ * a typed parameter schema (checked for every task before any host is contacted), `read`
+ * (the host's current state, in as few round trips as possible), `plan` (pure: current vs
+ * desired), and `apply` (does it; never called in check mode).
+ */
+
+export type ParamType = 'str' | 'int' | 'bool' | 'path' | 'list' | 'dict' | 'raw';
+
+export interface ParamSpec {
+	readonly type: ParamType;
+	readonly description: string;
+	readonly required?: boolean;
+	readonly default?: unknown;
+	readonly choices?: readonly string[];
+	/** For lists: the type of each element. */
+	readonly elements?: ParamType;
+	readonly aliases?: readonly string[];
+	/** Kept out of every output (passwords, tokens). */
+	readonly secret?: boolean;
+}
+
+export type ParamSchema = Readonly<Record<string, ParamSpec>>;
+
+type ValueOf<T extends ParamType> = T extends 'str' | 'path'
+	? string
+	: T extends 'int'
+		? number
+		: T extends 'bool'
+			? boolean
+			: T extends 'list'
+				? unknown[]
+				: T extends 'dict'
+					? Record<string, unknown>
+					: unknown;
+
+type ParamValue<P extends ParamSpec> = P['choices'] extends readonly string[]
+	? P['choices'][number]
+	: P['type'] extends 'list'
+		? P['elements'] extends ParamType
+			? Array<ValueOf<P['elements']>>
+			: unknown[]
+		: ValueOf<P['type']>;
+
+/** The parameters a module receives: required or defaulted keys are present, the others optional. */
+export type Params<S extends ParamSchema> = {
+	readonly [K in keyof S as S[K]['required'] extends true ? K : S[K] extends {default: unknown} ? K : never]: ParamValue<S[K]>;
+} & {
+	readonly [K in keyof S as S[K]['required'] extends true ? never : S[K] extends {default: unknown} ? never : K]?: ParamValue<S[K]>;
+};
+
+/** A before/after pair shown by --diff; `header` names what it is (a path, a unit, a key). */
+export interface Diff {
+	readonly header: string;
+	readonly before: string;
+	readonly after: string;
+}
+
+/** What the host reports about itself, gathered once per host in one round trip. */
+export interface Facts {
+	readonly [key: string]: unknown;
+}
+
+/** What read and apply may touch: the host, through the task's become and environment. */
+export interface HostContext {
+	readonly host: string;
+	readonly check: boolean;
+	readonly diff: boolean;
+	/** The host's variables as the task sees them (facts included), read-only. */
+	readonly vars: Readonly<Record<string, unknown>>;
+	/** Directory of the playbook file the task came from: where relative `src` paths start. */
+	readonly playbookDir: string;
+	/** The host's connection with the task's become and environment already applied. */
+	run(command: string, options?: Omit<ExecOptions, 'become'>): Promise<ExecResult>;
+	/** The raw connection, for modules that need their own become handling. */
+	readonly connection: Connection;
+	warn(message: string): void;
+}
+
+/** The outcome of `plan`: what a real run would do. Pure data; check mode reports it as is. */
+export interface Plan<Steps = undefined> {
+	readonly changed: boolean;
+	/** One line for a person: what would be done, or why nothing needs doing. */
+	readonly msg: string;
+	readonly diff?: readonly Diff[];
+	/** Module-private: what apply will carry out. */
+	readonly steps: Steps;
+	/** Set when check mode cannot predict the result (e.g. a command): reported as skipped there. */
+	readonly unpredictable?: string;
+	/** Values to register alongside changed/msg (e.g. stat's `stat`). */
+	readonly result?: Readonly<Record<string, unknown>>;
+	/** The task fails without apply (e.g. `fail`, a failed `assert`). */
+	readonly failed?: string;
+}
+
+/** The outcome of `apply`; fields left out keep the plan's values. */
+export interface ApplyResult {
+	readonly changed?: boolean;
+	readonly msg?: string;
+	readonly failed?: string;
+	readonly result?: Readonly<Record<string, unknown>>;
+}
+
+export interface ModuleDefinition<S extends ParamSchema = ParamSchema, State = unknown, Steps = unknown> {
+	readonly name: string;
+	/** One line, shown by `pb modules`. */
+	readonly summary: string;
+	readonly params: S;
+	/** A YAML example task, shown by `pb doc`. */
+	readonly example: string;
+	/** Cross-parameter checks; returns a message naming the parameters, or undefined. */
+	validate?(params: Params<S>): string | undefined;
+	read(ctx: HostContext, params: Params<S>): Promise<State>;
+	plan(state: State, params: Params<S>): Plan<Steps>;
+	/** Never called in check mode, nor when the plan is unchanged. */
+	apply(ctx: HostContext, params: Params<S>, plan: Plan<Steps>): Promise<ApplyResult>;
+	/**
+	 * Modules that act on the engine rather than a host (set_fact, debug, meta, fail, assert).
+	 * The engine interprets their plan's result itself.
+	 */
+	readonly controlOnly?: boolean;
+	/** Whether apply must run even when the plan says unchanged (e.g. command: changed is decided by running). */
+	readonly alwaysApply?: boolean;
+}
+
+/** Keeps the schema's literal types so Params<S> can be inferred. */
+export function defineModule<const S extends ParamSchema, State, Steps>(definition: ModuleDefinition<S, State, Steps>): ModuleDefinition<S, State, Steps> {
+	return definition;
+}
+
+/** Erases a module's own types for the registry in modules/index.ts. */
+export type AnyModule = ModuleDefinition<ParamSchema, any, any>;

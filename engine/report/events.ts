@@ -1,0 +1,43 @@
+import type {Diff} from '../module.js';
+
+export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+
+export interface Recap {
+	ok: number;
+	changed: number;
+	unreachable: number;
+	failed: number;
+	skipped: number;
+	rescued: number;
+	ignored: number;
+}
+
+/**
+ * Everything the engine has to say, as one union. Reporters are tables keyed by `kind`,
+ * so a new kind does not compile until every reporter handles it. The engine never prints.
+ */
+export type RunEvent =
+	| {readonly kind: 'playbook-start'; readonly file: string; readonly check: boolean}
+	| {readonly kind: 'play-start'; readonly name: string; readonly hosts: readonly string[]}
+	| {readonly kind: 'task-start'; readonly name: string; readonly module: string; readonly where: string; readonly handler: boolean}
+	| {
+		readonly kind: 'host-result';
+		readonly host: string;
+		readonly task: string;
+		readonly status: HostStatus;
+		readonly msg: string;
+		readonly diff?: readonly Diff[];
+		/** The loop item's label, when the task loops. */
+		readonly item?: string;
+		/** Registered values shown at -v (never for no_log tasks). */
+		readonly result?: Readonly<Record<string, unknown>>;
+		readonly ignored?: boolean;
+		readonly delegatedTo?: string;
+		readonly durationMs: number;
+	}
+	| {readonly kind: 'task-end'; readonly name: string; readonly durationMs: number}
+	| {readonly kind: 'warning'; readonly host?: string; readonly msg: string}
+	| {readonly kind: 'debug'; readonly host: string; readonly msg: string}
+	| {readonly kind: 'recap'; readonly hosts: Readonly<Record<string, Recap>>; readonly durationMs: number};
+
+export type EventSink = (event: RunEvent) => void;
