@@ -1,0 +1,155 @@
+import {readFileSync} from 'node:fs';
+import yaml from 'js-yaml';
+import {PbError, type SourcePosition} from '../errors.js';
+import {ansibleSchema} from './yaml-schema.js';
+
+/*
+ * The one place that reads YAML. It keeps the source position of every mapping, sequence,
+ * mapping key and value, so a semantic error found later (unknown module, bad parameter) can
+ * still point at its file:line:column.
+ */
+
+interface Point {
+	readonly line: number;
+	readonly column: number;
+}
+
+interface NodePositions {
+	readonly start: Point;
+	readonly keys: Map<string, Point>;
+	readonly values: Map<string, Point>;
+	readonly items: Point[];
+}
+
+export interface YamlDocument {
+	readonly file: string;
+	readonly source: string;
+	readonly value: unknown;
+	/** Where a mapping or sequence starts, or where one of its keys (or its value) or items is. */
+	where(node: unknown, key?: string | number, part?: 'key' | 'value'): SourcePosition;
+}
+
+function lineStarts(source: string): number[] {
+	const starts = [0];
+	for (let i = 0; i < source.length; i++) {
+		if (source.codePointAt(i) === 10) {
+			starts.push(i + 1);
+		}
+	}
+
+	return starts;
+}
+
+function pointAt(starts: readonly number[], offset: number): Point {
+	let low = 0;
+	let high = starts.length - 1;
+	while (low < high) {
+		const middle = Math.ceil((low + high) / 2);
+		if ((starts[middle] ?? 0) <= offset) {
+			low = middle;
+		} else {
+			high = middle - 1;
+		}
+	}
+
+	return {line: low + 1, column: offset - (starts[low] ?? 0) + 1};
+}
+
+export function parseYaml(source: string, file: string): YamlDocument {
+	const starts = lineStarts(source);
+	const positions = new WeakMap<object, NodePositions>();
+	interface Frame {
+		readonly offset: number;
+		readonly children: Array<{value: unknown; offset: number}>;
+	}
+	const stack: Frame[] = [];
+	// Events fire at the node's start, sometimes before the blanks that precede it: skip those.
+	const startOf = (offset: number) => {
+		let at = offset;
+		while (at < source.length && (source[at] === ' ' || source[at] === '\t')) {
+			at++;
+		}
+
+		return at;
+	};
+
+	const listener = (event: 'open' | 'close', state: {position: number; result: unknown}) => {
+		if (event === 'open') {
+			stack.push({offset: startOf(state.position), children: []});
+			return;
+		}
+
+		const frame = stack.pop();
+		if (!frame) {
+			return;
+		}
+
+		const value = state.result;
+		if (value !== null && typeof value === 'object' && !positions.has(value)) {
+			const node: NodePositions = {start: pointAt(starts, frame.offset), keys: new Map(), values: new Map(), items: []};
+			if (Array.isArray(value)) {
+				node.items.push(...frame.children.map(child => pointAt(starts, child.offset)));
+			} else {
+				for (let i = 0; i + 1 < frame.children.length; i += 2) {
+					const key = String(frame.children[i]?.value);
+					node.keys.set(key, pointAt(starts, frame.children[i]?.offset ?? 0));
+					node.values.set(key, pointAt(starts, frame.children[i + 1]?.offset ?? 0));
+				}
+			}
+
+			positions.set(value, node);
+		}
+
+		stack.at(-1)?.children.push({value, offset: frame.offset});
+	};
+
+	let value: unknown;
+	try {
+		value = yaml.load(source, {filename: file, schema: ansibleSchema, listener: listener as never});
+	} catch (error) {
+		if (error instanceof yaml.YAMLException) {
+			throw new PbError(`YAML syntax error: ${error.reason}`, {
+				where: {file, line: error.mark.line + 1, column: error.mark.column + 1},
+				hint: 'Check the indentation and quoting on this line and the one before it.',
+				cause: error,
+			});
+		}
+
+		throw error;
+	}
+
+	return {
+		file,
+		source,
+		value,
+		where(node, key, part = 'key') {
+			const info = node !== null && typeof node === 'object' ? positions.get(node) : undefined;
+			let point = info?.start ?? {line: 1, column: 1};
+			if (info && typeof key === 'number') {
+				point = info.items[key] ?? point;
+			} else if (info && typeof key === 'string') {
+				point = (part === 'key' ? info.keys.get(key) : info.values.get(key)) ?? point;
+			}
+
+			return {file, ...point};
+		},
+	};
+}
+
+export function loadYamlFile(file: string): YamlDocument {
+	let source: string;
+	try {
+		source = readFileSync(file, 'utf8');
+	} catch (error) {
+		throw new PbError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+			hint: 'Check the path; relative paths start from the current directory.',
+			cause: error,
+		});
+	}
+
+	return parseYaml(source, file);
+}
+
+export function dumpYaml(value: unknown): string {
+	return yaml.dump(value, {schema: ansibleSchema, noRefs: true, lineWidth: 120});
+}
