@@ -108,6 +108,11 @@ export interface ModuleDefinition<S extends ParamSchema = ParamSchema, State = u
 	/** One line, shown by `pb modules`. */
 	readonly summary: string;
 	readonly params: S;
+	/**
+	 * The parameter a plain string fills (`command: echo hi` fills `cmd`). Modules without one
+	 * read a plain string as Ansible's `key=value key=value` form.
+	 */
+	readonly freeForm?: string;
 	/** A YAML example task, shown by `pb doc`. */
 	readonly example: string;
 	/** Cross-parameter checks; returns a message naming the parameters, or undefined. */
