@@ -1,4 +1,5 @@
 import type {Connection, ExecOptions, ExecResult} from './connection/connection.js';
+import type {SourcePosition} from './errors.js';
 
 /**
  * The module contract. A module is one file in modules/ exporting one `defineModule(...)`:
@@ -72,6 +73,8 @@ export interface HostContext {
 	readonly vars: Readonly<Record<string, unknown>>;
 	/** Directory of the playbook file the task came from: where relative `src` paths start. */
 	readonly playbookDir: string;
+	/** Where the task was written, for errors a module raises. */
+	readonly where: SourcePosition;
 	/** The host's connection with the task's become and environment already applied. */
 	run(command: string, options?: Omit<ExecOptions, 'become'>): Promise<ExecResult>;
 	/** The raw connection, for modules that need their own become handling. */
@@ -93,6 +96,19 @@ export interface Plan<Steps = undefined> {
 	readonly result?: Readonly<Record<string, unknown>>;
 	/** The task fails without apply (e.g. `fail`, a failed `assert`). */
 	readonly failed?: string;
+	/** Effects on the engine rather than the host; see EngineEffects. */
+	readonly effects?: EngineEffects;
+}
+
+/** What control modules ask of the engine (set_fact, setup, debug, meta). */
+export interface EngineEffects {
+	/** Merged into the host's facts (low precedence, like gathered facts). */
+	readonly facts?: Readonly<Record<string, unknown>>;
+	/** Set as host variables above play vars (set_fact). */
+	readonly setVars?: Readonly<Record<string, unknown>>;
+	/** Shown on the terminal as is (debug). */
+	readonly print?: string;
+	readonly meta?: 'flush_handlers' | 'end_host' | 'end_play' | 'noop';
 }
 
 /** The outcome of `apply`; fields left out keep the plan's values. */
@@ -101,6 +117,7 @@ export interface ApplyResult {
 	readonly msg?: string;
 	readonly failed?: string;
 	readonly result?: Readonly<Record<string, unknown>>;
+	readonly effects?: EngineEffects;
 }
 
 export interface ModuleDefinition<S extends ParamSchema = ParamSchema, State = unknown, Steps = unknown> {
@@ -121,11 +138,10 @@ export interface ModuleDefinition<S extends ParamSchema = ParamSchema, State = u
 	plan(state: State, params: Params<S>): Plan<Steps>;
 	/** Never called in check mode, nor when the plan is unchanged. */
 	apply(ctx: HostContext, params: Params<S>, plan: Plan<Steps>): Promise<ApplyResult>;
-	/**
-	 * Modules that act on the engine rather than a host (set_fact, debug, meta, fail, assert).
-	 * The engine interprets their plan's result itself.
-	 */
+	/** Needs no connection to the host (debug, set_fact, assert, fail, meta): runs even for a host not yet connected. */
 	readonly controlOnly?: boolean;
+	/** Parameters are the user's own names (set_fact): no unknown-parameter check. */
+	readonly freeParams?: boolean;
 	/** Whether apply must run even when the plan says unchanged (e.g. command: changed is decided by running). */
 	readonly alwaysApply?: boolean;
 }

@@ -1,0 +1,26 @@
+/**
+ * Ansible's `key=value key="quoted value"` form: `file: path=/tmp/x state=directory`.
+ * Returns undefined when the text is not of that form, so the caller can say so.
+ */
+export function parseKeyValues(text: string): Record<string, string> | undefined {
+	const result: Record<string, string> = {};
+	const pattern = /\s*([A-Za-z_][\w.]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/y;
+	let at = 0;
+	while (at < text.length) {
+		if (/^\s*$/.test(text.slice(at))) {
+			break;
+		}
+
+		pattern.lastIndex = at;
+		const match = pattern.exec(text);
+		if (!match) {
+			return undefined;
+		}
+
+		const raw = match[2] ?? '';
+		result[match[1]!] = raw.startsWith('"') ? raw.slice(1, -1).replaceAll(/\\(.)/g, '$1') : raw.startsWith('\'') ? raw.slice(1, -1) : raw;
+		at = pattern.lastIndex;
+	}
+
+	return result;
+}

@@ -1,0 +1,156 @@
+import {resolve} from 'node:path';
+import {loadYamlFile} from '../load/yaml.js';
+import type {AnyModule} from '../module.js';
+import {ParseContext} from './context.js';
+import {hasTemplate} from './params.js';
+import {parseTask, parseTaskList} from './parse-task.js';
+import type {ModuleTask, Play, Playbook, Strategy, Task, VarsFile} from './types.js';
+
+const playKeywords = [
+	'name', 'hosts', 'vars', 'vars_files', 'gather_facts', 'become', 'become_user', 'strategy', 'serial',
+	'max_fail_percentage', 'any_errors_fatal', 'pre_tasks', 'tasks', 'post_tasks', 'handlers', 'tags',
+	'environment', 'check_mode',
+];
+
+function varsFiles(ctx: ParseContext, raw: Record<string, unknown>): VarsFile[] {
+	const list = ctx.list(raw.vars_files, 'vars_files', ctx.at(raw, 'vars_files'));
+	return list.map((item, index) => {
+		const where = ctx.at(list, index);
+		const path = ctx.string(item, 'a vars_files entry', where);
+		if (hasTemplate(path)) {
+			return {path, where, vars: undefined};
+		}
+
+		const doc = loadYamlFile(resolve(ctx.dir, path));
+		const vars = doc.value === null || doc.value === undefined ? {} : ctx.mapping(doc.value, `${path}`, doc.where(doc.value));
+		return {path, where, vars};
+	});
+}
+
+function serialOf(ctx: ParseContext, raw: Record<string, unknown>): Array<number | string> {
+	const where = ctx.at(raw, 'serial');
+	const items = raw.serial === undefined ? [] : Array.isArray(raw.serial) ? raw.serial : [raw.serial];
+	return items.map(item => {
+		if (typeof item === 'number' && Number.isInteger(item) && item > 0) {
+			return item;
+		}
+
+		if (typeof item === 'string' && /^\d+%$/.test(item)) {
+			return item;
+		}
+
+		ctx.fail(`serial takes a number of hosts or a percentage ('30%'), or a list of them; got ${JSON.stringify(item)}`, where);
+	});
+}
+
+/** Every handler name and `listen` topic a notify may name. */
+function checkNotifies(ctx: ParseContext, tasks: readonly Task[], handlers: readonly ModuleTask[]): void {
+	const topics = new Set<string>();
+	for (const handler of handlers) {
+		if (handler.name !== undefined) {
+			topics.add(handler.name);
+		}
+
+		for (const topic of handler.listen) {
+			topics.add(topic);
+		}
+	}
+
+	const visit = (list: readonly Task[]) => {
+		for (const task of list) {
+			if (task.kind === 'block') {
+				visit(task.block);
+				visit(task.rescue);
+				visit(task.always);
+			} else if (task.kind === 'module') {
+				for (const name of task.notify) {
+					if (!topics.has(name)) {
+						ctx.fail(`notify names '${name}', but no handler of this play has that name or listens to it`, task.where, topics.size > 0 ? `Handlers: ${[...topics].join(', ')}.` : 'Add it under the play\'s handlers:.');
+					}
+				}
+			}
+		}
+	};
+
+	visit(tasks);
+	visit(handlers);
+}
+
+function parsePlay(ctx: ParseContext, node: unknown, index: number, list: unknown[]): Play {
+	const where = ctx.at(list, index);
+	const raw = ctx.mapping(node, 'a play', where);
+	ctx.onlyKeys(raw, playKeywords, 'play');
+	if (raw.hosts === undefined) {
+		ctx.fail('this play has no hosts: line', where, 'Add e.g. `hosts: all`.');
+	}
+
+	const strategy = raw.strategy === undefined ? 'linear' : ctx.string(raw.strategy, 'strategy', ctx.at(raw, 'strategy'));
+	if (strategy !== 'linear' && strategy !== 'free') {
+		ctx.fail(`strategy must be linear or free, got '${strategy}'`, ctx.at(raw, 'strategy'));
+	}
+
+	const tasks = (key: string) => parseTaskList(ctx, raw[key], ctx.at(raw, key));
+	const handlerList = ctx.list(raw.handlers, 'handlers', ctx.at(raw, 'handlers'));
+	const handlers = handlerList.map((item, n) => {
+		const task = parseTask(ctx, item, ctx.at(handlerList, n));
+		if (task.kind !== 'module') {
+			ctx.fail('a handler is one module task (blocks and includes are not handlers)', task.where);
+		}
+
+		return task;
+	});
+	const hosts = Array.isArray(raw.hosts) ? raw.hosts.map(String).join(':') : ctx.string(raw.hosts, 'hosts', ctx.at(raw, 'hosts'));
+	const maxFail = raw.max_fail_percentage;
+	const play: Play = {
+		name: raw.name === undefined ? hosts : ctx.string(raw.name, 'name', ctx.at(raw, 'name')),
+		where,
+		hosts,
+		vars: raw.vars === undefined ? {} : ctx.mapping(raw.vars, 'vars', ctx.at(raw, 'vars')),
+		varsFiles: varsFiles(ctx, raw),
+		gatherFacts: ctx.bool(raw.gather_facts, 'gather_facts', ctx.at(raw, 'gather_facts')) ?? true,
+		become: ctx.bool(raw.become, 'become', ctx.at(raw, 'become')),
+		becomeUser: raw.become_user === undefined ? undefined : ctx.string(raw.become_user, 'become_user', ctx.at(raw, 'become_user')),
+		strategy: strategy as Strategy,
+		serial: serialOf(ctx, raw),
+		maxFailPercentage: maxFail === undefined ? undefined : ctx.int(maxFail, 'max_fail_percentage', ctx.at(raw, 'max_fail_percentage'), 100),
+		anyErrorsFatal: ctx.bool(raw.any_errors_fatal, 'any_errors_fatal', ctx.at(raw, 'any_errors_fatal')) ?? false,
+		preTasks: tasks('pre_tasks'),
+		tasks: tasks('tasks'),
+		postTasks: tasks('post_tasks'),
+		handlers,
+		tags: ctx.strings(raw.tags, 'tags', ctx.at(raw, 'tags')),
+		environment: raw.environment === undefined ? undefined : ctx.mapping(raw.environment, 'environment', ctx.at(raw, 'environment')),
+		checkMode: ctx.bool(raw.check_mode, 'check_mode', ctx.at(raw, 'check_mode')),
+		dir: ctx.dir,
+	};
+	checkNotifies(ctx, [...play.preTasks, ...play.tasks, ...play.postTasks], play.handlers);
+	return play;
+}
+
+function parsePlays(ctx: ParseContext): Play[] {
+	const list = ctx.list(ctx.doc.value, 'a playbook', ctx.at(ctx.doc.value));
+	if (list.length === 0) {
+		ctx.fail('this playbook has no plays', {file: ctx.doc.file, line: 1, column: 1}, 'A playbook is a list of plays, each with hosts: and tasks:.');
+	}
+
+	return list.flatMap((node, index) => {
+		const raw = ctx.mapping(node, 'a play', ctx.at(list, index));
+		if (raw.import_playbook === undefined) {
+			return [parsePlay(ctx, node, index, list)];
+		}
+
+		ctx.onlyKeys(raw, ['import_playbook', 'name'], 'import_playbook');
+		const file = resolve(ctx.dir, ctx.string(raw.import_playbook, 'import_playbook', ctx.at(raw, 'import_playbook')));
+		if (ctx.importing.includes(file)) {
+			ctx.fail(`import_playbook of ${file} imports itself`, ctx.at(raw, 'import_playbook'));
+		}
+
+		return parsePlays(new ParseContext(loadYamlFile(file), ctx.registry, ctx.importing));
+	});
+}
+
+/** Reads a playbook and everything it imports; every structural error is found here. */
+export function loadPlaybook(file: string, registry: ReadonlyMap<string, AnyModule>): Playbook {
+	const path = resolve(file);
+	return {file: path, plays: parsePlays(new ParseContext(loadYamlFile(path), registry))};
+}
