@@ -1,0 +1,335 @@
+import {randomBytes} from 'node:crypto';
+import {posix} from 'node:path';
+import type {HostContext} from './module.js';
+
+/*
+ * Reading and writing files on a host through `ctx.run`, shared by copy, file, stat and the
+ * modules that write files (template, sysctl...). Each operation is one POSIX sh script, so one
+ * round trip, and works the same over SSH and locally.
+ */
+
+/** What these helpers need of a host context. */
+export type HostRunner = Pick<HostContext, 'host' | 'run'>;
+
+/** Quotes a word for POSIX sh: the shell passes it through as is, whatever it holds. */
+export function quote(word: string): string {
+	return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll('\'', '\'\\\'\'')}'`;
+}
+
+/** A host file operation failed; the message says what, where, and the host's own words. */
+export class HostFileError extends Error {
+	override readonly name = 'HostFileError';
+	readonly host: string;
+	readonly path: string;
+	readonly stderr: string;
+
+	constructor(host: string, path: string, message: string, stderr: string) {
+		super(stderr.trim() ? `${message}: ${stderr.trim()}` : message);
+		this.host = host;
+		this.path = path;
+		this.stderr = stderr;
+	}
+}
+
+export type FileType = 'file' | 'directory' | 'link' | 'other';
+
+export type FileState =
+	| {readonly path: string; readonly exists: false; readonly parentIsDir: boolean}
+	| {
+		readonly path: string;
+		readonly exists: true;
+		readonly type: FileType;
+		/** Permission bits including setuid/setgid/sticky, e.g. 0o644. */
+		readonly mode: number;
+		readonly uid: number;
+		readonly gid: number;
+		/** The user's name, or the uid as a string when it has none. */
+		readonly owner: string;
+		readonly group: string;
+		readonly size: number;
+		/** Seconds since the epoch. */
+		readonly mtime: number;
+		/** `device:inode`, to tell whether two paths are one file (hard links). */
+		readonly inode: string;
+		/** Regular files only, unless checksums were not asked for. */
+		readonly sha256?: string;
+		/** Regular files up to `contentLimit` bytes, when asked for (for diffs). */
+		readonly content?: Buffer;
+		/** Symbolic links: where the link points, as written. */
+		readonly linkTarget?: string;
+		/** With `beneath`: how many entries under the directory differ from those attributes. */
+		readonly differingBeneath?: number;
+	};
+
+export interface ReadOptions {
+	/** Also fetch the content of a regular file no bigger than `contentLimit` (for --diff). */
+	readonly content?: boolean;
+	/** Compute the sha256 of a regular file (default true). */
+	readonly checksum?: boolean;
+	/** Describe what a symbolic link points to rather than the link itself (default false). */
+	readonly follow?: boolean;
+	/** When `path` is a directory, read `path/<inDirectory>` instead (copy's `dest: dir/`). */
+	readonly inDirectory?: string;
+	/** For a directory: count the entries beneath it whose mode, owner or group differ from these. */
+	readonly beneath?: Attributes;
+}
+
+/** Content bigger than this is not fetched for diffs. */
+export const contentLimit = 1024 * 1024;
+
+const typeBits: ReadonlyMap<number, FileType> = new Map([[0o100000, 'file'], [0o040000, 'directory'], [0o120000, 'link']]);
+
+/** The `find` test for entries that differ from `attributes` (links have no mode of their own). */
+function differsTest(attributes: Attributes): string {
+	return [
+		attributes.mode === undefined ? '' : `\\( ! -type l ! -perm ${formatMode(attributes.mode)} \\)`,
+		attributes.owner === undefined ? '' : `! -user ${quote(attributes.owner)}`,
+		attributes.group === undefined ? '' : `! -group ${quote(attributes.group)}`,
+	].filter(Boolean).join(' -o ');
+}
+
+function readScript(path: string, options: ReadOptions): string {
+	const stat = options.follow ? 'stat -L' : 'stat';
+	// A link is hashed only when followed: otherwise it is described as a link.
+	const isRegular = options.follow ? '[ -f "$p" ]' : '[ -f "$p" ] && [ ! -L "$p" ]';
+	const differs = options.beneath === undefined ? '' : differsTest(options.beneath);
+	return [
+		`p=${quote(path)}`,
+		options.inDirectory === undefined ? '' : `if [ -d "$p" ]; then p="$p"/${quote(options.inDirectory)}; echo indir; fi`,
+		'if [ ! -e "$p" ] && [ ! -L "$p" ]; then',
+		'  if [ -d "$(dirname -- "$p")" ]; then echo absent-in-dir; else echo absent; fi',
+		'  exit 0',
+		'fi',
+		// Raw mode in hex and the names last: no field holds a space, whatever the locale.
+		`info=$(${stat} -c '%f %u %g %s %Y %d:%i %U %G' -- "$p") || exit 1`,
+		'echo "stat $info"',
+		'if [ -L "$p" ]; then printf \'link %s\\n\' "$(readlink -- "$p")"; fi',
+		options.checksum === false ? '' : `if ${isRegular}; then h=$(sha256sum < "$p") || exit 1; echo "sha256 \${h%% *}"; fi`,
+		differs === '' ? '' : `if [ -d "$p" ]; then n=$(find "$p" -mindepth 1 \\( ${differs} \\) -print | wc -l) || exit 1; echo "beneath $n"; fi`,
+		options.content
+			? `if ${isRegular} && [ "$(${stat} -c %s -- "$p")" -le ${contentLimit} ]; then echo content; base64 < "$p" || exit 1; fi`
+			: '',
+	].filter(Boolean).join('\n');
+}
+
+function parseFileState(path: string, stdout: string, inDirectory: string | undefined): FileState {
+	const lines = stdout.split('\n');
+	let at = 0;
+	let actualPath = path;
+	if (lines[at] === 'indir') {
+		actualPath = posix.join(path, inDirectory ?? '');
+		at++;
+	}
+
+	const first = lines[at] ?? '';
+	if (first === 'absent' || first === 'absent-in-dir') {
+		return {path: actualPath, exists: false, parentIsDir: first === 'absent-in-dir'};
+	}
+
+	const [rawMode = '0', uid = '0', gid = '0', size = '0', mtime = '0', inode = '', owner = '', group = ''] = first.replace(/^stat /, '').split(' ');
+	const modeBits = Number.parseInt(rawMode, 16);
+	const state: Record<string, unknown> = {
+		path: actualPath,
+		exists: true,
+		type: typeBits.get(modeBits & 0o170000) ?? 'other',
+		mode: modeBits & 0o7777,
+		uid: Number(uid),
+		gid: Number(gid),
+		owner: owner === 'UNKNOWN' ? uid : owner,
+		group: group === 'UNKNOWN' ? gid : group,
+		size: Number(size),
+		mtime: Number(mtime),
+		inode,
+	};
+	for (at++; at < lines.length; at++) {
+		const line = lines[at] ?? '';
+		if (line.startsWith('link ')) {
+			state['linkTarget'] = line.slice('link '.length);
+		} else if (line.startsWith('beneath ')) {
+			state['differingBeneath'] = Number(line.slice('beneath '.length));
+		} else if (line.startsWith('sha256 ')) {
+			state['sha256'] = line.slice('sha256 '.length);
+		} else if (line === 'content') {
+			state['content'] = Buffer.from(lines.slice(at + 1).join(''), 'base64');
+			break;
+		}
+	}
+
+	return state as FileState;
+}
+
+/** What is at each path on the host now, all in one round trip. */
+export async function readFileStates(ctx: HostRunner, requests: ReadonlyArray<{readonly path: string; readonly options?: ReadOptions}>): Promise<FileState[]> {
+	// Each path in its own subshell, output separated by a line base64 never produces.
+	const script = requests.map(({path, options = {}}) => `(\n${readScript(path, options)}\n) || exit 1\necho --`).join('\n');
+	const result = await ctx.run(script);
+	const paths = requests.map(request => request.path).join(', ');
+	if (result.code !== 0) {
+		throw new HostFileError(ctx.host, paths, `cannot read ${paths} on ${ctx.host}`, result.stderr);
+	}
+
+	const outputs = result.stdout.split(/^--\n/m);
+	return requests.map(({path, options = {}}, index) => parseFileState(path, outputs[index] ?? '', options.inDirectory));
+}
+
+/** What is at `path` on the host now, in one round trip. */
+export async function readFileState(ctx: HostRunner, path: string, options: ReadOptions = {}): Promise<FileState> {
+	const [state] = await readFileStates(ctx, [{path, options}]);
+	// One request, one state: readFileStates answers every request or throws.
+	return state!;
+}
+
+export interface WriteOptions {
+	/** Permission bits, e.g. 0o644; unset: those of the file replaced, or the umask's for a new one. */
+	readonly mode?: number | undefined;
+	/** User name or uid; unset: the replaced file's owner (when allowed), or ours. */
+	readonly owner?: string | undefined;
+	/** Group name or gid. */
+	readonly group?: string | undefined;
+	/** Keep the old file as `path.YYYY-MM-DD@HH:MM:SS~` before replacing it. */
+	readonly backup?: boolean | undefined;
+	/** A command run on the new file before it replaces the old one; `%s` is its path. */
+	readonly validate?: string | undefined;
+}
+
+export interface WriteResult {
+	/** Where the old file was kept, when `backup` was asked and there was one. */
+	readonly backupFile?: string;
+}
+
+const validateFailed = 65;
+
+/** A backup name as Ansible makes them, in the controller's local time. */
+function backupName(path: string, now: Date): string {
+	const two = (n: number) => String(n).padStart(2, '0');
+	return `${path}.${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}@${two(now.getHours())}:${two(now.getMinutes())}:${two(now.getSeconds())}~`;
+}
+
+export function ownership(owner: string | undefined, group: string | undefined): string | undefined {
+	if (owner !== undefined) {
+		return group === undefined ? owner : `${owner}:${group}`;
+	}
+
+	return group === undefined ? undefined : `:${group}`;
+}
+
+/**
+ * Writes `content` to `path` atomically: into a temp file beside it (streamed through stdin),
+ * given its mode and owner, validated, then renamed over `path`. A failure at any point leaves
+ * `path` as it was and no temp file behind.
+ */
+export async function writeFileAtomic(ctx: HostRunner, path: string, content: Buffer | string, options: WriteOptions = {}): Promise<WriteResult> {
+	const temp = posix.join(posix.dirname(path), `.${posix.basename(path)}.pb-tmp-${randomBytes(6).toString('hex')}`);
+	const backup = options.backup ? backupName(path, new Date()) : undefined;
+	const owners = ownership(options.owner, options.group);
+	const script = [
+		`d=${quote(path)}`,
+		`t=${quote(temp)}`,
+		// noclobber: the temp file is ours alone, never a file (or link) someone put there.
+		'( set -C; : > "$t" ) || exit 1',
+		'trap \'rm -f -- "$t"\' EXIT',
+		'trap \'rm -f -- "$t"; exit 1\' HUP INT TERM',
+		'cat > "$t" || exit 1',
+		// Owners before mode: chown clears setuid bits. A replaced file keeps its owner where we
+		// may give it (as root) and its mode, unless told otherwise.
+		'm=; if [ -f "$d" ] && [ ! -L "$d" ]; then chown "$(stat -c %u:%g -- "$d")" "$t" 2>/dev/null; m=$(stat -c %a -- "$d"); fi',
+		owners === undefined ? '' : `chown ${quote(owners)} "$t" || exit 1`,
+		options.mode === undefined ? 'if [ -n "${m:-}" ]; then chmod "$m" "$t" || exit 1; fi' : `chmod ${options.mode.toString(8)} "$t" || exit 1`,
+		options.validate === undefined ? '' : `( ${options.validate.replaceAll('%s', '"$t"')} ) >&2 || exit ${validateFailed}`,
+		backup === undefined ? '' : `if [ -f "$d" ]; then cp -p -- "$d" ${quote(backup)} || exit 1; echo backup; fi`,
+		'mv -f -- "$t" "$d" || exit 1',
+	].filter(Boolean).join('\n');
+	const result = await ctx.run(script, {stdin: content});
+	if (result.code === validateFailed) {
+		throw new HostFileError(ctx.host, path, `validate (${options.validate ?? ''}) rejected the new ${path}; ${path} was left as it was`, result.stderr);
+	}
+
+	if (result.code !== 0) {
+		throw new HostFileError(ctx.host, path, `cannot write ${path} on ${ctx.host}`, result.stderr);
+	}
+
+	return backup !== undefined && result.stdout.includes('backup') ? {backupFile: backup} : {};
+}
+
+/**
+ * Reads a `mode` parameter. An int is the mode itself, as the YAML 1.1 loader reads `0644`
+ * (420); a string is octal digits, with or without the leading 0 ('0644', '644', '0o644').
+ */
+export function parseMode(value: unknown): number {
+	if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0o7777) {
+		// `mode: 644` without the 0 is the decimal 644 (0o1204): always a slip, never meant.
+		if (value > 0o777 && value <= 777 && /^[0-7]+$/.test(String(value))) {
+			throw new Error(`mode ${value} is the decimal number ${value} (octal ${value.toString(8)}); write mode: '0${value}' or mode: 0${value}`);
+		}
+
+		return value;
+	}
+
+	if (typeof value === 'string' && /^(?:0o)?[0-7]{1,4}$/.test(value)) {
+		return Number.parseInt(value.replace(/^0o/, ''), 8);
+	}
+
+	throw new Error(`mode must be octal permissions like '0644' (a quoted string) or 0644, got ${JSON.stringify(value)} (${typeof value})`);
+}
+
+/** A mode as people write it: 0644, 4755. */
+export function formatMode(mode: number): string {
+	return mode.toString(8).padStart(4, '0');
+}
+
+/** Whether a wanted owner or group (a name or a numeric id) is the one a file has. */
+export function sameOwner(wanted: string, id: number, name: string): boolean {
+	return /^\d+$/.test(wanted) ? Number(wanted) === id : wanted === name;
+}
+
+export interface Attributes {
+	readonly mode?: number | undefined;
+	readonly owner?: string | undefined;
+	readonly group?: string | undefined;
+}
+
+/** The wanted attributes that an existing file does not have yet. */
+export function attributeChanges(current: {readonly mode: number; readonly uid: number; readonly gid: number; readonly owner: string; readonly group: string}, wanted: Attributes): Attributes {
+	return {
+		...(wanted.mode !== undefined && wanted.mode !== current.mode ? {mode: wanted.mode} : {}),
+		...(wanted.owner !== undefined && !sameOwner(wanted.owner, current.uid, current.owner) ? {owner: wanted.owner} : {}),
+		...(wanted.group !== undefined && !sameOwner(wanted.group, current.gid, current.group) ? {group: wanted.group} : {}),
+	};
+}
+
+/** The current values of the attributes named in `changes` (the 'before' of a diff). */
+export function currentAttributes(current: {readonly mode: number; readonly owner: string; readonly group: string}, changes: Attributes): Attributes {
+	return {
+		mode: changes.mode === undefined ? undefined : current.mode,
+		owner: changes.owner === undefined ? undefined : current.owner,
+		group: changes.group === undefined ? undefined : current.group,
+	};
+}
+
+/** `mode: 0644` / `owner: root` lines for a before/after diff; unset attributes are left out. */
+export function attributeLines(attributes: Attributes): string {
+	return [
+		attributes.mode === undefined ? '' : `mode: ${formatMode(attributes.mode)}\n`,
+		attributes.owner === undefined ? '' : `owner: ${attributes.owner}\n`,
+		attributes.group === undefined ? '' : `group: ${attributes.group}\n`,
+	].join('');
+}
+
+/** Shell commands giving `path` these attributes; `recurse`: also everything beneath it. */
+export function attributeCommands(path: string, attributes: Attributes, options: {readonly recurse?: boolean; readonly ofLink?: boolean} = {}): string[] {
+	const recurse = options.recurse ? '-R ' : '';
+	const owners = ownership(attributes.owner, attributes.group);
+	return [
+		// Owners before mode: chown clears setuid bits. -h: a link's own owner, not its target's.
+		owners === undefined ? '' : `chown ${options.ofLink ? '-h ' : ''}${recurse}${quote(owners)} -- ${quote(path)}`,
+		attributes.mode === undefined ? '' : `chmod ${recurse}${attributes.mode.toString(8)} -- ${quote(path)}`,
+	].filter(Boolean);
+}
+
+/** Sets mode, owner and group of `path` in one round trip. */
+export async function setAttributes(ctx: HostRunner, path: string, attributes: Attributes): Promise<void> {
+	const result = await ctx.run(attributeCommands(path, attributes).join(' && '));
+	if (result.code !== 0) {
+		throw new HostFileError(ctx.host, path, `cannot set ${attributeLines(attributes).trim().replaceAll('\n', ', ')} on ${path} on ${ctx.host}`, result.stderr);
+	}
+}

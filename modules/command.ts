@@ -1,0 +1,204 @@
+import {defineModule, type ApplyResult, type HostContext, type Plan} from '../engine/module.js';
+import {quote} from '../engine/host-files.js';
+
+/*
+ * command and shell: run something on the host. Whether it changes anything is only known by
+ * running it, so a real run always reports changed (unless creates/removes decide it needs no
+ * running) and check mode skips it. shell.ts shares everything here but how the line is built.
+ */
+
+/** The parameters command and shell share. */
+export const runParams = {
+	chdir: {type: 'path', description: 'Directory to run in; relative creates/removes are relative to it too'},
+	creates: {type: 'path', description: 'A path (glob allowed): when it exists, the command is not run'},
+	removes: {type: 'path', description: 'A path (glob allowed): when it does not exist, the command is not run'},
+	stdin: {type: 'str', description: 'Text written to the command\'s standard input'},
+	stdin_add_newline: {type: 'bool', default: true, description: 'Add a newline after stdin'},
+	strip_empty_ends: {type: 'bool', default: true, description: 'Strip trailing newlines from stdout and stderr'},
+} as const;
+
+export interface RunParams {
+	readonly chdir?: string | undefined;
+	readonly creates?: string | undefined;
+	readonly removes?: string | undefined;
+	readonly stdin?: string | undefined;
+	readonly stdin_add_newline: boolean;
+	readonly strip_empty_ends: boolean;
+}
+
+/** Whether the creates/removes paths exist; only read when given. */
+export interface GuardState {
+	readonly createsExists?: boolean;
+	readonly removesExists?: boolean;
+}
+
+export interface RunSteps {
+	/** The shell line that runs the command, chdir included. */
+	readonly line: string;
+}
+
+/** Splits a command line into words as a POSIX shell would, without expanding anything (Python's shlex). */
+export function splitWords(line: string): string[] {
+	const words: string[] = [];
+	let word = '';
+	// '' is a word of its own: a word starts at its first character or quote.
+	let inWord = false;
+	let quoteChar: '\'' | '"' | undefined;
+	for (let i = 0; i < line.length; i++) {
+		const char = line[i]!;
+		if (quoteChar === '\'') {
+			quoteChar = char === '\'' ? undefined : quoteChar;
+			word += char === '\'' ? '' : char;
+		} else if (quoteChar === '"') {
+			if (char === '"') {
+				quoteChar = undefined;
+			} else {
+				word += char === '\\' && '\\"$`\n'.includes(line[i + 1] ?? '') ? line[++i] : char;
+			}
+		} else if (/\s/.test(char)) {
+			if (inWord) {
+				words.push(word);
+			}
+
+			word = '';
+			inWord = false;
+		} else {
+			inWord = true;
+			if (char === '\'' || char === '"') {
+				quoteChar = char;
+			} else {
+				word += char === '\\' ? line[++i] ?? '' : char;
+			}
+		}
+	}
+
+	if (quoteChar) {
+		throw new Error(`the command has an unclosed ${quoteChar} quote: ${line}`);
+	}
+
+	return inWord ? [...words, word] : words;
+}
+
+/** A path for sh with its glob characters left active and everything else quoted. */
+function globWord(path: string): string {
+	return path.split(/([*?[\]]+)/).map((part, index) => (index % 2 === 1 ? part : part && quote(part))).join('');
+}
+
+function inDirectory(chdir: string | undefined, line: string): string {
+	return chdir === undefined ? line : `cd -- ${quote(chdir)} || exit 1\n${line}`;
+}
+
+/** One round trip, and only when creates or removes is given. */
+export async function readGuards(ctx: HostContext, params: RunParams): Promise<GuardState> {
+	const checks = [['creates', params.creates], ['removes', params.removes]] as const;
+	const script = checks
+		.filter(([, path]) => path !== undefined)
+		.map(([name, path]) => `set -- ${globWord(path!)}; if [ -e "$1" ] || [ -L "$1" ]; then echo ${name}; fi`)
+		.join('\n');
+	if (!script) {
+		return {};
+	}
+
+	const result = await ctx.run(inDirectory(params.chdir, script));
+	if (result.code !== 0) {
+		throw new Error(`cannot check creates/removes in ${params.chdir ?? 'the home directory'} on ${ctx.host}: ${result.stderr.trim()}`);
+	}
+
+	const found = result.stdout.split('\n');
+	return {
+		...(params.creates === undefined ? {} : {createsExists: found.includes('creates')}),
+		...(params.removes === undefined ? {} : {removesExists: found.includes('removes')}),
+	};
+}
+
+/** Skips when creates/removes say so; otherwise the command runs, and check mode cannot tell what it would do. */
+export function planRun(state: GuardState, params: RunParams, cmd: string | readonly string[], line: string): Plan<RunSteps> {
+	const skip = state.createsExists ? `skipped, since ${params.creates ?? ''} exists` : state.removesExists === false ? `skipped, since ${params.removes ?? ''} does not exist` : undefined;
+	const steps = {line: inDirectory(params.chdir, line)};
+	if (skip) {
+		return {changed: false, msg: skip, steps, result: {cmd, rc: 0, stdout: skip, stdout_lines: [skip], stderr: '', stderr_lines: []}};
+	}
+
+	return {changed: true, msg: '', steps, unpredictable: 'Command would have run if not in check mode', result: {cmd}};
+}
+
+/** Python's datetime format, which Ansible's start/end show. */
+function timestamp(date: Date): string {
+	const two = (n: number) => String(n).padStart(2, '0');
+	return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}.${String(date.getMilliseconds() * 1000).padStart(6, '0')}`;
+}
+
+function duration(ms: number): string {
+	const seconds = ms / 1000;
+	return `${Math.floor(seconds / 3600)}:${String(Math.floor(seconds / 60) % 60).padStart(2, '0')}:${(seconds % 60).toFixed(6).padStart(9, '0')}`;
+}
+
+function lines(text: string): string[] {
+	return text === '' ? [] : text.split('\n');
+}
+
+/** Runs the planned line; fails on a non-zero rc with the command and the end of its stderr. */
+export async function runPlanned(ctx: HostContext, params: RunParams, plan: Plan<RunSteps>, display: string): Promise<ApplyResult> {
+	const start = new Date();
+	const stdin = params.stdin === undefined ? undefined : params.stdin + (params.stdin_add_newline ? '\n' : '');
+	const output = await ctx.run(plan.steps.line, {stdin});
+	const end = new Date();
+	const strip = (text: string) => (params.strip_empty_ends ? text.replace(/[\r\n]+$/, '') : text);
+	const stdout = strip(output.stdout);
+	const stderr = strip(output.stderr);
+	const result = {
+		...plan.result,
+		rc: output.code,
+		stdout,
+		stderr,
+		stdout_lines: lines(stdout),
+		stderr_lines: lines(stderr),
+		start: timestamp(start),
+		end: timestamp(end),
+		delta: duration(end.getTime() - start.getTime()),
+	};
+	if (output.code !== 0) {
+		const tail = lines(stderr).slice(-5).join('\n');
+		const how = output.code === -1 ? 'was killed by a signal' : `exited with rc ${output.code}`;
+		return {result, failed: `${display} ${how}${tail ? `: ${tail}` : ' (no stderr)'}`};
+	}
+
+	return {result, msg: ''};
+}
+
+export default defineModule({
+	name: 'command',
+	summary: 'Run a program on the host, without a shell (no pipes, redirections or $VARS)',
+	params: {
+		cmd: {type: 'str', description: 'The command line, split into words as a shell would but never expanded'},
+		argv: {type: 'list', elements: 'str', description: 'The command as a list of words, instead of cmd'},
+		...runParams,
+	},
+	freeForm: 'cmd',
+	example: `- name: Load the overlay module
+  command: modprobe overlay
+
+- name: Initialise the cluster once
+  command:
+    argv: [kubeadm, init, --config, /etc/kubeadm.yaml]
+    creates: /etc/kubernetes/admin.conf`,
+	validate(params) {
+		if ((params.cmd === undefined) === (params.argv === undefined)) {
+			return 'command needs exactly one of cmd (a string) and argv (a list)';
+		}
+
+		try {
+			return (params.argv ?? splitWords(params.cmd ?? '')).length === 0 ? 'the command is empty' : undefined;
+		} catch (error) {
+			return (error as Error).message;
+		}
+	},
+	read: readGuards,
+	plan(state, params) {
+		const argv = params.argv ?? splitWords(params.cmd ?? '');
+		return planRun(state, params, argv, `exec ${argv.map(word => quote(word)).join(' ')}`);
+	},
+	async apply(ctx, params, plan) {
+		return runPlanned(ctx, params, plan, `command \`${params.cmd ?? params.argv?.join(' ') ?? ''}\``);
+	},
+});

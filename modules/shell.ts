@@ -1,0 +1,24 @@
+import {defineModule} from '../engine/module.js';
+import {quote} from '../engine/host-files.js';
+import {planRun, readGuards, runParams, runPlanned} from './command.js';
+
+export default defineModule({
+	name: 'shell',
+	summary: 'Run a command line on the host through a shell (pipes, redirections, $VARS)',
+	params: {
+		cmd: {type: 'str', required: true, description: 'The command line, run by the shell'},
+		executable: {type: 'path', default: '/bin/sh', description: 'The shell that runs cmd (with -c)'},
+		...runParams,
+	},
+	freeForm: 'cmd',
+	example: `- name: Count the pods' images
+  shell: crictl images -q | wc -l
+  register: images`,
+	read: readGuards,
+	plan(state, params) {
+		return planRun(state, params, params.cmd, `exec ${quote(params.executable)} -c ${quote(params.cmd)}`);
+	},
+	async apply(ctx, params, plan) {
+		return runPlanned(ctx, params, plan, `shell command \`${params.cmd}\``);
+	},
+});
