@@ -79,7 +79,7 @@ function fileSteps(current: FileState, src: FileState | undefined, desired: Desi
 	const path = current.path;
 	const existing = current.exists ? attributeChanges(current, attributes) : attributes;
 	const setAttributes = (changes: Attributes, ofLink = false): FileStep[] =>
-		Object.keys(changes).length === 0 ? [] : [{kind: 'attributes', attributes: changes, recurse: false, ofLink}];
+		Object.values(changes).every(value => value === undefined) ? [] : [{kind: 'attributes', attributes: changes, recurse: false, ofLink}];
 	switch (state) {
 		case 'absent': {
 			return current.exists ? [{kind: 'remove'}] : [];

@@ -1,0 +1,20 @@
+import test from 'ava';
+import {withDefaults} from '../helpers/host-context.js';
+import {copyCases} from './plan-cases/copy.js';
+import {fileCases} from './plan-cases/file.js';
+import {runCases} from './plan-cases/run.js';
+import type {PlanCase} from './plan-cases/states.js';
+
+/** Every case: the params pass the module's own checks, and the plan is like the one expected. */
+const plans = test.macro({
+	exec(t, planCase: PlanCase) {
+		const params = withDefaults(planCase.module, planCase.params);
+		t.is(planCase.module.validate?.(params), undefined);
+		t.like(planCase.module.plan(planCase.state, params), planCase.plan);
+	},
+	title: (_, planCase: PlanCase) => `${planCase.module.name}: ${planCase.title}`,
+});
+
+for (const planCase of [...copyCases, ...fileCases, ...runCases]) {
+	test(plans, planCase);
+}
