@@ -1,0 +1,124 @@
+import {userInfo} from 'node:os';
+import {PbError} from '../errors.js';
+
+export interface ConnectionSettings {
+	readonly connection: 'ssh' | 'local';
+	/** ansible_host, else the inventory name. */
+	readonly address: string;
+	readonly port: number;
+	readonly user: string;
+	readonly password: string | undefined;
+	readonly privateKeyFile: string | undefined;
+	/** ansible_host_key_checking: false only when the inventory turns checking off. */
+	readonly hostKeyChecking: boolean;
+	readonly become: boolean;
+	readonly becomeUser: string;
+	readonly becomePassword: string | undefined;
+}
+
+type Vars = Readonly<Record<string, unknown>>;
+
+// Ansible's older spellings still work there, so they work here (first name wins).
+const names = {
+	address: ['ansible_host', 'ansible_ssh_host'],
+	port: ['ansible_port', 'ansible_ssh_port'],
+	user: ['ansible_user', 'ansible_ssh_user'],
+	password: ['ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password'],
+	privateKeyFile: ['ansible_ssh_private_key_file', 'ansible_private_key_file'],
+	hostKeyChecking: ['ansible_host_key_checking', 'ansible_ssh_host_key_checking'],
+	become: ['ansible_become'],
+	becomeUser: ['ansible_become_user'],
+	becomePassword: ['ansible_become_password', 'ansible_become_pass'],
+} as const;
+
+/**
+ * How to reach a host, from its (rendered) inventory variables, with Ansible's defaults:
+ * ssh on port 22 as the current user, no become, become user root. Booleans read as Ansible's
+ * boolean() reads them (yes/no, true/false, on/off, 1/0).
+ */
+export function connectionSettings(host: string, vars: Vars): ConnectionSettings {
+	const pick = (key: keyof typeof names): [string, unknown] | undefined => {
+		const name = names[key].find(candidate => vars[candidate] !== undefined && vars[candidate] !== null);
+		return name === undefined ? undefined : [name, vars[name]];
+	};
+
+	const text = (key: keyof typeof names): string | undefined => {
+		const found = pick(key);
+		return found === undefined ? undefined : String(found[1]);
+	};
+
+	const flag = (key: keyof typeof names, fallback: boolean): boolean => {
+		const found = pick(key);
+		return found === undefined ? fallback : toBoolean(host, ...found);
+	};
+
+	return {
+		connection: readConnection(host, vars['ansible_connection']),
+		address: text('address') ?? host,
+		port: readPort(host, pick('port')),
+		user: text('user') ?? currentUser(),
+		password: text('password'),
+		privateKeyFile: text('privateKeyFile'),
+		hostKeyChecking: flag('hostKeyChecking', true),
+		become: flag('become', false),
+		becomeUser: text('becomeUser') ?? 'root',
+		becomePassword: text('becomePassword'),
+	};
+}
+
+function readConnection(host: string, value: unknown): 'ssh' | 'local' {
+	if (value === undefined || value === null || value === 'ssh' || value === 'smart' || value === 'paramiko') {
+		return 'ssh';
+	}
+
+	if (value === 'local') {
+		return 'local';
+	}
+
+	throw new PbError(`host '${host}' has ansible_connection=${String(value)}, but pb connects with ssh or local only`, {
+		hint: 'Set ansible_connection to ssh (the default) or local for this host.',
+	});
+}
+
+function readPort(host: string, found: [string, unknown] | undefined): number {
+	if (found === undefined) {
+		return 22;
+	}
+
+	const [name, value] = found;
+	const port = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+	if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65_535) {
+		throw new PbError(`host '${host}' has ${name}=${JSON.stringify(value)}, which is not a port number`, {
+			hint: `Set ${name} to a whole number from 1 to 65535.`,
+		});
+	}
+
+	return port;
+}
+
+const truths = new Set(['y', 'yes', 'on', '1', 'true', 't']);
+const falsehoods = new Set(['n', 'no', 'off', '0', 'false', 'f']);
+
+function toBoolean(host: string, name: string, value: unknown): boolean {
+	if (typeof value === 'boolean') {
+		return value;
+	}
+
+	const word = String(value).trim().toLowerCase();
+	if (truths.has(word) || falsehoods.has(word)) {
+		return truths.has(word);
+	}
+
+	throw new PbError(`host '${host}' has ${name}=${JSON.stringify(value)}, which is not a boolean`, {
+		hint: `Set ${name} to true or false (yes/no also work).`,
+	});
+}
+
+function currentUser(): string {
+	try {
+		return userInfo().username;
+	} catch {
+		// No passwd entry for this uid (some containers): fall back as ssh would to $USER.
+		return process.env['USER'] ?? 'root';
+	}
+}

@@ -1,0 +1,219 @@
+import path from 'node:path';
+import {existsSync, statSync} from 'node:fs';
+import {PbError} from '../errors.js';
+import {InventoryBuilder, type GroupData, type HostData} from './builder.js';
+import {selectHosts, type HostSelection} from './patterns.js';
+import {readSource} from './sources.js';
+import {findVarsFiles, readVarsFile} from './vars-files.js';
+
+type Vars = Record<string, unknown>;
+
+export interface Group {
+	readonly name: string;
+	/** Hosts named directly in the group, in inventory order. */
+	readonly hosts: readonly string[];
+	readonly children: readonly string[];
+	readonly parents: readonly string[];
+	/** The group's variables written in the inventory itself (not those of group_vars/). */
+	readonly vars: Readonly<Vars>;
+	/** Longest path from `all` (0); deeper groups win when their variables are merged. */
+	readonly depth: number;
+	/** ansible_group_priority (default 1): among groups of one depth, the higher wins. */
+	readonly priority: number;
+}
+
+export interface Host {
+	readonly name: string;
+	/** The inventory file where the host first appears (Ansible's inventory_file). */
+	readonly source: string;
+	/** Every group the host is in, through children too, without `all`, sorted (Ansible's group_names). */
+	readonly groups: readonly string[];
+	/** The host's variables written in the inventory itself (not those of host_vars/). */
+	readonly vars: Readonly<Vars>;
+}
+
+export interface Inventory {
+	/** The -i paths, in the order given. */
+	readonly sources: readonly string[];
+	/** Every listed host by name, in inventory order. The implicit localhost is not among them. */
+	readonly hosts: ReadonlyMap<string, Host>;
+	readonly groups: ReadonlyMap<string, Group>;
+	/** What Ansible would warn about while reading (unknown keys in YAML groups, skipped scripts...). */
+	readonly warnings: readonly string[];
+	/** A host's inventory variables merged in Ansible's order; a fresh object. */
+	hostVars(host: string): Vars;
+	/** A group's variables: its inline vars, then its group_vars/ files (ansible-inventory --export). */
+	groupVars(group: string): Vars;
+	/** A host's own variables: inline, then host_vars/ files (ansible-inventory --export). */
+	ownHostVars(host: string): Vars;
+	/** All hosts of a group and its descendants, in Ansible's order (the `groups` magic variable). */
+	groupHosts(group: string): readonly string[];
+	/** Hosts matching a play's `hosts:`, narrowed by --limit when given. */
+	selectHosts(pattern: string | readonly string[], limit?: string): HostSelection;
+}
+
+/** The names Ansible treats as this machine: usable in a play even when no inventory lists them. */
+export const localhostNames: readonly string[] = ['localhost', '127.0.0.1', '::1'];
+
+/** group_vars/ and host_vars/ variables beside one inventory source. */
+interface SourceVars {
+	readonly groups: ReadonlyMap<string, Vars>;
+	readonly hosts: ReadonlyMap<string, Vars>;
+}
+
+/**
+ * Reads the inventories named by -i (files, directories, or `host1,host2,` lists), with the
+ * group_vars/ and host_vars/ beside each. Every file is read and checked now, so a mistake is
+ * reported before any host is contacted.
+ */
+export async function loadInventory(sources: readonly string[]): Promise<Inventory> {
+	const builder = new InventoryBuilder();
+	for (const source of sources) {
+		readSource(source, builder);
+	}
+
+	builder.finish();
+	const groups = finishGroups(builder.groups);
+	const hosts = new Map<string, Host>();
+	for (const host of builder.hosts.values()) {
+		hosts.set(host.name, finishHost(host, builder));
+	}
+
+	const names = {groups: [...groups.keys()], hosts: [...hosts.keys(), ...localhostNames]};
+	return new LoadedInventory(sources, groups, hosts, builder.warnings, sources.map(source => readSourceVars(source, names)));
+}
+
+function finishGroups(data: ReadonlyMap<string, GroupData>): Map<string, Group> {
+	const depths = new Map<string, number>();
+	const depth = (name: string): number => {
+		let known = depths.get(name);
+		if (known === undefined) {
+			known = Math.max(0, ...(data.get(name)?.parents ?? []).map(parent => depth(parent) + 1));
+			depths.set(name, known);
+		}
+
+		return known;
+	};
+
+	return new Map([...data.values()].map(group => [group.name, {...group, depth: depth(group.name)}]));
+}
+
+function finishHost(host: HostData, builder: InventoryBuilder): Host {
+	const groups = new Set<string>();
+	for (const group of host.groups) {
+		groups.add(group);
+		for (const ancestor of builder.ancestors(group)) {
+			groups.add(ancestor);
+		}
+	}
+
+	groups.delete('all');
+	return {name: host.name, source: host.source, vars: host.vars, groups: [...groups].sort()};
+}
+
+function readSourceVars(source: string, names: {groups: readonly string[]; hosts: readonly string[]}): SourceVars {
+	// Ansible looks beside a file, or inside a directory; a host list has no directory.
+	const base = existsSync(source) ? (statSync(source).isDirectory() ? source : path.dirname(source)) : undefined;
+	const read = (subdir: string, entities: readonly string[]) => new Map(entities.flatMap(name => {
+		const files = base === undefined ? [] : findVarsFiles(path.join(base, subdir), name);
+		return files.length === 0 ? [] : [[name, Object.assign({}, ...files.map(file => readVarsFile(file))) as Vars]];
+	}));
+	return {groups: read('group_vars', names.groups), hosts: read('host_vars', names.hosts)};
+}
+
+class LoadedInventory implements Inventory {
+	constructor(
+		readonly sources: readonly string[],
+		readonly groups: ReadonlyMap<string, Group>,
+		readonly hosts: ReadonlyMap<string, Host>,
+		readonly warnings: readonly string[],
+		private readonly sourceVars: readonly SourceVars[],
+	) {}
+
+	/**
+	 * Ansible's order (VariableManager.get_vars), lowest first: inline vars of `all`; inline vars
+	 * of the host's other groups, sorted by depth, priority, name; group_vars/all; group_vars/ of
+	 * those groups in the same order; the host's inline vars; host_vars/. Each later value
+	 * replaces an earlier one whole (no deep merge, as Ansible's default hash_behaviour).
+	 * So group_vars/all.yml outranks `[web:vars]`, as it does under Ansible.
+	 */
+	hostVars(name: string): Vars {
+		const host = this.host(name);
+		const groups = host.groups.map(group => this.group(group)).sort((a, b) => a.depth - b.depth || a.priority - b.priority || compare(a.name, b.name));
+		const layers: Array<Vars | undefined> = [
+			this.group('all').vars,
+			...groups.map(group => group.vars),
+			...this.sourceVars.map(source => source.groups.get('all')),
+			...this.sourceVars.flatMap(source => groups.map(group => source.groups.get(group.name))),
+			host.vars,
+			...this.sourceVars.map(source => source.hosts.get(name)),
+		];
+		return structuredClone(Object.assign({}, ...layers) as Vars);
+	}
+
+	groupVars(name: string): Vars {
+		const group = this.group(name);
+		const files = this.sourceVars.map(source => source.groups.get(name));
+		const priority = group.priority === 1 ? {} : {ansible_group_priority: group.priority};
+		return structuredClone(Object.assign({}, group.vars, ...files, priority) as Vars);
+	}
+
+	ownHostVars(name: string): Vars {
+		return structuredClone(Object.assign({}, this.host(name).vars, ...this.sourceVars.map(source => source.hosts.get(name))) as Vars);
+	}
+
+	groupHosts(name: string): readonly string[] {
+		// Breadth first from the group, as Ansible's Group.get_hosts walks its descendants.
+		const hosts = new Set<string>();
+		const seen = new Set([name]);
+		for (let level = [name]; level.length > 0;) {
+			const next: string[] = [];
+			for (const group of level.map(member => this.group(member))) {
+				for (const host of group.hosts) {
+					hosts.add(host);
+				}
+
+				for (const child of group.children.filter(child => !seen.has(child))) {
+					seen.add(child);
+					next.push(child);
+				}
+			}
+
+			level = next;
+		}
+
+		return [...hosts];
+	}
+
+	selectHosts(pattern: string | readonly string[], limit?: string): HostSelection {
+		return selectHosts(this, pattern, limit);
+	}
+
+	/** A listed host, or the implicit localhost: local connection, only `all`'s variables. */
+	private host(name: string): Host {
+		const host = this.hosts.get(name);
+		if (host) {
+			return host;
+		}
+
+		if (localhostNames.includes(name)) {
+			return {name, source: '', groups: [], vars: {...this.group('all').vars, ansible_connection: 'local'}};
+		}
+
+		throw new PbError(`host '${name}' is not in the inventory`, {kind: 'runtime', hint: `Add it to ${this.sources.join(', ')}, or check its spelling.`});
+	}
+
+	private group(name: string): Group {
+		const group = this.groups.get(name);
+		if (!group) {
+			throw new PbError(`group '${name}' is not in the inventory`, {kind: 'runtime', hint: `Add it to ${this.sources.join(', ')}, or check its spelling.`});
+		}
+
+		return group;
+	}
+}
+
+// Python sorts strings by code point; localeCompare would not.
+function compare(a: string, b: string): number {
+	return a < b ? -1 : (a > b ? 1 : 0);
+}
