@@ -15,6 +15,11 @@ export const fileCases: PlanCase[] = [
 		},
 	},
 	{
+		title: 'directory: without attributes only mkdir runs',
+		module, state: {path: absent(path)}, params: {path, state: 'directory'},
+		plan: {changed: true, msg: '/srv/data: directory created', steps: [{kind: 'mkdir'}]},
+	},
+	{
 		title: 'directory: an existing one with the same mode is left alone',
 		module, state: {path: directory(path)}, params: {path, state: 'directory', mode: 0o755},
 		plan: {changed: false, msg: '/srv/data is already as wanted (directory)', steps: []},

@@ -1,0 +1,57 @@
+import {mkdir, readFile, symlink, writeFile} from 'node:fs/promises';
+import {join} from 'node:path';
+import test from 'ava';
+import {formatMode, parseMode, quote, readFileStates, writeFileAtomic, HostFileError} from '../../engine/host-files.js';
+import {localHost} from '../helpers/host-context.js';
+import {tempDir} from './tree-snapshot.js';
+
+test('quote: the shell gets back exactly the word given', async t => {
+	const words = ['plain', '', 'two words', 'it\'s', '"$HOME"', '`id`', '*', 'a\nb', '-n', '\\'];
+	const host = localHost();
+	const result = await host.run(`printf '%s\\0' ${words.map(word => quote(word)).join(' ')}`);
+	t.deepEqual(result.stdout.split('\0').slice(0, -1), words);
+});
+
+test('parseMode: octal strings and YAML 1.1 octal ints; mistakes explained', t => {
+	t.is(parseMode('0644'), 0o644);
+	t.is(parseMode('644'), 0o644);
+	t.is(parseMode('0o4755'), 0o4755);
+	t.is(parseMode(420), 0o644);
+	t.throws(() => parseMode(755), {message: 'mode 755 is the decimal number 755 (octal 1363); write mode: \'0755\' or mode: 0755'});
+	t.throws(() => parseMode('u+x'), {message: 'mode must be octal permissions like \'0644\' (a quoted string) or 0644, got "u+x" (string)'});
+	t.is(formatMode(0o4755), '4755');
+	t.is(formatMode(0o600), '0600');
+});
+
+test('readFileStates: several paths, one round trip, content fetched byte for byte', async t => {
+	const dir = await tempDir(t);
+	const bytes = Buffer.from([0, 1, 2, 255, 10, 45, 45, 10]);
+	await writeFile(join(dir, 'bin'), bytes);
+	await mkdir(join(dir, 'd'));
+	await symlink('bin', join(dir, 'l'));
+	const host = localHost();
+	const [binary, directory, link, missing, deep] = await readFileStates(host, [
+		{path: join(dir, 'bin'), options: {content: true}},
+		{path: join(dir, 'd'), options: {inDirectory: 'bin'}},
+		{path: join(dir, 'l')},
+		{path: join(dir, 'none')},
+		{path: join(dir, 'no', 'none')},
+	]);
+	t.is(host.commands.length, 1);
+	t.like(binary, {exists: true, type: 'file', size: 8, content: bytes});
+	t.like(directory, {exists: false, path: join(dir, 'd', 'bin'), parentIsDir: true});
+	t.like(link, {exists: true, type: 'link', linkTarget: 'bin'});
+	t.false('sha256' in link!, 'a link not followed is not hashed');
+	t.like(missing, {exists: false, parentIsDir: true});
+	t.like(deep, {exists: false, parentIsDir: false});
+});
+
+test('writeFileAtomic: a failure leaves the old file and says where', async t => {
+	const dir = await tempDir(t);
+	const path = join(dir, 'f');
+	await writeFile(path, 'old');
+	const error = await t.throwsAsync(writeFileAtomic(localHost(), path, 'new', {owner: 'no-such-user-pb'}));
+	t.true(error instanceof HostFileError);
+	t.regex(error?.message ?? '', new RegExp(`^cannot write ${path} on localhost: .*no-such-user-pb`));
+	t.is(await readFile(path, 'utf8'), 'old');
+});
