@@ -1,15 +1,17 @@
 import type {AnyModule} from '../engine/module.js';
+import assert from './assert.js';
 import command from './command.js';
 import copy from './copy.js';
+import debug from './debug.js';
+import fail from './fail.js';
 import file from './file.js';
+import meta from './meta.js';
+import setFact from './set_fact.js';
+import setup from './setup.js';
 import shell from './shell.js';
 import stat from './stat.js';
 
 /** Every module pb knows, by name. A module is added here and nowhere else. */
-export const modules: ReadonlyMap<string, AnyModule> = new Map<string, AnyModule>([
-	['command', command],
-	['copy', copy],
-	['file', file],
-	['shell', shell],
-	['stat', stat],
-]);
+export const modules: ReadonlyMap<string, AnyModule> = new Map<string, AnyModule>(
+	[assert, command, copy, debug, fail, file, meta, setFact, setup, shell, stat].map(module => [module.name, module as AnyModule]),
+);

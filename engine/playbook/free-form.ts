@@ -4,7 +4,8 @@
  */
 export function parseKeyValues(text: string): Record<string, string> | undefined {
 	const result: Record<string, string> = {};
-	const pattern = /\s*([A-Za-z_][\w.]*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)/y;
+	// A value is quoted, or runs to the next blank outside {{ }} (templates may hold blanks).
+	const pattern = /\s*([A-Za-z_][\w.]*)=("(?:[^"\\]|\\.)*"|'[^']*'|(?:\{\{[\s\S]*?\}\}|[^\s{]|\{(?!\{))*)/y;
 	let at = 0;
 	while (at < text.length) {
 		if (/^\s*$/.test(text.slice(at))) {

@@ -1,0 +1,238 @@
+#!/usr/bin/env node
+import {Command, CommanderError, Option} from 'commander';
+import {formatError, PbError} from './errors.js';
+import {loadInventory} from './inventory/inventory.js';
+import {graphInventory, listInventory} from './inventory/listing.js';
+import {dumpYaml, loadYamlFile} from './load/yaml.js';
+import {parseKeyValues} from './playbook/free-form.js';
+import {loadPlaybook} from './playbook/parse-play.js';
+import {validatePlaybook} from './playbook/validate.js';
+import type {Playbook, Task} from './playbook/types.js';
+import type {EventSink} from './report/events.js';
+import {humanReporter} from './report/human.js';
+import {jsonReporter} from './report/json.js';
+import {moduleDoc, moduleList} from './report/module-doc.js';
+import {runPlaybooks} from './run/run-playbook.js';
+import {setYamlDumper} from './vars/template.js';
+import {modules} from '../modules/index.js';
+
+/* The command line: argv -> options -> load, validate, run -> exit code. The only process.exit. */
+
+const exitCodes = {ok: 0, other: 1, hostFailed: 2, unreachableOrParse: 4, badOptions: 5} as const;
+
+function optionsError(message: string): PbError {
+	return new PbError(message, {kind: 'options'});
+}
+
+/** -e key=value, -e '{"json": 1}', -e @vars.yml; later ones win. */
+function extraVars(values: readonly string[]): Record<string, unknown> {
+	const vars: Record<string, unknown> = {};
+	for (const value of values) {
+		if (value.startsWith('@')) {
+			const doc = loadYamlFile(value.slice(1));
+			if (doc.value === null || typeof doc.value !== 'object' || Array.isArray(doc.value)) {
+				throw optionsError(`-e ${value}: the file must hold a mapping of variables`);
+			}
+
+			Object.assign(vars, doc.value);
+		} else if (value.trim().startsWith('{')) {
+			try {
+				Object.assign(vars, JSON.parse(value) as Record<string, unknown>);
+			} catch (error) {
+				throw optionsError(`-e ${value}: not valid JSON (${(error as Error).message})`);
+			}
+		} else {
+			const pairs = parseKeyValues(value);
+			if (!pairs || Object.keys(pairs).length === 0) {
+				throw optionsError(`-e ${JSON.stringify(value)}: expected key=value, a JSON object, or @file.yml`);
+			}
+
+			Object.assign(vars, pairs);
+		}
+	}
+
+	return vars;
+}
+
+function collect(value: string, previous: string[]): string[] {
+	return [...previous, value];
+}
+
+function listTasks(playbook: Playbook): string {
+	const lines = [`\nplaybook: ${playbook.file}`];
+	const walk = (tasks: readonly Task[], indent: string) => {
+		for (const task of tasks) {
+			if (task.kind === 'module') {
+				lines.push(`${indent}${task.name ?? task.module.name}${task.tags.length > 0 ? `\tTAGS: [${task.tags.join(', ')}]` : ''}`);
+			} else if (task.kind === 'block') {
+				walk([...task.block, ...task.rescue, ...task.always], indent);
+			} else {
+				lines.push(`${indent}include_tasks: ${task.file}`);
+			}
+		}
+	};
+
+	for (const play of playbook.plays) {
+		lines.push(`\n  play (${play.hosts}): ${play.name}`, '    tasks:');
+		walk([...play.preTasks, ...play.tasks, ...play.postTasks], '      ');
+	}
+
+	return lines.join('\n');
+}
+
+interface RunFlags {
+	inventory: string[];
+	check?: boolean;
+	diff?: boolean;
+	limit?: string;
+	tags: string[];
+	skipTags: string[];
+	extraVars: string[];
+	forks: string;
+	verbose: number;
+	json?: boolean;
+	syntaxCheck?: boolean;
+	listTasks?: boolean;
+	listHosts?: boolean;
+	acceptNewHostKeys?: boolean;
+	timeout: string;
+}
+
+function positiveInt(value: string, flag: string): number {
+	const number = Number(value);
+	if (!Number.isInteger(number) || number < 1) {
+		throw optionsError(`${flag} takes a whole number from 1 up, got ${JSON.stringify(value)}`);
+	}
+
+	return number;
+}
+
+const splitTags = (values: readonly string[]) => values.flatMap(value => value.split(',')).map(tag => tag.trim()).filter(Boolean);
+
+async function run(files: string[], flags: RunFlags): Promise<number> {
+	const forks = positiveInt(flags.forks, '--forks');
+	const timeout = positiveInt(flags.timeout, '--timeout');
+	const vars = extraVars(flags.extraVars);
+	const inventory = await loadInventory(flags.inventory);
+	const playbooks = files.map(file => loadPlaybook(file, modules));
+	for (const playbook of playbooks) {
+		validatePlaybook(playbook, inventory, vars);
+	}
+
+	const out = (text: string) => process.stdout.write(`${text}\n`);
+	if (flags.syntaxCheck) {
+		for (const playbook of playbooks) {
+			out(`playbook: ${playbook.file}`);
+		}
+
+		return exitCodes.ok;
+	}
+
+	if (flags.listTasks || flags.listHosts) {
+		for (const playbook of playbooks) {
+			if (flags.listTasks) {
+				out(listTasks(playbook));
+			}
+
+			for (const play of flags.listHosts ? playbook.plays : []) {
+				const {hosts} = inventory.selectHosts(play.hosts, flags.limit);
+				out(`\n  play #${playbook.plays.indexOf(play) + 1} (${play.hosts}): ${play.name}\tHOSTS (${hosts.length}):\n${hosts.map(host => `      ${host}`).join('\n')}`);
+			}
+		}
+
+		return exitCodes.ok;
+	}
+
+	const emit: EventSink = flags.json ? jsonReporter(out) : humanReporter({verbosity: flags.verbose, write: out, warn: text => process.stderr.write(`${text}\n`)});
+	for (const warning of inventory.warnings) {
+		emit({kind: 'warning', msg: warning});
+	}
+
+	const {recap} = await runPlaybooks(playbooks, inventory, {
+		check: flags.check ?? false,
+		diff: flags.diff ?? false,
+		forks,
+		tags: splitTags(flags.tags),
+		skipTags: splitTags(flags.skipTags),
+		extraVars: vars,
+		verbosity: flags.verbose,
+		registry: modules,
+		limit: flags.limit,
+		acceptNewHostKeys: flags.acceptNewHostKeys ?? false,
+		connectTimeoutMs: timeout * 1000,
+	}, emit);
+	const counts = Object.values(recap);
+	if (counts.some(host => host.unreachable > 0)) {
+		return exitCodes.unreachableOrParse;
+	}
+
+	return counts.some(host => host.failed > 0) ? exitCodes.hostFailed : exitCodes.ok;
+}
+
+function program(): Command {
+	const pb = new Command('pb').description('Runs Ansible-style YAML playbooks over SSH, in parallel, with a --check that is right.').showHelpAfterError().exitOverride();
+	pb.command('run')
+		.description('Run playbooks against an inventory')
+		.argument('<playbook...>', 'playbook files, run in order')
+		.option('-i, --inventory <path>', 'inventory file, directory or host list (repeatable)', collect, [])
+		.option('-C, --check', 'change nothing; report what would change')
+		.option('-D, --diff', 'show the differences files and settings would go through')
+		.option('-l, --limit <pattern>', 'run only on hosts matching this pattern')
+		.option('-t, --tags <tags>', 'run only tasks with these tags (comma separated, repeatable)', collect, [])
+		.option('--skip-tags <tags>', 'skip tasks with these tags', collect, [])
+		.option('-e, --extra-vars <vars>', 'key=value, JSON, or @file.yml; highest precedence (repeatable)', collect, [])
+		.option('-f, --forks <n>', 'how many hosts at once', '50')
+		.option('-v, --verbose', 'more detail (-vv, -vvv: more still)', (_value: string, previous: number) => previous + 1, 0)
+		.option('--json', 'one JSON event per line instead of text')
+		.option('--syntax-check', 'check the playbooks and stop')
+		.option('--list-tasks', 'list the tasks that would run')
+		.option('--list-hosts', 'list the hosts each play would run on')
+		.option('--accept-new-host-keys', 'add unknown SSH host keys to known_hosts (a changed key still fails)')
+		.addOption(new Option('-T, --timeout <seconds>', 'SSH connect timeout').default('10'))
+		.action(async (files: string[], flags: RunFlags) => {
+			process.exitCode = await run(files, flags);
+		});
+	pb.command('inventory')
+		.description('Show an inventory as pb reads it')
+		.option('-i, --inventory <path>', 'inventory file, directory or host list (repeatable)', collect, [])
+		.option('--list', 'JSON: groups, hosts and their variables (as ansible-inventory --list)')
+		.option('--graph', 'the group tree')
+		.action(async (flags: {inventory: string[]; list?: boolean; graph?: boolean}) => {
+			if (!flags.list && !flags.graph) {
+				throw optionsError('pb inventory needs --list or --graph');
+			}
+
+			const inventory = await loadInventory(flags.inventory);
+			process.stdout.write(`${flags.graph ? graphInventory(inventory) : listInventory(inventory)}\n`);
+		});
+	pb.command('modules').description('List the modules').action(() => {
+		process.stdout.write(`${moduleList(modules)}\n`);
+	});
+	pb.command('doc').description('Show a module\'s parameters and an example').argument('<module>').action((name: string) => {
+		const module = modules.get(name);
+		if (!module) {
+			throw optionsError(`no module named '${name}'; \`pb modules\` lists them`);
+		}
+
+		process.stdout.write(`${moduleDoc(module)}\n`);
+	});
+	return pb;
+}
+
+async function main(): Promise<void> {
+	setYamlDumper(dumpYaml);
+	try {
+		await program().parseAsync(process.argv);
+	} catch (error) {
+		if (error instanceof CommanderError) {
+			process.exitCode = error.exitCode === 0 ? exitCodes.ok : exitCodes.badOptions;
+			return;
+		}
+
+		process.stderr.write(`ERROR! ${formatError(error)}\n`);
+		const kind = error instanceof PbError ? error.kind : 'runtime';
+		process.exitCode = kind === 'parse' ? exitCodes.unreachableOrParse : kind === 'options' ? exitCodes.badOptions : exitCodes.other;
+	}
+}
+
+await main();

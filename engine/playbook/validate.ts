@@ -1,0 +1,155 @@
+import {PbError, type SourcePosition} from '../errors.js';
+import type {Inventory} from '../inventory/inventory.js';
+import {compileCondition} from '../vars/condition.js';
+import {parseTemplate, referencedVariables} from '../vars/template.js';
+import {hasTemplate} from './params.js';
+import {didYouMean} from './suggest.js';
+import type {ConditionSource, Play, Playbook, Task} from './types.js';
+
+/*
+ * The checks that need the template and expression languages, run on the whole playbook before
+ * any host is contacted: every template parses, every condition compiles, and every variable a
+ * template names is defined somewhere it could come from.
+ */
+
+/** Variables the engine itself provides; facts are every `ansible_*` name. */
+const magicVariables = [
+	'inventory_hostname', 'inventory_hostname_short', 'group_names', 'groups', 'hostvars', 'playbook_dir',
+	'ansible_check_mode', 'ansible_play_hosts', 'omit', 'ansible_facts',
+];
+
+function strings(value: unknown, visit: (text: string) => void): void {
+	if (typeof value === 'string') {
+		visit(value);
+	} else if (Array.isArray(value)) {
+		for (const item of value) {
+			strings(item, visit);
+		}
+	} else if (value !== null && typeof value === 'object') {
+		for (const item of Object.values(value)) {
+			strings(item, visit);
+		}
+	}
+}
+
+function* walk(tasks: readonly Task[]): Generator<Task> {
+	for (const task of tasks) {
+		yield task;
+		if (task.kind === 'block') {
+			yield* walk(task.block);
+			yield* walk(task.rescue);
+			yield* walk(task.always);
+		}
+	}
+}
+
+function playTasks(play: Play): Task[] {
+	return [...walk([...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers])];
+}
+
+/** Names any task of the playbook may define at run time: registers, set_facts, vars, loop variables. */
+function namesDefinedByTasks(playbook: Playbook): Set<string> {
+	const names = new Set<string>();
+	for (const play of playbook.plays) {
+		for (const task of playTasks(play)) {
+			for (const name of Object.keys(task.vars)) {
+				names.add(name);
+			}
+
+			if (task.kind === 'module') {
+				if (task.register) {
+					names.add(task.register);
+				}
+
+				if (task.module.freeParams) {
+					for (const name of Object.keys(task.args)) {
+						names.add(name);
+					}
+				}
+			}
+
+			if (task.kind !== 'block') {
+				names.add(task.loopVar);
+			}
+		}
+	}
+
+	return names;
+}
+
+function checkConditions(sources: readonly ConditionSource[] | undefined): void {
+	for (const source of sources ?? []) {
+		compileCondition(source.text, source.where);
+	}
+}
+
+export function validatePlaybook(playbook: Playbook, inventory: Inventory, extraVars: Readonly<Record<string, unknown>>): void {
+	const fromTasks = namesDefinedByTasks(playbook);
+	const fromInventory = new Set<string>(Object.keys(extraVars));
+	for (const host of inventory.hosts.keys()) {
+		for (const name of Object.keys(inventory.hostVars(host))) {
+			fromInventory.add(name);
+		}
+	}
+
+	// An include_tasks file is read at run time, and may define anything: then only syntax is checked here.
+	const hasIncludes = playbook.plays.some(play => playTasks(play).some(task => task.kind === 'include'));
+	for (const play of playbook.plays) {
+		const known = new Set([...magicVariables, ...fromInventory, ...fromTasks, ...Object.keys(play.vars)]);
+		let complete = !hasIncludes;
+		for (const file of play.varsFiles) {
+			if (file.vars === undefined) {
+				complete = false;
+			}
+
+			for (const name of Object.keys(file.vars ?? {})) {
+				known.add(name);
+			}
+		}
+
+		const check = (value: unknown, where: SourcePosition) => {
+			strings(value, text => {
+				if (!hasTemplate(text)) {
+					return;
+				}
+
+				parseTemplate(text, where);
+				if (!complete) {
+					return;
+				}
+
+				for (const name of referencedVariables(text)) {
+					if (!known.has(name) && !name.startsWith('ansible_')) {
+						throw new PbError(`undefined variable '${name}' in "${text}"${didYouMean(name, known)}`, {
+							where,
+							hint: `Define ${name} in the play's vars, a vars file, the inventory, with -e ${name}=..., or register it in an earlier task.`,
+						});
+					}
+				}
+			});
+		};
+
+		check(play.vars, play.where);
+		for (const task of playTasks(play)) {
+			checkConditions(task.when);
+			check(task.name, task.where);
+			check(task.vars, task.where);
+			check(task.environment, task.where);
+			check(task.delegateTo, task.where);
+			if (task.kind === 'module') {
+				for (const [name, value] of Object.entries(task.args)) {
+					check(value, task.argWhere[name] ?? task.where);
+				}
+
+				check(task.loop, task.where);
+				check(task.loopLabel, task.where);
+				checkConditions(task.changedWhen);
+				checkConditions(task.failedWhen);
+				checkConditions(task.until);
+			} else if (task.kind === 'include') {
+				check(task.file, task.where);
+				check(task.loop, task.where);
+			}
+		}
+	}
+}

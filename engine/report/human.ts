@@ -1,0 +1,132 @@
+import {relative} from 'node:path';
+import chalk from 'chalk';
+import {createTwoFilesPatch} from 'diff';
+import type {Diff} from '../module.js';
+import type {EventSink, HostStatus, Recap, RunEvent} from './events.js';
+
+/*
+ * The terminal output ansible-playbook users know: PLAY and TASK banners, a line per host,
+ * diffs with --diff, and the PLAY RECAP. Colour only on a terminal (chalk decides).
+ */
+
+export interface HumanOptions {
+	readonly verbosity: number;
+	readonly write: (text: string) => void;
+	readonly warn: (text: string) => void;
+}
+
+function shortPath(file: string): string {
+	const near = relative(process.cwd(), file);
+	return near.startsWith('..') ? file : near;
+}
+
+function banner(title: string): string {
+	return `\n${title} ${'*'.repeat(Math.max(3, 79 - title.length))}`;
+}
+
+function seconds(ms: number): string {
+	return `${(ms / 1000).toFixed(2)}s`;
+}
+
+const statusWords: Readonly<Record<HostStatus, string>> = {
+	ok: chalk.green('ok'),
+	changed: chalk.yellow('changed'),
+	skipped: chalk.cyan('skipping'),
+	failed: chalk.red('fatal'),
+	unreachable: chalk.red('fatal'),
+};
+
+function colourDiffLine(line: string): string {
+	if (line.startsWith('+') && !line.startsWith('+++')) {
+		return chalk.green(line);
+	}
+
+	if (line.startsWith('-') && !line.startsWith('---')) {
+		return chalk.red(line);
+	}
+
+	return line.startsWith('@@') ? chalk.cyan(line) : line;
+}
+
+export function renderDiff(diff: Diff): string {
+	const withNewline = (text: string) => (text === '' || text.endsWith('\n') ? text : `${text}\n`);
+	const patch = createTwoFilesPatch(`before: ${diff.header}`, `after: ${diff.header}`, withNewline(diff.before), withNewline(diff.after), undefined, undefined, {context: 3});
+	// The first line of jsdiff's patch is a row of '=': ours has the header lines instead.
+	return patch.split('\n').slice(1).filter(Boolean).map(line => colourDiffLine(line)).join('\n');
+}
+
+function recapLine(host: string, recap: Recap, width: number): string {
+	const count = (label: string, value: number, colour: (text: string) => string) => (value > 0 ? colour(`${label}=${value}`) : `${label}=${value}`);
+	const name = recap.failed > 0 || recap.unreachable > 0 ? chalk.red(host) : recap.changed > 0 ? chalk.yellow(host) : chalk.green(host);
+	return `${name}${' '.repeat(Math.max(1, width - host.length + 1))}: ${[
+		count('ok', recap.ok, chalk.green),
+		count('changed', recap.changed, chalk.yellow),
+		count('unreachable', recap.unreachable, chalk.red),
+		count('failed', recap.failed, chalk.red),
+		count('skipped', recap.skipped, chalk.cyan),
+		count('rescued', recap.rescued, chalk.green),
+		count('ignored', recap.ignored, chalk.yellow),
+	].map(text => text.padEnd(14)).join(' ').trimEnd()}`;
+}
+
+export function humanReporter(options: HumanOptions): EventSink {
+	const {write, warn, verbosity} = options;
+	const handlers: {[K in RunEvent['kind']]: (event: Extract<RunEvent, {kind: K}>) => void} = {
+		'playbook-start'(event) {
+			if (event.check) {
+				write(chalk.cyan(`\nCHECK MODE: nothing on the hosts is changed (${shortPath(event.file)})`));
+			}
+		},
+		'play-start'(event) {
+			write(banner(`PLAY [${event.name}]`));
+		},
+		'task-start'(event) {
+			write(banner(`${event.handler ? 'RUNNING HANDLER' : 'TASK'} [${event.name}]`) + (verbosity > 0 ? chalk.dim(`\ntask path: ${event.where}`) : ''));
+		},
+		'host-result'(event) {
+			const target = event.delegatedTo ? `${event.host} -> ${event.delegatedTo}` : event.host;
+			const item = event.item === undefined ? '' : ` => (item=${event.item})`;
+			let line = `${statusWords[event.status]}: [${target}]${item}`;
+			if (event.status === 'failed' || event.status === 'unreachable') {
+				line = chalk.red(`${event.status === 'failed' ? (event.item === undefined ? 'fatal' : 'failed') : 'fatal'}: [${target}]${item}: ${event.status === 'failed' ? 'FAILED!' : 'UNREACHABLE!'} => ${event.msg}`);
+			} else if (event.status === 'skipped' && verbosity > 0) {
+				line += chalk.dim(` (${event.msg})`);
+			}
+
+			write(`${line} ${chalk.dim(seconds(event.durationMs))}`);
+			if (event.ignored) {
+				write(chalk.cyan('...ignoring'));
+			}
+
+			for (const diff of event.diff ?? []) {
+				write(renderDiff(diff));
+			}
+
+			if (verbosity > 0 && event.result && event.status !== 'skipped') {
+				write(chalk.dim(JSON.stringify(event.result, undefined, verbosity > 1 ? 2 : undefined)));
+			}
+		},
+		'task-end'() {
+			// Each host's line already shows its time.
+		},
+		warning(event) {
+			warn(chalk.magenta(`[WARNING]: ${event.host ? `[${event.host}] ` : ''}${event.msg}`));
+		},
+		debug(event) {
+			write(event.msg.split('\n').map(line => `    ${line}`).join('\n'));
+		},
+		recap(event) {
+			write(banner('PLAY RECAP'));
+			const names = Object.keys(event.hosts);
+			const width = Math.max(0, ...names.map(name => name.length));
+			for (const name of names) {
+				write(recapLine(name, event.hosts[name]!, width));
+			}
+
+			write(chalk.dim(`\nfinished in ${seconds(event.durationMs)}`));
+		},
+	};
+	return event => {
+		(handlers[event.kind] as (event: RunEvent) => void)(event);
+	};
+}

@@ -1,0 +1,29 @@
+import type {Connection} from '../connection/connection.js';
+import type {Recap} from '../report/events.js';
+
+/** One host's state through a play: its variables, its fate, its counts. */
+export class HostRun {
+	readonly name: string;
+	/** Inventory variables, group vars below host vars. */
+	readonly inventoryVars: Readonly<Record<string, unknown>>;
+	facts: Record<string, unknown> = {};
+	/** set_fact and registered results: above play vars, below -e. */
+	readonly setVars: Record<string, unknown> = {};
+	failed = false;
+	unreachable = false;
+	/** meta: end_host, or the play was ended for every host. */
+	ended = false;
+	readonly notified = new Set<string>();
+	readonly recap: Recap = {ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0};
+	readonly connect: () => Promise<Connection>;
+
+	constructor(name: string, inventoryVars: Readonly<Record<string, unknown>>, connect: () => Promise<Connection>) {
+		this.name = name;
+		this.inventoryVars = inventoryVars;
+		this.connect = connect;
+	}
+
+	get active(): boolean {
+		return !this.failed && !this.unreachable && !this.ended;
+	}
+}

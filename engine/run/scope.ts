@@ -1,0 +1,83 @@
+import type {Become} from '../connection/connection.js';
+import type {ConditionSource, Play, TaskCommon} from '../playbook/types.js';
+import type {HostRun} from './host-run.js';
+
+/**
+ * What a task inherits from its play and the blocks around it (innermost last): conditions,
+ * tags, variables, become and environment, resolved as Ansible does.
+ */
+export interface Scope {
+	readonly play: Play;
+	/** Play vars with vars_files read: the play's own layer of variables. */
+	readonly playVars: Readonly<Record<string, unknown>>;
+	/** The hosts of the play's current batch (ansible_play_hosts). */
+	readonly playHosts: readonly HostRun[];
+	readonly chain: readonly TaskCommon[];
+}
+
+export function inner(scope: Scope, block: TaskCommon): Scope {
+	return {...scope, chain: [...scope.chain, block]};
+}
+
+export function inheritedConditions(scope: Scope, task: TaskCommon): ConditionSource[] {
+	return [...scope.chain.flatMap(block => block.when), ...task.when];
+}
+
+export function effectiveTags(scope: Scope, task: TaskCommon): Set<string> {
+	return new Set([...scope.play.tags, ...scope.chain.flatMap(block => block.tags), ...task.tags]);
+}
+
+export function scopedVars(scope: Scope, task: TaskCommon): Record<string, unknown> {
+	return Object.assign({}, ...scope.chain.map(block => block.vars), task.vars) as Record<string, unknown>;
+}
+
+export function effectiveEnvironment(scope: Scope, task: TaskCommon): Record<string, unknown> | undefined {
+	const layers = [scope.play.environment, ...scope.chain.map(block => block.environment), task.environment].filter(layer => layer !== undefined);
+	return layers.length === 0 ? undefined : Object.assign({}, ...layers) as Record<string, unknown>;
+}
+
+function lastDefined<T>(values: Array<T | undefined>): T | undefined {
+	return values.findLast(value => value !== undefined);
+}
+
+export function effectiveCheckMode(scope: Scope, task: TaskCommon, runCheck: boolean): boolean {
+	return lastDefined([scope.play.checkMode, ...scope.chain.map(block => block.checkMode), task.checkMode]) ?? runCheck;
+}
+
+/** Task, block and play keywords win over the inventory's ansible_become*. */
+export function effectiveBecome(scope: Scope, task: TaskCommon, vars: Readonly<Record<string, unknown>>): Become | undefined {
+	const asBool = (value: unknown) => value === true || (typeof value === 'string' && ['yes', 'true', '1'].includes(value.toLowerCase()));
+	const become = lastDefined([asBool(vars.ansible_become) ? true : undefined, scope.play.become, ...scope.chain.map(block => block.become), task.become]);
+	if (!become) {
+		return undefined;
+	}
+
+	const user = lastDefined([vars.ansible_become_user as string | undefined, scope.play.becomeUser, ...scope.chain.map(block => block.becomeUser), task.becomeUser]) ?? 'root';
+	const password = (vars.ansible_become_password ?? vars.ansible_become_pass) as string | undefined;
+	return {method: 'sudo', user, password: password === undefined ? undefined : String(password)};
+}
+
+/** --tags / --skip-tags, with Ansible's special tags: always runs unless skipped by name, never only when asked. */
+export function selectedByTags(tags: ReadonlySet<string>, only: readonly string[], skip: readonly string[]): boolean {
+	if (skip.some(tag => tags.has(tag) || tag === 'all')) {
+		return false;
+	}
+
+	if (tags.has('always')) {
+		return true;
+	}
+
+	if (only.length === 0 || only.includes('all')) {
+		return !tags.has('never');
+	}
+
+	if (only.includes('tagged') && tags.size > 0) {
+		return true;
+	}
+
+	if (only.includes('untagged') && tags.size === 0) {
+		return true;
+	}
+
+	return only.some(tag => tags.has(tag));
+}
