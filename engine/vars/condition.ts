@@ -163,7 +163,7 @@ function compileExpression(source: string, where: SourcePosition): Expression {
 
 /** Replaces `not in` outside quoted strings by the one-symbol operator jexl is given. */
 function spellNotIn(text: string): string {
-	return text.replaceAll(/('(?:\\'|[^'])*'|"(?:\\"|[^"])*")|\bnot\s+in\b/g, (_match, quoted: string | undefined) => quoted ?? ` ${notIn} `);
+	return text.replaceAll(/('(?:\\'|[^'])*'|"(?:\\"|[^"])*")|\bnot\s+in\b/g, (_match, quoted: string | undefined) => quoted ?? notIn);
 }
 
 /**
