@@ -184,7 +184,7 @@ export default defineModule({
     creates: /etc/kubernetes/admin.conf`,
 	validate(params) {
 		if ((params.cmd === undefined) === (params.argv === undefined)) {
-			return 'command needs exactly one of cmd (a string) and argv (a list)';
+			return 'needs exactly one of cmd (a string) and argv (a list)';
 		}
 
 		try {

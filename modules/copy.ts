@@ -98,7 +98,7 @@ export default defineModule({
     backup: true`,
 	validate(params) {
 		if ((params.src === undefined) === (params.content === undefined)) {
-			return 'copy needs exactly one of src and content';
+			return 'needs exactly one of src and content';
 		}
 
 		if (params.content !== undefined && params.dest.endsWith('/')) {
