@@ -1,0 +1,92 @@
+import {readFile, stat} from 'node:fs/promises';
+import test from 'ava';
+import {diffSnapshots} from './upper-snapshot.js';
+import {useLab} from './use-lab.js';
+
+const lab = useLab(test, {hosts: 3});
+
+function hostAt(position: number) {
+	const host = lab().hosts[position];
+	if (!host) {
+		throw new Error(`the lab has no host #${position}`);
+	}
+
+	return host;
+}
+
+test.serial('each host answers ssh with strict host key checking, under its own name', async t => {
+	for (const host of lab().hosts) {
+		const result = await lab().ssh(host, 'hostname');
+		t.is(result.exitCode, 0, result.stderr);
+		t.is(result.stdout.trim(), host.name);
+	}
+
+	const inventory = await readFile(lab().inventoryPath, 'utf8');
+	t.regex(inventory, new RegExp(`^${hostAt(0).name} ansible_host=${hostAt(0).address.replaceAll('.', '\\.')}$`, 'm'));
+	t.regex(inventory, /^ansible_ssh_known_hosts_file=\/.+known_hosts$/m);
+});
+
+test.serial('systemd reaches running or degraded on every host', async t => {
+	for (const host of lab().hosts) {
+		const result = await lab().ssh(host, 'timeout 60 systemctl is-system-running --wait');
+		t.true(['running', 'degraded'].includes(result.stdout.trim()), `${host.name}: ${result.stdout}${result.stderr}`);
+	}
+});
+
+test.serial('a net.* sysctl set inside a host leaves the machine\'s own value alone', async t => {
+	const path = '/proc/sys/net/ipv4/ip_forward';
+	const machineBefore = (await readFile(path, 'utf8')).trim();
+	const wanted = machineBefore === '1' ? '0' : '1';
+	const set = await lab().ssh(hostAt(0), `sysctl -w net.ipv4.ip_forward=${wanted} && cat ${path}`);
+	t.is(set.exitCode, 0, set.stderr);
+	t.regex(set.stdout, new RegExp(`^${wanted}$`, 'm'));
+	t.is((await readFile(path, 'utf8')).trim(), machineBefore);
+	t.is((await lab().ssh(hostAt(1), `cat ${path}`)).stdout.trim(), '0');
+});
+
+test.serial('the upper dir shows a host\'s writes, apart from what a control login changes', async t => {
+	const host = hostAt(1);
+	const background = await lab().controlLoginChanges(host);
+	const before = await lab().snapshotUpper(host);
+	const write = await lab().ssh(host, 'echo probe > /etc/pb-lab-probe && chmod 0640 /etc/pb-lab-probe');
+	t.is(write.exitCode, 0, write.stderr);
+	const after = await lab().snapshotUpper(host);
+	t.deepEqual(diffSnapshots(before, after, background), {added: ['/etc/pb-lab-probe'], removed: [], changed: []});
+	t.like(after.get('/etc/pb-lab-probe'), {type: 'file', mode: 0o640});
+	const quiet = await lab().ssh(host, 'true');
+	t.is(quiet.exitCode, 0, quiet.stderr);
+	t.deepEqual(diffSnapshots(after, await lab().snapshotUpper(host), background), {added: [], removed: [], changed: []});
+});
+
+test.serial('a host whose network is cut does not answer while the others do', async t => {
+	const cut = hostAt(2);
+	await lab().cutNetwork(cut);
+	try {
+		const result = await lab().ssh(cut, 'true', 2);
+		t.is(result.exitCode, 255, 'ssh to a cut host must fail');
+		for (const host of lab().hosts.filter(other => other !== cut)) {
+			t.is((await lab().ssh(host, 'true')).exitCode, 0, `${host.name} must still answer`);
+		}
+	} finally {
+		await lab().restoreNetwork(cut);
+	}
+
+	t.is((await lab().ssh(cut, 'true')).exitCode, 0, 'the host answers again once its network is back');
+});
+
+test.serial('a killed host restarts with its files and its host key', async t => {
+	const host = hostAt(1);
+	t.is((await lab().ssh(host, 'echo kept > /root/kept')).exitCode, 0);
+	await lab().killHost(host);
+	t.is((await lab().ssh(host, 'true', 2)).exitCode, 255, 'a killed host must not answer');
+	await lab().restartHost(host);
+	const result = await lab().ssh(host, 'cat /root/kept');
+	t.is(result.exitCode, 0, result.stderr);
+	t.is(result.stdout, 'kept\n');
+});
+
+test.serial('stop leaves nothing behind: no processes, mounts, namespaces or links', async t => {
+	await lab().stop();
+	t.deepEqual(await lab().remains(), {processes: [], mounts: [], namespaces: [], links: []});
+	await t.throwsAsync(stat(lab().directory), {code: 'ENOENT'});
+});

@@ -1,0 +1,38 @@
+import type {TestFn} from 'ava';
+import {type Lab, type StartLabOptions, startLab} from './lab.js';
+import {LabUnavailable} from './prerequisites.js';
+
+/** The first start on a machine builds the base (a few minutes on a slow mirror); later starts take seconds. */
+const startTimeoutMs = 15 * 60_000;
+
+/**
+ * Starts a lab before the file's tests and stops it after them, passed or failed. A lab that
+ * cannot start fails the tests with the reason (one line for a missing prerequisite); it never
+ * skips them. Returns a getter for the running lab.
+ */
+export function useLab(test: TestFn, options: StartLabOptions): () => Lab {
+	let lab: Lab | undefined;
+	test.before('start the lab', async t => {
+		t.timeout(startTimeoutMs, 'the lab did not start in time');
+		try {
+			lab = await startLab(options);
+		} catch (error) {
+			if (!(error instanceof LabUnavailable)) {
+				throw error;
+			}
+
+			t.fail(process.env['CI'] ? `the end-to-end tests must run in CI, and the lab cannot start: ${error.message}` : `pb lab: ${error.message}`);
+		}
+	});
+	test.after.always('stop the lab', async t => {
+		t.timeout(2 * 60_000, 'the lab did not stop in time');
+		await lab?.stop();
+	});
+	return () => {
+		if (!lab) {
+			throw new Error('the lab did not start (see the failed hook)');
+		}
+
+		return lab;
+	};
+}
