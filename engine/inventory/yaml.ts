@@ -64,7 +64,7 @@ function readGroup(name: string, body: unknown, document: YamlDocument, builder:
 
 		if (!isMapping(entries)) {
 			throw new PbError(`'${key}' of group '${name}' must be a mapping, but it is ${describe(entries)}`, {
-				where: document.where(body, key, 'value'),
+				where: document.where(body, key),
 				hint: key === 'hosts'
 					? 'Write hosts as keys, each followed by a colon: `hosts: {web1: , web2: }` or one `web1:` per line.'
 					: `Write '${key}' as keys and values, one per line, each followed by a colon.`,
