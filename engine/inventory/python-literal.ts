@@ -9,7 +9,7 @@
 class NotALiteral extends Error {}
 
 const escapes: Readonly<Record<string, string>> = {
-	'\n': '', '\\': '\\', '\'': '\'', '"': '"', a: '\u0007', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
+	'\\': '\\', '\'': '\'', '"': '"', a: '\u0007', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
 };
 
 const numberPattern = /^(?:0[xX](?:_?[\da-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:\d(?:_?\d)*)?\.\d(?:_?\d)*(?:[eE][-+]?\d(?:_?\d)*)?|\d(?:_?\d)*\.?(?:[eE][-+]?\d(?:_?\d)*)?)(?![\w.])/;

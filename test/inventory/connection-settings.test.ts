@@ -1,0 +1,74 @@
+import {userInfo} from 'node:os';
+import test from 'ava';
+import {PbError} from '../../engine/errors.js';
+import {connectionSettings, loadInventory} from '../../engine/inventory/index.js';
+
+test('a host without connection variables gets Ansible\'s defaults', t => {
+	t.deepEqual(connectionSettings('web1', {}), {
+		connection: 'ssh',
+		address: 'web1',
+		port: 22,
+		user: userInfo().username,
+		password: undefined,
+		privateKeyFile: undefined,
+		hostKeyChecking: true,
+		become: false,
+		becomeUser: 'root',
+		becomePassword: undefined,
+	});
+});
+
+test('the connection variables of the inventory are read into settings', t => {
+	t.deepEqual(connectionSettings('web1', {
+		ansible_connection: 'ssh',
+		ansible_host: '10.0.0.5',
+		ansible_port: 2222,
+		ansible_user: 'deploy',
+		ansible_password: 'pw',
+		ansible_ssh_private_key_file: '~/.ssh/id_ed25519',
+		ansible_host_key_checking: 'no',
+		ansible_become: 'yes',
+		ansible_become_user: 'postgres',
+		ansible_become_password: 'sudo-pw',
+	}), {
+		connection: 'ssh',
+		address: '10.0.0.5',
+		port: 2222,
+		user: 'deploy',
+		password: 'pw',
+		privateKeyFile: '~/.ssh/id_ed25519',
+		hostKeyChecking: false,
+		become: true,
+		becomeUser: 'postgres',
+		becomePassword: 'sudo-pw',
+	});
+});
+
+test('Ansible\'s older variable names still work', t => {
+	const settings = connectionSettings('web1', {
+		ansible_ssh_host: '10.0.0.6', ansible_ssh_port: '2200', ansible_ssh_user: 'old', ansible_ssh_pass: 'pw', ansible_become_pass: 'sudo',
+	});
+	t.is(settings.address, '10.0.0.6');
+	t.is(settings.port, 2200);
+	t.is(settings.user, 'old');
+	t.is(settings.password, 'pw');
+	t.is(settings.becomePassword, 'sudo');
+});
+
+test('the implicit localhost connects locally', async t => {
+	const inventory = await loadInventory(['web1,']);
+	t.is(connectionSettings('localhost', inventory.hostVars('localhost')).connection, 'local');
+});
+
+const rejects = test.macro({
+	exec(t, vars: Record<string, unknown>, message: string) {
+		const error = t.throws(() => connectionSettings('web1', vars), {instanceOf: PbError});
+		t.is(error?.message, message);
+	},
+	title: (_, vars) => `connection settings reject ${JSON.stringify(vars)}`,
+});
+
+test(rejects, {ansible_port: 'ssh'}, 'host \'web1\' has ansible_port="ssh", which is not a port number');
+test(rejects, {ansible_ssh_port: 0}, 'host \'web1\' has ansible_ssh_port=0, which is not a port number');
+test(rejects, {ansible_connection: 'docker'}, 'host \'web1\' has ansible_connection=docker, but pb connects with ssh or local only');
+test(rejects, {ansible_become: 'sometimes'}, 'host \'web1\' has ansible_become="sometimes", which is not a boolean');
