@@ -1,0 +1,57 @@
+import type {Readable, Writable} from 'node:stream';
+import {SudoHandshake, wrapInSudo} from './become.js';
+import type {ExecOptions, ExecResult} from './connection.js';
+import {scriptFor} from './shell.js';
+
+/** The standard streams of a started command, local process or SSH channel alike. */
+export interface CommandStreams {
+	readonly stdin: Writable;
+	readonly stdout: Readable;
+	readonly stderr: Readable;
+	/** Resolves with the exit status (-1 for a signal) once the command is done and its output is read. */
+	readonly exited: Promise<number>;
+}
+
+/** A command ready to start: the line for `/bin/sh -c`, and how to feed and read it once started. */
+export interface PreparedCommand {
+	readonly commandLine: string;
+	run(streams: CommandStreams): Promise<ExecResult>;
+}
+
+export function prepareCommand(host: string, command: string, options: ExecOptions): PreparedCommand {
+	const script = scriptFor(host, command, options);
+	const {become} = options;
+	if (become === undefined) {
+		return {
+			commandLine: script,
+			run: async streams => collect(streams, () => streams.stdin.end(options.stdin ?? '')),
+		};
+	}
+
+	const sudo = wrapInSudo(script, become);
+	return {
+		commandLine: sudo.commandLine,
+		async run(streams) {
+			const handshake = new SudoHandshake(host, become, sudo, {
+				write: data => streams.stdin.write(data),
+				end: () => streams.stdin.end(),
+			}, () => streams.stdin.end(options.stdin ?? ''));
+			return handshake.finish(await collect(streams, () => undefined, handshake));
+		},
+	};
+}
+
+async function collect(streams: CommandStreams, start: () => void, handshake?: SudoHandshake): Promise<ExecResult> {
+	const stdout: Buffer[] = [];
+	const stderr: Buffer[] = [];
+	streams.stdout.on('data', (chunk: Buffer) => stdout.push(handshake ? handshake.stdout(chunk) : chunk));
+	streams.stderr.on('data', (chunk: Buffer) => {
+		stderr.push(chunk);
+		handshake?.stderr(chunk);
+	});
+	// A command that does not read its stdin closes it early: that is not an error.
+	streams.stdin.on('error', () => undefined);
+	start();
+	const code = await streams.exited;
+	return {stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), code};
+}

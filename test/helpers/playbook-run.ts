@@ -1,0 +1,61 @@
+import {mkdtempSync, writeFileSync, mkdirSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {dirname, join} from 'node:path';
+import {spawnSync} from 'node:child_process';
+import {fileURLToPath} from 'node:url';
+import {loadInventory} from '../../engine/inventory/inventory.js';
+import {loadPlaybook} from '../../engine/playbook/parse-play.js';
+import {validatePlaybook} from '../../engine/playbook/validate.js';
+import type {RunEvent} from '../../engine/report/events.js';
+import {runPlaybooks, type RunSettings} from '../../engine/run/run-playbook.js';
+import {modules} from '../../modules/index.js';
+
+/** The repository's root (tests run from dist/test/...). */
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** A fresh temporary folder holding the given files (path -> text). */
+export function workspace(files: Readonly<Record<string, string>>): string {
+	const dir = mkdtempSync(join(tmpdir(), 'pb-test-'));
+	for (const [path, text] of Object.entries(files)) {
+		mkdirSync(dirname(join(dir, path)), {recursive: true});
+		writeFileSync(join(dir, path), text);
+	}
+
+	return dir;
+}
+
+/** An inventory of local hosts (no SSH), each named as given. */
+export function localInventory(...hosts: string[]): string {
+	return `${hosts.map(host => `${host} ansible_connection=local`).join('\n')}\n`;
+}
+
+export interface PlaybookRun {
+	readonly events: RunEvent[];
+	readonly recap: Record<string, {ok: number; changed: number; unreachable: number; failed: number; skipped: number; rescued: number; ignored: number}>;
+	/** host-result events, in order. */
+	readonly results: Array<Extract<RunEvent, {kind: 'host-result'}>>;
+	/** debug messages per host, in order. */
+	readonly printed: Array<{host: string; msg: string}>;
+}
+
+/** Loads, validates and runs a playbook in this process, collecting its events. */
+export async function runPlaybook(dir: string, options: Partial<RunSettings> & {playbook?: string; inventory?: string} = {}): Promise<PlaybookRun> {
+	const inventory = await loadInventory([join(dir, options.inventory ?? 'hosts')]);
+	const extraVars = options.extraVars ?? {};
+	const playbook = loadPlaybook(join(dir, options.playbook ?? 'play.yml'), modules);
+	validatePlaybook(playbook, inventory, extraVars);
+	const events: RunEvent[] = [];
+	const {recap} = await runPlaybooks([playbook], inventory, {
+		check: false, diff: false, forks: 50, tags: [], skipTags: [], verbosity: 0, registry: modules,
+		limit: undefined, acceptNewHostKeys: false, connectTimeoutMs: 5000, ...options, extraVars,
+	}, event => events.push(event));
+	const results = events.filter((event): event is Extract<RunEvent, {kind: 'host-result'}> => event.kind === 'host-result');
+	const printed = events.flatMap(event => (event.kind === 'debug' ? [{host: event.host, msg: event.msg}] : []));
+	return {events, recap: recap as PlaybookRun['recap'], results, printed};
+}
+
+/** Runs the pb command line as a user would; returns its exit code and output. */
+export function pb(args: readonly string[], cwd = repoRoot): {code: number; stdout: string; stderr: string} {
+	const result = spawnSync(process.execPath, [join(repoRoot, 'dist/engine/cli.js'), ...args], {cwd, encoding: 'utf8', env: {...process.env, FORCE_COLOR: '0'}});
+	return {code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr};
+}
