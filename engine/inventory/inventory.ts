@@ -1,5 +1,5 @@
-import path from 'node:path';
 import {existsSync, statSync} from 'node:fs';
+import path from 'node:path';
 import {PbError} from '../errors.js';
 import {InventoryBuilder, type GroupData, type HostData} from './builder.js';
 import {selectHosts, type HostSelection} from './patterns.js';

@@ -194,10 +194,10 @@ class LiteralReader {
 			if (char === '\\' && !raw) {
 				result += this.escape();
 			} else {
-				result += char;
-				this.at += char === '\\' ? 1 : 0;
-				result += char === '\\' ? this.text[this.at] ?? '' : '';
-				this.at++;
+				// In a raw string a backslash stays, but still shields the quote after it.
+				const length = char === '\\' ? 2 : 1;
+				result += this.text.slice(this.at, this.at + length);
+				this.at += length;
 			}
 		}
 

@@ -41,3 +41,4 @@ test(reads, '110 ; not a comment', '110 ; not a comment');
 test(reads, 'foo # not a literal, so the comment stays', 'foo # not a literal, so the comment stays');
 test(reads, '[1, 2', '[1, 2');
 test(reads, '12345678901234567890', '12345678901234567890');
+test(reads, 'r\'it\\\'s\'', 'it\\\'s');
