@@ -9,7 +9,7 @@ import type {HostContext} from './module.js';
  */
 
 /** What these helpers need of a host context. */
-export type HostRunner = Pick<HostContext, 'host' | 'run'>;
+export type HostRunner = Pick<HostContext, 'host' | 'run' | 'predictedPath'>;
 
 /** Quotes a word for POSIX sh: the shell passes it through as is, whatever it holds. */
 export function quote(word: string): string {
@@ -169,7 +169,50 @@ export async function readFileStates(ctx: HostRunner, requests: ReadonlyArray<{r
 	}
 
 	const outputs = result.stdout.split(/^--\n/m);
-	return requests.map(({path, options = {}}, index) => parseFileState(path, outputs[index] ?? '', options.inDirectory));
+	return requests.map(({path, options = {}}, index) => withPrediction(ctx, parseFileState(path, outputs[index] ?? '', options.inDirectory), options.inDirectory));
+}
+
+/**
+ * Check mode: what the host would hold had earlier tasks run for real. A path an earlier task
+ * would write reads as written; a missing file whose directory an earlier task would create
+ * reads as missing in an existing directory.
+ */
+function withPrediction(ctx: HostRunner, state: FileState, inDirectory: string | undefined): FileState {
+	const predict = ctx.predictedPath;
+	if (!predict) {
+		return state;
+	}
+
+	let path = state.path;
+	if (inDirectory !== undefined && !state.exists && predict(path)?.type === 'directory') {
+		path = posix.join(path, inDirectory);
+	}
+
+	const predicted = predict(path);
+	if (!predicted) {
+		return state.exists ? state : {...state, path, parentIsDir: state.parentIsDir || predict(posix.dirname(path))?.type === 'directory'};
+	}
+
+	if (predicted.type === 'absent') {
+		return {path, exists: false, parentIsDir: true};
+	}
+
+	const before = state.exists ? state : undefined;
+	return {
+		path,
+		exists: true,
+		type: predicted.type,
+		mode: predicted.mode ?? before?.mode ?? (predicted.type === 'directory' ? 0o755 : 0o644),
+		uid: before?.uid ?? 0,
+		gid: before?.gid ?? 0,
+		owner: predicted.owner ?? before?.owner ?? 'root',
+		group: predicted.group ?? before?.group ?? 'root',
+		size: predicted.content?.length ?? 0,
+		mtime: Math.floor(Date.now() / 1000),
+		inode: '',
+		...(predicted.sha256 === undefined ? {} : {sha256: predicted.sha256}),
+		...(predicted.content === undefined ? {} : {content: predicted.content}),
+	};
 }
 
 /** What is at `path` on the host now, in one round trip. */

@@ -77,9 +77,26 @@ export interface HostContext {
 	readonly where: SourcePosition;
 	/** The host's connection with the task's become and environment already applied. */
 	run(command: string, options?: Omit<ExecOptions, 'become'>): Promise<ExecResult>;
+	/**
+	 * In check mode: what earlier tasks of this run would have left at `path` (a directory a
+	 * `file` task would create, a file a `copy` would write). Undefined outside check mode or
+	 * when no earlier task touches the path. Reading it lets --check predict later tasks right.
+	 */
+	predictedPath?(path: string): PredictedPath | undefined;
 	/** The raw connection, for modules that need their own become handling. */
 	readonly connection: Connection;
 	warn(message: string): void;
+}
+
+/** What a path would hold after a task's apply, as its plan predicts it. */
+export interface PredictedPath {
+	readonly path: string;
+	readonly type: 'file' | 'directory' | 'link' | 'absent';
+	readonly mode?: number | undefined;
+	readonly owner?: string | undefined;
+	readonly group?: string | undefined;
+	readonly sha256?: string | undefined;
+	readonly content?: Buffer | undefined;
 }
 
 /** The outcome of `plan`: what a real run would do. Pure data; check mode reports it as is. */
@@ -98,6 +115,8 @@ export interface Plan<Steps = undefined> {
 	readonly failed?: string;
 	/** Effects on the engine rather than the host; see EngineEffects. */
 	readonly effects?: EngineEffects;
+	/** The paths apply would create, replace or remove: in check mode, later tasks read these. */
+	readonly predicts?: readonly PredictedPath[];
 }
 
 /** What control modules ask of the engine (set_fact, setup, debug, meta). */
@@ -106,8 +125,9 @@ export interface EngineEffects {
 	readonly facts?: Readonly<Record<string, unknown>>;
 	/** Set as host variables above play vars (set_fact). */
 	readonly setVars?: Readonly<Record<string, unknown>>;
-	/** Shown on the terminal as is (debug). */
+	/** Shown on the terminal as is (debug), from the -v level `verbosity` up. */
 	readonly print?: string;
+	readonly verbosity?: number;
 	readonly meta?: 'flush_handlers' | 'end_host' | 'end_play' | 'noop';
 }
 

@@ -25,6 +25,11 @@ interface CopySteps {
 	readonly attributes: Attributes;
 }
 
+/** The file's mode, owner and group once `changes` are made. */
+function attributesAfter(current: {readonly mode: number; readonly owner: string; readonly group: string}, changes: Attributes): Attributes {
+	return {mode: changes.mode ?? current.mode, owner: changes.owner ?? current.owner, group: changes.group ?? current.group};
+}
+
 /** Relative `src` is looked up in the playbook's files/ first, then beside it, as Ansible does. */
 async function loadSource(playbookDir: string, src: string): Promise<Source> {
 	const candidates = isAbsolute(src) ? [src] : [join(playbookDir, 'files', src), join(playbookDir, src)];
@@ -156,6 +161,7 @@ export default defineModule({
 				diff: [attributeDiff(path, dest, changes)],
 				steps: {path, attributes: changes},
 				result,
+				predicts: [{path, type: 'file', ...attributesAfter(dest, changes), sha256: dest.sha256, content: dest.content}],
 			};
 		}
 
@@ -166,7 +172,14 @@ export default defineModule({
 		}
 
 		const what = dest.exists ? (dest.type === 'link' ? 'link replaced by a file' : 'content changed') : `new file, ${source.content.length} bytes`;
-		return {changed: true, msg: `${path}: ${what}`, diff, steps: {path, content: source.content, attributes: wanted}, result};
+		return {
+			changed: true,
+			msg: `${path}: ${what}`,
+			diff,
+			steps: {path, content: source.content, attributes: wanted},
+			result,
+			predicts: [{path, type: 'file', ...(dest.exists && dest.type === 'file' ? attributesAfter(dest, changes) : wanted), sha256: source.sha256, content: source.content}],
+		};
 	},
 	async apply(ctx, params, plan) {
 		const {path, content, attributes} = plan.steps;

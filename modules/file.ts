@@ -256,6 +256,13 @@ export default defineModule({
 			diff: [{header: current.path, before, after}],
 			steps,
 			result,
+			predicts: [{
+				path: current.path,
+				type: wanted === 'touch' ? (current.exists && current.type !== 'other' ? current.type : 'file') : wanted === 'hard' ? 'file' : wanted,
+				mode: changes.mode ?? (current.exists ? current.mode : undefined),
+				owner: changes.owner ?? (current.exists ? current.owner : undefined),
+				group: changes.group ?? (current.exists ? current.group : undefined),
+			}],
 		};
 	},
 	async apply(ctx, params, plan) {

@@ -32,7 +32,8 @@ export function parseKnownHosts(text: string, file: string): KnownHostEntry[] {
 		}
 
 		const [hosts, keyType, keyBase64] = fields;
-		if (hosts === undefined || keyType === undefined || keyBase64 === undefined || !/^[A-Za-z0-9+/]+=*$/.test(keyBase64)) {
+		// SSH1 lines (`host bits exponent modulus`) have a number where the key type goes.
+		if (hosts === undefined || keyType === undefined || keyBase64 === undefined || !/^[a-z][\w@.-]*$/i.test(keyType) || !/^[A-Za-z\d+/]+=*$/.test(keyBase64)) {
 			continue;
 		}
 

@@ -1,5 +1,6 @@
 /**
- * Ansible's `key=value key="quoted value"` form: `file: path=/tmp/x state=directory`.
+ * Ansible's `key=value key="quoted value"` form: `file: path=/tmp/x state=directory`. Words
+ * without `=` continue the value before them, so `debug: msg=hello world` says "hello world".
  * Returns undefined when the text is not of that form, so the caller can say so.
  */
 export function parseKeyValues(text: string): Record<string, string> | undefined {
@@ -15,7 +16,17 @@ export function parseKeyValues(text: string): Record<string, string> | undefined
 		pattern.lastIndex = at;
 		const match = pattern.exec(text);
 		if (!match) {
-			return undefined;
+			const word = /\s*(\S+)/y;
+			word.lastIndex = at;
+			const continued = word.exec(text);
+			const previous = Object.keys(result).at(-1);
+			if (!continued || previous === undefined) {
+				return undefined;
+			}
+
+			result[previous] += ` ${continued[1]!}`;
+			at = word.lastIndex;
+			continue;
 		}
 
 		const raw = match[2] ?? '';

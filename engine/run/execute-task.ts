@@ -76,6 +76,7 @@ async function runOnce(run: RunContext, task: ModuleTask, scope: Scope, host: Ho
 		playbookDir: task.dir,
 		where: task.where,
 		connection: conn,
+		...(check && !delegatedTo ? {predictedPath: (path: string) => host.predicted.get(path)} : {}),
 		run: async (command, options = {}) => conn.exec(command, {...options, become, env: env || options.env ? {...env, ...options.env} : undefined}),
 		warn: msg => run.emit({kind: 'warning', host: host.name, msg}),
 	};
@@ -84,6 +85,12 @@ async function runOnce(run: RunContext, task: ModuleTask, scope: Scope, host: Ho
 	const base = {...plan.result, changed: plan.changed, msg: plan.msg, ...(plan.diff ? {diff: plan.diff} : {})};
 	if (plan.failed !== undefined) {
 		return {status: 'failed', result: {...base, changed: false, failed: true, msg: plan.failed}, msg: plan.failed, plan};
+	}
+
+	if (check && !delegatedTo) {
+		for (const predicted of plan.changed ? plan.predicts ?? [] : []) {
+			host.predicted.set(predicted.path, predicted);
+		}
 	}
 
 	if (check && plan.unpredictable !== undefined) {

@@ -1,4 +1,5 @@
 import type {Connection} from '../connection/connection.js';
+import type {PredictedPath} from '../module.js';
 import type {Recap} from '../report/events.js';
 
 /** One host's state through a play: its variables, its fate, its counts. */
@@ -14,6 +15,8 @@ export class HostRun {
 	/** meta: end_host, or the play was ended for every host. */
 	ended = false;
 	readonly notified = new Set<string>();
+	/** Check mode: paths earlier tasks would have changed, by path. */
+	readonly predicted = new Map<string, PredictedPath>();
 	readonly recap: Recap = {ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0};
 	readonly connect: () => Promise<Connection>;
 

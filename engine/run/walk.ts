@@ -48,20 +48,23 @@ function stopIfTooManyFailed(scope: Scope, failing: ReadonlySet<HostRun>): void 
 
 export async function flushHandlers(run: RunContext, scope: Scope, hosts: readonly HostRun[]): Promise<void> {
 	const handlerScope: Scope = {...scope, chain: []};
+	const topicsOf = (handler: ModuleTask) => [handler.name, ...handler.listen].filter(topic => topic !== undefined);
+	// Notifications are cleared once every handler had its turn, so that several handlers can
+	// listen to one topic, and a handler can notify one defined after it.
+	const ran: Array<[HostRun, ModuleTask]> = [];
 	for (const handler of scope.play.handlers) {
-		const topics = [handler.name, ...handler.listen].filter(topic => topic !== undefined);
+		const topics = topicsOf(handler);
 		const targets = hosts.filter(host => host.active && topics.some(topic => host.notified.has(topic)));
-		if (targets.length === 0) {
-			continue;
+		if (targets.length > 0) {
+			ran.push(...targets.map((host): [HostRun, ModuleTask] => [host, handler]));
+			await runModuleTask(run, handler, handlerScope, targets, true);
 		}
+	}
 
-		for (const host of targets) {
-			for (const topic of topics) {
-				host.notified.delete(topic);
-			}
+	for (const [host, handler] of ran) {
+		for (const topic of topicsOf(handler)) {
+			host.notified.delete(topic);
 		}
-
-		await runModuleTask(run, handler, handlerScope, targets, true);
 	}
 }
 
@@ -194,8 +197,8 @@ export async function runTasks(run: RunContext, tasks: readonly Task[], scope: S
 			failed.add(host);
 		}
 
-		active = active.filter(host => !failedHere.has(host) && !host.unreachable && !host.ended);
 		stopIfTooManyFailed(scope, failed);
+		active = active.filter(host => !failedHere.has(host) && !host.unreachable && !host.ended);
 	}
 
 	return failed;
