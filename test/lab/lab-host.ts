@@ -132,7 +132,7 @@ export type HaltMode = 'shutdown' | 'kill';
  */
 export async function haltHost(host: HostRecord, mode: HaltMode): Promise<void> {
 	if (host.nspawn) {
-		await terminate(host.nspawn, mode === 'shutdown' ? 'SIGTERM' : 'SIGKILL', 20_000);
+		await terminate(host.nspawn, mode === 'shutdown' ? 'SIGTERM' : 'SIGKILL', 10_000);
 		host.nspawn = undefined;
 	}
 
