@@ -116,7 +116,7 @@ export class SudoHandshake {
 			return `${who}: sudo rejected the become password. Check ansible_become_password (or become_password) for this host.`;
 		}
 
-		if (this.promptsSeen === 1) {
+		if (this.promptsSeen === 1 && this.become.password === undefined) {
 			return `${who}: sudo asks for a password and none was given. Set ansible_become_password for this host, or allow the user NOPASSWD in sudoers.`;
 		}
 

@@ -1,0 +1,28 @@
+import test from 'ava';
+import {openConnection} from '../../engine/connection/open.js';
+
+test('openConnection gives a local connection that runs sh commands here', async t => {
+	const connection = await openConnection({connection: 'local', host: 'localhost'});
+	t.is(connection.host, 'localhost');
+	t.deepEqual(await connection.exec('echo out; echo err >&2; exit 2'), {stdout: 'out\n', stderr: 'err\n', code: 2});
+	await connection.close();
+});
+
+test('stdin, cwd and env reach the command exactly as given', async t => {
+	const connection = await openConnection({connection: 'local', host: 'localhost'});
+	const value = `a'b"c $HOME \`x\` \\ ;|& *`;
+	const result = await connection.exec('pwd; printf "%s|" "$PB_ODD"; cat', {cwd: '/tmp', env: {PB_ODD: value}, stdin: Buffer.from('in\u00e9')});
+	t.deepEqual(result, {stdout: `/tmp\n${value}|iné`, stderr: '', code: 0});
+});
+
+test('an invalid environment variable name is refused before anything runs', async t => {
+	const connection = await openConnection({connection: 'local', host: 'localhost'});
+	const error = await t.throwsAsync(connection.exec('true', {env: {'BAD-NAME': 'x'}}), {instanceOf: TypeError});
+	t.is(error?.message, 'Cannot run a command on localhost: environment variable name "BAD-NAME" is not valid (letters, digits and _ only, not starting with a digit).');
+});
+
+test('a command that ignores its stdin still completes', async t => {
+	const connection = await openConnection({connection: 'local', host: 'localhost'});
+	const result = await connection.exec('exit 0', {stdin: Buffer.alloc(1024 * 1024)});
+	t.is(result.code, 0);
+});
