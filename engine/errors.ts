@@ -1,4 +1,5 @@
 import {readFileSync} from 'node:fs';
+import {relative} from 'node:path';
 
 /** A place in a source file; line and column are 1-based. */
 export interface SourcePosition {
@@ -27,8 +28,11 @@ export class PbError extends Error {
 	}
 }
 
+/** `file:line:column`, the file relative to the current directory when it is below it. */
 export function formatPosition(where: SourcePosition): string {
-	return `${where.file}:${where.line}:${where.column}`;
+	const near = relative(process.cwd(), where.file);
+	const file = near === '' || near.startsWith('..') ? where.file : near;
+	return `${file}:${where.line}:${where.column}`;
 }
 
 /** The offending line with one line of context either side and a caret under the column. */

@@ -57,14 +57,9 @@ export async function openSsh(options: SshOptions): Promise<Connection> {
 		acceptNewHostKeys: options.acceptNewHostKeys,
 	};
 
-	let auth;
-	let known;
-	try {
-		auth = await prepareAuthentication(options);
-		known = await knownKeysFor(policy);
-	} catch (error) {
+	const [auth, known] = await Promise.all([prepareAuthentication(options), knownKeysFor(policy)]).catch((error: unknown) => {
 		throw unreachable((error as Error).message, error);
-	}
+	});
 
 	let hostKeyRejection: string | undefined;
 	const preferred = preferredHostKeyAlgorithms(known);
@@ -105,17 +100,12 @@ export async function openSsh(options: SshOptions): Promise<Connection> {
 }
 
 function describeConnectError(error: Ssh2Error, options: SshOptions, authFailure: string): string {
-	switch (error.code) {
-		case 'ECONNREFUSED': {
-			return `connection refused (ECONNREFUSED): nothing listens on port ${options.port}. Is sshd running, and is ansible_port right?`;
-		}
+	if (error.code === 'ECONNREFUSED') {
+		return `connection refused (ECONNREFUSED): nothing listens on port ${options.port}. Is sshd running, and is ansible_port right?`;
+	}
 
-		case 'ENOTFOUND':
-		case 'EAI_AGAIN': {
-			return `cannot resolve the name ${options.address} (${error.code}). Check ansible_host.`;
-		}
-
-		default:
+	if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') {
+		return `cannot resolve the name ${options.address} (${error.code}). Check ansible_host.`;
 	}
 
 	if (error.level === 'client-authentication') {

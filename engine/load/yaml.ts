@@ -63,10 +63,11 @@ export function parseYaml(source: string, file: string): YamlDocument {
 		readonly children: Array<{value: unknown; offset: number}>;
 	}
 	const stack: Frame[] = [];
-	// Events fire at the node's start, sometimes before the blanks that precede it: skip those.
+	// Events fire at the node's start, sometimes before the blanks (or the line break, for a
+	// block under a key) that precede it: skip those.
 	const startOf = (offset: number) => {
 		let at = offset;
-		while (at < source.length && (source[at] === ' ' || source[at] === '\t')) {
+		while (at < source.length && /[ \t\r\n]/.test(source[at]!)) {
 			at++;
 		}
 
