@@ -165,7 +165,9 @@ class SshConnection implements Connection {
 			throw this.lost;
 		}
 
-		const channel = await this.openChannel(`/bin/sh -c ${quoteShell(prepared.commandLine)}`);
+		// Always /bin/sh, whatever the user's login shell is, so a command line means the same on every host;
+		// exec'd, so that a signal killing it reaches us as a signal, not as the login shell's status 128+n.
+		const channel = await this.openChannel(`exec /bin/sh -c ${quoteShell(prepared.commandLine)}`);
 		let abandon: ((error: HostUnreachable) => void) | undefined;
 		const exited = new Promise<number>((resolve, reject) => {
 			abandon = reject;
@@ -197,7 +199,6 @@ class SshConnection implements Connection {
 	private async openChannel(command: string): Promise<Ssh2Channel> {
 		for (let attempt = 1; ; attempt++) {
 			try {
-				// Always /bin/sh, whatever the user's login shell is, so every command line means the same everywhere.
 				return await new Promise<Ssh2Channel>((resolve, reject) => {
 					this.client.exec(command, (error, channel) => error ? reject(error) : resolve(channel));
 				});

@@ -8,6 +8,11 @@ test('openConnection gives a local connection that runs sh commands here', async
 	await connection.close();
 });
 
+test('a command killed by a signal has exit code -1', async t => {
+	const connection = await openConnection({connection: 'local', host: 'localhost'});
+	t.is((await connection.exec('kill -9 $$')).code, -1);
+});
+
 test('stdin, cwd and env reach the command exactly as given', async t => {
 	const connection = await openConnection({connection: 'local', host: 'localhost'});
 	const value = `a'b"c $HOME \`x\` \\ ;|& *`;
