@@ -1,5 +1,8 @@
 import type {Diff} from '../module.js';
 
+/** The message of a task skipped because its `when` did not hold (Ansible's words). */
+export const conditionFalse = 'Conditional result was False';
+
 export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
 
 export interface Recap {

@@ -2,7 +2,7 @@ import {relative} from 'node:path';
 import chalk from 'chalk';
 import {createTwoFilesPatch} from 'diff';
 import type {Diff} from '../module.js';
-import type {EventSink, HostStatus, Recap, RunEvent} from './events.js';
+import {conditionFalse, type EventSink, type HostStatus, type Recap, type RunEvent} from './events.js';
 
 /*
  * The terminal output ansible-playbook users know: PLAY and TASK banners, a line per host,
@@ -66,7 +66,7 @@ function recapLine(host: string, recap: Recap, width: number): string {
 		count('skipped', recap.skipped, chalk.cyan),
 		count('rescued', recap.rescued, chalk.green),
 		count('ignored', recap.ignored, chalk.yellow),
-	].map(text => text.padEnd(14)).join(' ').trimEnd()}`;
+	].join('    ')}`;
 }
 
 export function humanReporter(options: HumanOptions): EventSink {
@@ -89,7 +89,8 @@ export function humanReporter(options: HumanOptions): EventSink {
 			let line = `${statusWords[event.status]}: [${target}]${item}`;
 			if (event.status === 'failed' || event.status === 'unreachable') {
 				line = chalk.red(`${event.status === 'failed' ? (event.item === undefined ? 'fatal' : 'failed') : 'fatal'}: [${target}]${item}: ${event.status === 'failed' ? 'FAILED!' : 'UNREACHABLE!'} => ${event.msg}`);
-			} else if (event.status === 'skipped' && verbosity > 0) {
+			} else if (event.status === 'skipped' && (verbosity > 0 || event.msg !== conditionFalse)) {
+				// A skip that is not a false `when` says why (a command check mode cannot predict).
 				line += chalk.dim(` (${event.msg})`);
 			}
 

@@ -4,7 +4,7 @@ import {formatError, PbError} from '../errors.js';
 import type {ApplyResult, EngineEffects, HostContext, Plan} from '../module.js';
 import {checkParams} from '../playbook/params.js';
 import type {ModuleTask} from '../playbook/types.js';
-import type {HostStatus} from '../report/events.js';
+import {conditionFalse, type HostStatus} from '../report/events.js';
 import {renderValue} from '../vars/template.js';
 import type {HostRun} from './host-run.js';
 import type {RunContext} from './run-context.js';
@@ -64,7 +64,9 @@ async function runOnce(run: RunContext, task: ModuleTask, scope: Scope, host: Ho
 	const rendered = dropOmitted(renderValue(task.args, vars, task.where) as Record<string, unknown>);
 	const params = checkParams(task.module, rendered, key => (key === undefined ? task.where : task.argWhere[key] ?? task.where), 'run');
 	const {connection, delegatedTo} = await connectionFor(run, task, host, vars);
-	const become = effectiveBecome(scope, task, vars);
+	const wanted = effectiveBecome(scope, task, vars);
+	// Becoming the user one already is needs no sudo (which a minimal host may not even have).
+	const become = wanted?.user === host.loginUser && !delegatedTo ? undefined : wanted;
 	const environment = effectiveEnvironment(scope, task);
 	const env = environment === undefined ? undefined : Object.fromEntries(Object.entries(renderValue(environment, vars, task.where) as Record<string, unknown>).map(([key, value]) => [key, String(value)]));
 	const conn = task.module.controlOnly ? localhost : await connection();
@@ -227,7 +229,7 @@ export async function executeModuleTask(run: RunContext, task: ModuleTask, scope
 			const itemStart = Date.now();
 			const item: ItemResult = run.holds(conditions, itemVars)
 				? await runItem(run, task, scope, host, itemVars, check)
-				: {status: 'skipped', result: {changed: false, skipped: true, skip_reason: 'Conditional result was False'}, msg: 'Conditional result was False'};
+				: {status: 'skipped', result: {changed: false, skipped: true, skip_reason: conditionFalse}, msg: conditionFalse};
 			if (items) {
 				item.result[task.loopVar] = value;
 				report(run, task, host, item, itemStart, label, name, delegatedTo);

@@ -19,10 +19,13 @@ export class HostRun {
 	readonly predicted = new Map<string, PredictedPath>();
 	readonly recap: Recap = {ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0};
 	readonly connect: () => Promise<Connection>;
+	/** Who commands run as without become: becoming that same user needs no sudo. */
+	readonly loginUser: string;
 
-	constructor(name: string, inventoryVars: Readonly<Record<string, unknown>>, connect: () => Promise<Connection>) {
+	constructor(name: string, inventoryVars: Readonly<Record<string, unknown>>, loginUser: string, connect: () => Promise<Connection>) {
 		this.name = name;
 		this.inventoryVars = inventoryVars;
+		this.loginUser = loginUser;
 		this.connect = connect;
 	}
 

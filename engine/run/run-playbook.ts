@@ -2,7 +2,8 @@ import {resolve} from 'node:path';
 import type {Connection} from '../connection/connection.js';
 import {openConnection} from '../connection/open.js';
 import {PbError} from '../errors.js';
-import {connectionSettings} from '../inventory/connection-settings.js';
+import {connectionSettings, type ConnectionSettings} from '../inventory/connection-settings.js';
+import {userInfo} from 'node:os';
 import {localhostNames, type Inventory} from '../inventory/inventory.js';
 import {loadYamlFile} from '../load/yaml.js';
 import type {ModuleTask, Play, Playbook} from '../playbook/types.js';
@@ -24,11 +25,10 @@ export interface RunSummary {
 }
 
 /** Opens a host's one connection on first use; every later task reuses it. */
-function connector(name: string, vars: Record<string, unknown>, settings: RunSettings, opened: Connection[]): () => Promise<Connection> {
+function connector(name: string, how: ConnectionSettings, vars: Record<string, unknown>, settings: RunSettings, opened: Connection[]): () => Promise<Connection> {
 	let connection: Promise<Connection> | undefined;
 	return async () => {
 		connection ??= (async () => {
-			const how = connectionSettings(name, vars);
 			const knownHosts = vars.ansible_ssh_known_hosts_file;
 			const open = await openConnection(how.connection === 'local'
 				? {connection: 'local', host: name}
@@ -64,7 +64,9 @@ function hostRuns(inventory: Inventory, settings: RunSettings, opened: Connectio
 		const listed = inventory.hosts.has(name);
 		// The implicit localhost runs without SSH, as in Ansible.
 		const vars = listed ? inventory.hostVars(name) : {...inventory.hostVars(name), ansible_connection: 'local'};
-		hosts.set(name, new HostRun(name, vars, connector(name, vars, settings, opened)));
+		const how = connectionSettings(name, vars);
+		const loginUser = how.connection === 'local' ? userInfo().username : how.user;
+		hosts.set(name, new HostRun(name, vars, loginUser, connector(name, how, vars, settings, opened)));
 	}
 
 	return hosts;
