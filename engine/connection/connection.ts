@@ -2,7 +2,7 @@
 export interface Become {
 	readonly method: 'sudo';
 	readonly user: string;
-	/** Never logged, never echoed: written to sudo's stdin only. */
+	/** Never logged, never echoed: written to sudo's stdin, and only when sudo prompts for it. */
 	readonly password?: string | undefined;
 }
 

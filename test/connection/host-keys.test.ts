@@ -84,7 +84,7 @@ test('the key recorded for port 22 does not vouch for another port', async t => 
 });
 
 test('accept-new appends the key to the known_hosts file, then connects; the next run finds it', async t => {
-	const options = await withKnownHosts(['otherhost ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA'], {acceptNewHostKeys: true});
+	const options = await withKnownHosts([], {acceptNewHostKeys: true});
 	// A file whose last line has no newline must not have the new line glued to it.
 	await writeFile(options.knownHostsFile ?? '', `otherhost ${otherKey}`);
 	t.is(await connectsAndRuns(options), user.name);

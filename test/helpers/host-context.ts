@@ -28,6 +28,9 @@ export function localHost(options: {check?: boolean; diff?: boolean; playbookDir
 		warn(message) {
 			warnings.push(message);
 		},
+		progress() {
+			// Tests read results, not progress bars.
+		},
 	};
 }
 
