@@ -143,7 +143,7 @@ async function run(files: string[], flags: RunFlags): Promise<number> {
 		return exitCodes.ok;
 	}
 
-	const emit: EventSink = flags.json ? jsonReporter(out) : humanReporter({verbosity: flags.verbose, write: out, warn: text => process.stderr.write(`${text}\n`)});
+	const emit: EventSink = flags.json ? jsonReporter(out) : humanReporter({verbosity: flags.verbose, tty: process.stdout.isTTY === true, write: out, warn: text => process.stderr.write(`${text}\n`)});
 	for (const warning of inventory.warnings) {
 		emit({kind: 'warning', msg: warning});
 	}

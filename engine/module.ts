@@ -86,6 +86,8 @@ export interface HostContext {
 	/** The raw connection, for modules that need their own become handling. */
 	readonly connection: Connection;
 	warn(message: string): void;
+	/** A long transfer's progress (bytes; total when known): a bar on a terminal. */
+	progress(label: string, done: number, total: number | undefined): void;
 }
 
 /** What a path would hold after a task's apply, as its plan predicts it. */

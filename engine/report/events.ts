@@ -40,6 +40,7 @@ export type RunEvent =
 	}
 	| {readonly kind: 'task-end'; readonly name: string; readonly durationMs: number}
 	| {readonly kind: 'warning'; readonly host?: string; readonly msg: string}
+	| {readonly kind: 'progress'; readonly host: string; readonly label: string; readonly done: number; readonly total: number | undefined}
 	| {readonly kind: 'debug'; readonly host: string; readonly msg: string}
 	| {readonly kind: 'recap'; readonly hosts: Readonly<Record<string, Recap>>; readonly durationMs: number};
 

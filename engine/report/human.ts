@@ -1,5 +1,6 @@
 import {relative} from 'node:path';
 import chalk from 'chalk';
+import {MultiBar, Presets, type SingleBar} from 'cli-progress';
 import {createTwoFilesPatch} from 'diff';
 import type {Diff} from '../module.js';
 import {conditionFalse, type EventSink, type HostStatus, type Recap, type RunEvent} from './events.js';
@@ -11,6 +12,8 @@ import {conditionFalse, type EventSink, type HostStatus, type Recap, type RunEve
 
 export interface HumanOptions {
 	readonly verbosity: number;
+	/** Draw progress bars (only on a terminal). */
+	readonly tty: boolean;
 	readonly write: (text: string) => void;
 	readonly warn: (text: string) => void;
 }
@@ -70,7 +73,9 @@ function recapLine(host: string, recap: Recap, width: number): string {
 }
 
 export function humanReporter(options: HumanOptions): EventSink {
-	const {write, warn, verbosity} = options;
+	const {write, warn, verbosity, tty} = options;
+	let bars: MultiBar | undefined;
+	const openBars = new Map<string, SingleBar>();
 	const handlers: {[K in RunEvent['kind']]: (event: Extract<RunEvent, {kind: K}>) => void} = {
 		'playbook-start'(event) {
 			if (event.check) {
@@ -109,6 +114,28 @@ export function humanReporter(options: HumanOptions): EventSink {
 		},
 		'task-end'() {
 			// Each host's line already shows its time.
+		},
+		progress(event) {
+			if (!tty || event.total === undefined) {
+				return;
+			}
+
+			bars ??= new MultiBar({format: '  {label} [{bar}] {percentage}% {value}/{total} bytes', hideCursor: true, clearOnComplete: true}, Presets.shades_classic);
+			let bar = openBars.get(event.label);
+			if (!bar) {
+				bar = bars.create(event.total, 0, {label: event.label});
+				openBars.set(event.label, bar);
+			}
+
+			bar.update(event.done);
+			if (event.done >= event.total) {
+				bars.remove(bar);
+				openBars.delete(event.label);
+				if (openBars.size === 0) {
+					bars.stop();
+					bars = undefined;
+				}
+			}
 		},
 		warning(event) {
 			warn(chalk.magenta(`[WARNING]: ${event.host ? `[${event.host}] ` : ''}${event.msg}`));

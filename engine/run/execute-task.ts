@@ -33,6 +33,18 @@ export interface TaskOutcome {
 
 const localhost = new LocalConnection('localhost');
 
+/** Progress events at most every 200 ms, and always the last one, so a fast link does not flood the reporters. */
+function throttledProgress(run: RunContext, host: string): HostContext['progress'] {
+	let last = 0;
+	return (label, done, total) => {
+		const now = Date.now();
+		if (now - last >= 200 || done === total) {
+			last = now;
+			run.emit({kind: 'progress', host, label, done, total});
+		}
+	};
+}
+
 function dropOmitted(args: Record<string, unknown>): Record<string, unknown> {
 	return Object.fromEntries(Object.entries(args).filter(([, value]) => value !== omit));
 }
@@ -81,6 +93,7 @@ async function runOnce(run: RunContext, task: ModuleTask, scope: Scope, host: Ho
 		...(check && !delegatedTo ? {predictedPath: (path: string) => host.predicted.get(path)} : {}),
 		run: async (command, options = {}) => conn.exec(command, {...options, become, env: env || options.env ? {...env, ...options.env} : undefined}),
 		warn: msg => run.emit({kind: 'warning', host: host.name, msg}),
+		progress: throttledProgress(run, host.name),
 	};
 	const state: unknown = await task.module.read(ctx, params);
 	const plan = task.module.plan(state, params) as Plan<unknown>;
