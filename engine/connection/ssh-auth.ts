@@ -63,7 +63,8 @@ export async function prepareAuthentication(credentials: SshCredentials): Promis
 		},
 		describeFailure() {
 			const offered = tried.length > 0 ? `tried ${tried.map(method => labels.get(method) ?? method).join(', ')}` : `had only ${methods.map(method => labels.get(method) ?? method).join(', ')} to offer`;
-			return `${offered}; the server accepts ${serverAccepts?.join(', ') ?? 'nothing it said'}`;
+			const accepts = serverAccepts === undefined ? 'the server did not say what it accepts' : `the server accepts ${serverAccepts.join(', ')}`;
+			return `${offered}; ${accepts}`;
 		},
 	};
 }
