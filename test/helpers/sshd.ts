@@ -74,6 +74,9 @@ export async function startSshd(): Promise<TestSshd> {
 			throw error;
 		}
 
+		// Should the test process die without running its after.always hooks, sshd must not outlive it.
+		const killOnExit = () => child.kill('SIGTERM');
+		process.once('exit', killOnExit);
 		return {
 			address: '127.0.0.1',
 			port,
@@ -82,6 +85,7 @@ export async function startSshd(): Promise<TestSshd> {
 			hostKey,
 			knownHostsLine: `[127.0.0.1]:${port} ${hostKey}`,
 			async stop() {
+				process.off('exit', killOnExit);
 				await stopProcess(child);
 				await rm(dir, {recursive: true, force: true});
 			},
