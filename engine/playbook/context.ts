@@ -2,7 +2,7 @@ import {dirname} from 'node:path';
 import {PbError, type SourcePosition} from '../errors.js';
 import type {YamlDocument} from '../load/yaml.js';
 import type {AnyModule} from '../module.js';
-import {didYouMean} from './suggest.js';
+import {didYouMean} from '../did-you-mean.js';
 
 /** What parsing one file needs: its document (for positions), its folder, and the modules. */
 export class ParseContext {

@@ -1,6 +1,6 @@
 import {PbError, type SourcePosition} from '../errors.js';
 import type {AnyModule, ParamSpec, ParamType} from '../module.js';
-import {didYouMean} from './suggest.js';
+import {didYouMean} from '../did-you-mean.js';
 
 /*
  * Checks a task's parameters against its module's schema. It runs twice: when the playbook is

@@ -4,7 +4,7 @@ import type {SourcePosition} from '../errors.js';
 import {ParseContext} from './context.js';
 import {parseKeyValues} from './free-form.js';
 import {checkParams, hasTemplate} from './params.js';
-import {didYouMean} from './suggest.js';
+import {didYouMean} from '../did-you-mean.js';
 import type {ConditionSource, ModuleTask, Task, TaskCommon} from './types.js';
 
 /** Keywords any task or block may carry. */

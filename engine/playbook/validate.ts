@@ -3,7 +3,7 @@ import type {Inventory} from '../inventory/inventory.js';
 import {compileCondition} from '../vars/condition.js';
 import {parseTemplate, referencedVariables} from '../vars/template.js';
 import {hasTemplate} from './params.js';
-import {didYouMean} from './suggest.js';
+import {didYouMean} from '../did-you-mean.js';
 import type {ConditionSource, Play, Playbook, Task} from './types.js';
 
 /*

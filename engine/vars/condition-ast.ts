@@ -4,7 +4,7 @@
  * `| default(...)`, which exist to cope with missing variables. `is` tests become calls.
  * The node types are jexl's AST, declared here so that condition.ts stays jexl's one importer.
  */
-import {didYouMean} from './did-you-mean.js';
+import {didYouMean} from '../did-you-mean.js';
 
 export type ConditionAst =
 	| {type: 'UnaryExpression'; operator: string; right: ConditionAst}

@@ -4,7 +4,7 @@
  */
 import Handlebars from 'handlebars';
 import {PbError, type SourcePosition} from '../errors.js';
-import {didYouMean} from './did-you-mean.js';
+import {didYouMean} from '../did-you-mean.js';
 import {isMapping} from './filters.js';
 import {captureSoleMustache, checkLookups, helperUses, rootVariables, type ProgramNode} from './template-ast.js';
 import {helpers} from './template-helpers.js';

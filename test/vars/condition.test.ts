@@ -157,8 +157,8 @@ test('syntax errors are parse errors at the condition\'s place with jexl\'s mess
 });
 
 test('unknown filters, tests and functions are caught at compile time', t => {
-	t.regex(syntaxError('x | lenght').message, /^bad condition "x \| lenght": unknown filter "lenght" \(did you mean "length"\?\)/);
-	t.regex(syntaxError('x is defnied').message, /^bad condition "x is defnied": unknown test "is defnied" \(did you mean "defined"\?\)/);
+	t.regex(syntaxError('x | lenght').message, /^bad condition "x \| lenght": unknown filter "lenght" \(did you mean 'length'\?\)/);
+	t.regex(syntaxError('x is defnied').message, /^bad condition "x is defnied": unknown test "is defnied" \(did you mean 'defined'\?\)/);
 	t.regex(syntaxError('x is 3').message, /"is" must be followed by a test name/);
 	t.regex(syntaxError('lookup("env", "HOME")').message, /unknown function "lookup\(\)"/);
 });

@@ -138,7 +138,7 @@ test('JSON and YAML helpers', t => {
 test('an unknown helper is a parse error with a suggestion', t => {
 	const error = renderError('{{ jion packages "," }}');
 	t.is(error.kind, 'parse');
-	t.is(error.message, 'unknown template helper "jion" (did you mean "join"?)');
+	t.is(error.message, 'unknown template helper "jion" (did you mean \'join\'?)');
 });
 
 test('parseTemplate reports syntax errors with the Handlebars message', t => {

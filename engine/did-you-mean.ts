@@ -1,5 +1,5 @@
 /** The known name closest to a misspelt one, if it is close enough to be what was meant. */
-export function closestName(name: string, known: Iterable<string>): string | undefined {
+function closestName(name: string, known: Iterable<string>): string | undefined {
 	let best: string | undefined;
 	let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
 	for (const candidate of known) {
@@ -13,10 +13,10 @@ export function closestName(name: string, known: Iterable<string>): string | und
 	return best;
 }
 
-/** ` (did you mean "x"?)`, or nothing. */
+/** ` (did you mean 'x'?)`, or nothing: for misspelt modules, keywords, parameters, variables and helpers. */
 export function didYouMean(name: string, known: Iterable<string>): string {
 	const closest = closestName(name, known);
-	return closest === undefined ? '' : ` (did you mean "${closest}"?)`;
+	return closest === undefined ? '' : ` (did you mean '${closest}'?)`;
 }
 
 function editDistance(a: string, b: string): number {
