@@ -108,7 +108,7 @@ export async function ensureBaseRoot(log: (line: string) => void = () => undefin
 		const debs = join(labPaths.cache, 'debs');
 		await mkdir(debs, {recursive: true});
 		const mirror = await debianMirror(suite);
-		log(`pb lab: building the base root filesystem from ${mirror} (once per machine, about a minute)`);
+		log(`pb lab: building the base root filesystem from ${mirror} (once per machine, a few minutes)`);
 		await mustRun([
 			'debootstrap', '--variant=minbase', `--include=${packages.join(',')}`, `--cache-dir=${debs}`,
 			suite, temporary, mirror,

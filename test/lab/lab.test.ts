@@ -1,5 +1,10 @@
-import {readFile, stat} from 'node:fs/promises';
+import {createHash, randomBytes} from 'node:crypto';
+import {mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import test from 'ava';
+import {ArtifactMirror} from './artifact-mirror.js';
+import {labNetwork} from './lab-paths.js';
 import {diffSnapshots} from './upper-snapshot.js';
 import {useLab} from './use-lab.js';
 
@@ -58,6 +63,24 @@ test.serial('the upper dir shows a host\'s writes, apart from what a control log
 	t.deepEqual(diffSnapshots(after, await lab().snapshotUpper(host), background), {added: [], removed: [], changed: []});
 });
 
+test.serial('hosts reach the artifact mirror on the bridge, and nothing beyond the lab subnet', async t => {
+	const directory = await mkdtemp(join(tmpdir(), 'pb-lab-mirror-'));
+	const content = randomBytes(100_000);
+	await writeFile(join(directory, 'artifact.bin'), content);
+	const mirror = await ArtifactMirror.start(directory, labNetwork.bridgeAddress);
+	try {
+		const result = await lab().ssh(hostAt(0), `curl -fsS ${mirror.urlOf('artifact.bin')} | sha256sum`);
+		t.is(result.exitCode, 0, result.stderr);
+		t.is(result.stdout.split(' ')[0], createHash('sha256').update(content).digest('hex'));
+	} finally {
+		await mirror.close();
+		await rm(directory, {recursive: true, force: true});
+	}
+
+	const outside = await lab().ssh(hostAt(0), 'ip route get 192.0.2.1');
+	t.not(outside.exitCode, 0, `a host must have no route out of the lab: ${outside.stdout}`);
+});
+
 test.serial('a host whose network is cut does not answer while the others do', async t => {
 	const cut = hostAt(2);
 	await lab().cutNetwork(cut);
@@ -71,7 +94,8 @@ test.serial('a host whose network is cut does not answer while the others do', a
 		await lab().restoreNetwork(cut);
 	}
 
-	t.is((await lab().ssh(cut, 'true')).exitCode, 0, 'the host answers again once its network is back');
+	const back = await lab().ssh(cut, 'true');
+	t.is(back.exitCode, 0, `the host answers again once its network is back: ${back.stderr}`);
 });
 
 test.serial('a killed host restarts with its files and its host key', async t => {

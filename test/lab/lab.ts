@@ -104,8 +104,11 @@ export class Lab {
 		await setHostLink(this.#recordOf(host).index, 'down');
 	}
 
+	/** Brings the host's link back up and returns once its sshd answers again. */
 	async restoreNetwork(host: LabHost): Promise<void> {
-		await setHostLink(this.#recordOf(host).index, 'up');
+		const record = this.#recordOf(host);
+		await setHostLink(record.index, 'up');
+		await waitForSsh(record, this.identity, 30_000);
 	}
 
 	/** Fault hook: the host dies at once, as in a power cut (SIGKILL to its nspawn); its files stay. */
