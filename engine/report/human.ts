@@ -91,15 +91,17 @@ export function humanReporter(options: HumanOptions): EventSink {
 		'host-result'(event) {
 			const target = event.delegatedTo ? `${event.host} -> ${event.delegatedTo}` : event.host;
 			const item = event.item === undefined ? '' : ` => (item=${event.item})`;
-			let line = `${statusWords[event.status]}: [${target}]${item}`;
+			const time = chalk.dim(seconds(event.durationMs));
+			let line = `${statusWords[event.status]}: [${target}]${item} ${time}`;
 			if (event.status === 'failed' || event.status === 'unreachable') {
-				line = chalk.red(`${event.status === 'failed' ? (event.item === undefined ? 'fatal' : 'failed') : 'fatal'}: [${target}]${item}: ${event.status === 'failed' ? 'FAILED!' : 'UNREACHABLE!'} => ${event.msg}`);
+				const word = event.status === 'unreachable' ? 'UNREACHABLE!' : 'FAILED!';
+				line = `${chalk.red(`${event.item === undefined || event.status === 'unreachable' ? 'fatal' : 'failed'}: [${target}]${item}: ${word}`)} ${time} ${chalk.red(`=> ${event.msg}`)}`;
 			} else if (event.status === 'skipped' && (verbosity > 0 || event.msg !== conditionFalse)) {
 				// A skip that is not a false `when` says why (a command check mode cannot predict).
 				line += chalk.dim(` (${event.msg})`);
 			}
 
-			write(`${line} ${chalk.dim(seconds(event.durationMs))}`);
+			write(line);
 			if (event.ignored) {
 				write(chalk.cyan('...ignoring'));
 			}

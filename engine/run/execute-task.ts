@@ -73,7 +73,8 @@ async function connectionFor(run: RunContext, task: ModuleTask, host: HostRun, v
 
 /** Runs read, plan and (outside check mode) apply for one set of rendered parameters. */
 async function runOnce(run: RunContext, task: ModuleTask, scope: Scope, host: HostRun, vars: Record<string, unknown>, check: boolean): Promise<ItemResult> {
-	const rendered = dropOmitted(renderValue(task.args, vars, task.where) as Record<string, unknown>);
+	// Each parameter rendered with its own position, so a template error points at its line.
+	const rendered = dropOmitted(Object.fromEntries(Object.entries(task.args).map(([key, value]) => [key, renderValue(value, vars, task.argWhere[key] ?? task.where)])));
 	const params = checkParams(task.module, rendered, key => (key === undefined ? task.where : task.argWhere[key] ?? task.where), 'run');
 	const {connection, delegatedTo} = await connectionFor(run, task, host, vars);
 	const wanted = effectiveBecome(scope, task, vars);
@@ -150,6 +151,25 @@ function applyOverrides(run: RunContext, task: ModuleTask, vars: Record<string, 
 	}
 }
 
+/**
+ * In check mode a command is skipped, so what it registered has no stdout: a later template
+ * that reads it fails. Say so, and how to let a read-only command run in check mode.
+ */
+function explainCheckModeGap(error: unknown, vars: Record<string, unknown>, check: boolean): unknown {
+	const root = error instanceof PbError ? /^undefined variable "([^".]+)\./.exec(error.message)?.[1] : undefined;
+	const registered = root === undefined ? undefined : vars[root];
+	if (!check || !(error instanceof PbError) || registered === null || typeof registered !== 'object' || (registered as {skipped?: unknown}).skipped !== true) {
+		return error;
+	}
+
+	return new PbError(error.message, {
+		kind: error.kind,
+		where: error.where,
+		hint: `${root} was registered by a task that check mode skipped. If that task only reads (it changes nothing), give it \`check_mode: false\` so it runs in --check too.`,
+		cause: error,
+	});
+}
+
 async function runItem(run: RunContext, task: ModuleTask, scope: Scope, host: HostRun, vars: Record<string, unknown>, check: boolean): Promise<ItemResult> {
 	const attempts = task.until ? task.retries + 1 : 1;
 	let item: ItemResult | undefined;
@@ -165,7 +185,7 @@ async function runItem(run: RunContext, task: ModuleTask, scope: Scope, host: Ho
 				throw error;
 			}
 
-			const msg = formatError(error);
+			const msg = formatError(explainCheckModeGap(error, vars, check));
 			item = {status: 'failed', result: {failed: true, changed: false, msg}, msg};
 		}
 

@@ -8,6 +8,7 @@ import {localhostNames, type Inventory} from '../inventory/inventory.js';
 import {loadYamlFile} from '../load/yaml.js';
 import type {ModuleTask, Play, Playbook} from '../playbook/types.js';
 import type {EventSink, Recap} from '../report/events.js';
+import {redactingSink, secretVariables} from '../report/redact.js';
 import {renderValue} from '../vars/template.js';
 import {HostRun} from './host-run.js';
 import {RunContext, type RunOptions} from './run-context.js';
@@ -169,10 +170,20 @@ async function runPlay(run: RunContext, play: Play, inventory: Inventory, settin
 }
 
 /** Runs the playbooks in order over the inventory; events go to `emit`, nothing is printed here. */
-export async function runPlaybooks(playbooks: readonly Playbook[], inventory: Inventory, settings: RunSettings, emit: EventSink): Promise<RunSummary> {
+export async function runPlaybooks(playbooks: readonly Playbook[], inventory: Inventory, settings: RunSettings, output: EventSink): Promise<RunSummary> {
 	const startedAt = Date.now();
 	const opened: Connection[] = [];
 	const hosts = hostRuns(inventory, settings, opened);
+	const secrets = new Set<string>();
+	for (const vars of [...[...hosts.values()].map(host => host.inventoryVars), settings.extraVars]) {
+		for (const name of secretVariables) {
+			if (vars[name] !== undefined && vars[name] !== null) {
+				secrets.add(String(vars[name]));
+			}
+		}
+	}
+
+	const emit = redactingSink(secrets, output);
 	const groups: Record<string, readonly string[]> = {};
 	for (const name of inventory.groups.keys()) {
 		groups[name] = inventory.groupHosts(name);

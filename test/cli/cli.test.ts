@@ -34,7 +34,7 @@ test('exit 2 when a host fails', t => {
 	const dir = workspace({hosts: localInventory('node1'), 'play.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: /bin/false\n'});
 	const run = pb(['run', join(dir, 'play.yml'), '-i', join(dir, 'hosts')]);
 	t.is(run.code, 2);
-	t.regex(run.stdout, /fatal: \[node1\]: FAILED! => command `\/bin\/false` exited with rc 1/);
+	t.regex(run.stdout, /fatal: \[node1\]: FAILED! [\d.]+s => command `\/bin\/false` exited with rc 1/);
 });
 
 test('exit 4 when the playbook does not parse, with the place and no host contacted', t => {

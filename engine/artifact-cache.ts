@@ -1,0 +1,216 @@
+import {createHash, randomBytes} from 'node:crypto';
+import {createReadStream, createWriteStream} from 'node:fs';
+import {mkdir, rename, rm, stat, writeFile} from 'node:fs/promises';
+import {homedir} from 'node:os';
+import {join} from 'node:path';
+import {Writable} from 'node:stream';
+import {pipeline} from 'node:stream/promises';
+import {httpGet} from './artifacts/http-get.js';
+import {firstServed, TransferError, type RetryPolicy} from './artifacts/sources.js';
+
+/*
+ * The controller's artifact cache: files fetched once, kept under their sha256, and pushed to
+ * every host that asks. A file enters the cache only once its hash is known good (a temp file
+ * renamed into place), so a wrong or cut download leaves nothing behind. Hosts asking for the same
+ * artifact at once share one transfer; a file fetched without a checksum is fetched once per run.
+ */
+
+export interface ArtifactRequest {
+	/** The artifact's name in messages (usually its file name). */
+	readonly name: string;
+	/** URLs tried in order (mirrors first). */
+	readonly sources: readonly string[];
+	/** The expected sha256; without it the file is fetched once per run and kept under whatever hash it has. */
+	readonly sha256?: string | undefined;
+	readonly headers?: Readonly<Record<string, string>> | undefined;
+	/** One attempt at one source, from request to last byte. */
+	readonly timeoutMs: number;
+	readonly retry: RetryPolicy;
+	readonly onProgress?: ((done: number, total: number | undefined) => void) | undefined;
+	/** Hears each failed attempt, e.g. to warn of a corrupt mirror when the next source works. */
+	readonly onFailure?: ((failure: TransferError) => void) | undefined;
+}
+
+export interface CachedArtifact {
+	/** The file on the controller. */
+	readonly path: string;
+	readonly sha256: string;
+	readonly size: number;
+	/** The URL that served it in this run; undefined when the cache had it already. */
+	readonly url: string | undefined;
+}
+
+interface InFlight {
+	readonly done: Promise<CachedArtifact>;
+	readonly listeners: Set<(done: number, total: number | undefined) => void>;
+}
+
+/** Where the cache lives: $PB_CACHE_DIR, else $XDG_CACHE_HOME/pb/artifacts, else ~/.cache/pb/artifacts. */
+export function defaultCacheDirectory(): string {
+	const explicit = process.env['PB_CACHE_DIR'];
+	if (explicit) {
+		return explicit;
+	}
+
+	return join(process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'pb', 'artifacts');
+}
+
+async function sha256Of(path: string): Promise<string> {
+	const hash = createHash('sha256');
+	await pipeline(createReadStream(path), hash);
+	return hash.digest('hex');
+}
+
+/** A writable that keeps what it is given in memory (for small files such as checksum lists). */
+function memorySink(chunks: Buffer[]): Writable {
+	return new Writable({
+		write(chunk: Buffer, _encoding, callback) {
+			chunks.push(chunk);
+			callback();
+		},
+	});
+}
+
+export class ArtifactCache {
+	readonly directory: string;
+	/** Keyed by sha256, or by sources and headers for a request without one. */
+	readonly #inFlight = new Map<string, InFlight>();
+	readonly #texts = new Map<string, Promise<{text: string; url: string}>>();
+	/** Files whose hash was checked in this process: a cache file is trusted only once it was. */
+	readonly #verified = new Set<string>();
+
+	constructor(directory: string) {
+		this.directory = directory;
+	}
+
+	pathOf(sha256: string): string {
+		return join(this.directory, 'sha256', sha256);
+	}
+
+	/** The cached file with this sha256, checked against it once per run (a damaged file is removed). */
+	async lookup(sha256: string): Promise<CachedArtifact | undefined> {
+		const path = this.pathOf(sha256);
+		const info = await stat(path).catch(() => undefined);
+		if (!info?.isFile()) {
+			return undefined;
+		}
+
+		if (!this.#verified.has(sha256)) {
+			if (await sha256Of(path) !== sha256) {
+				await rm(path, {force: true});
+				return undefined;
+			}
+
+			this.#verified.add(sha256);
+		}
+
+		return {path, sha256, size: info.size, url: undefined};
+	}
+
+	/** The artifact, from the cache or fetched into it; concurrent requests for one artifact share a transfer. */
+	async fetch(request: ArtifactRequest): Promise<CachedArtifact> {
+		if (request.sha256 !== undefined) {
+			const cached = await this.lookup(request.sha256);
+			if (cached) {
+				return cached;
+			}
+		}
+
+		const key = request.sha256 ?? JSON.stringify([request.sources, request.headers ?? {}]);
+		let flight = this.#inFlight.get(key);
+		if (!flight) {
+			const listeners = new Set<(done: number, total: number | undefined) => void>();
+			const done = this.#download(request, listeners);
+			flight = {done, listeners};
+			this.#inFlight.set(key, flight);
+			// A failure is not remembered: a later task may try again. A success without a checksum
+			// stays, so the run fetches that URL once.
+			done.catch(() => this.#inFlight.delete(key));
+		}
+
+		if (request.onProgress) {
+			flight.listeners.add(request.onProgress);
+		}
+
+		return flight.done;
+	}
+
+	/** A small text file (a checksums list), fetched once per run. */
+	async fetchText(request: Omit<ArtifactRequest, 'sha256' | 'onProgress'>): Promise<{text: string; url: string}> {
+		const key = JSON.stringify([request.sources, request.headers ?? {}]);
+		let text = this.#texts.get(key);
+		if (!text) {
+			text = firstServed(request.name, request.sources, request.retry, async url => {
+				const chunks: Buffer[] = [];
+				await httpGet(url, memorySink(chunks), {headers: request.headers, timeoutMs: request.timeoutMs});
+				return Buffer.concat(chunks).toString('utf8');
+			}, request.onFailure).then(({value, url}) => ({text: value, url}));
+			this.#texts.set(key, text);
+			text.catch(() => this.#texts.delete(key));
+		}
+
+		return text;
+	}
+
+	/** Keeps `content` (e.g. an archive read from a host) under its sha256. */
+	async store(content: Buffer): Promise<CachedArtifact> {
+		const sha256 = createHash('sha256').update(content).digest('hex');
+		const temp = await this.#tempPath();
+		try {
+			await writeFile(temp, content);
+			return await this.#keep(temp, sha256, content.length, undefined);
+		} finally {
+			await rm(temp, {force: true});
+		}
+	}
+
+	async #tempPath(): Promise<string> {
+		await mkdir(join(this.directory, 'tmp'), {recursive: true});
+		return join(this.directory, 'tmp', randomBytes(8).toString('hex'));
+	}
+
+	async #keep(temp: string, sha256: string, size: number, url: string | undefined): Promise<CachedArtifact> {
+		await mkdir(join(this.directory, 'sha256'), {recursive: true});
+		await rename(temp, this.pathOf(sha256));
+		this.#verified.add(sha256);
+		return {path: this.pathOf(sha256), sha256, size, url};
+	}
+
+	async #download(request: ArtifactRequest, listeners: ReadonlySet<(done: number, total: number | undefined) => void>): Promise<CachedArtifact> {
+		const {value} = await firstServed(request.name, request.sources, request.retry, async url => {
+			const temp = await this.#tempPath();
+			try {
+				const received = await httpGet(url, createWriteStream(temp), {
+					headers: request.headers,
+					timeoutMs: request.timeoutMs,
+					onProgress(done, total) {
+						for (const listener of listeners) {
+							listener(done, total);
+						}
+					},
+				});
+				if (request.sha256 !== undefined && received.sha256 !== request.sha256) {
+					throw new TransferError(url, 'checksum', `sha256 mismatch: expected ${request.sha256}, got ${received.sha256} (${received.size} bytes); this source serves other bytes than the checksum names, and nothing was kept`, {transient: false});
+				}
+
+				return await this.#keep(temp, received.sha256, received.size, url);
+			} finally {
+				await rm(temp, {force: true});
+			}
+		}, request.onFailure);
+		return value;
+	}
+}
+
+const caches = new Map<string, ArtifactCache>();
+
+/** The cache at `directory` (default: defaultCacheDirectory()), one instance per directory per process. */
+export function artifactCache(directory = defaultCacheDirectory()): ArtifactCache {
+	let cache = caches.get(directory);
+	if (!cache) {
+		cache = new ArtifactCache(directory);
+		caches.set(directory, cache);
+	}
+
+	return cache;
+}
