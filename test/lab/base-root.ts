@@ -44,7 +44,7 @@ const removedPaths = ['/etc/hostname', '/usr/share/doc', '/usr/share/man', '/usr
 
 const recipe = {suite, packages, files, maskedUnits, removedPaths};
 
-export const baseKey = createHash('sha256').update(JSON.stringify(recipe)).digest('hex').slice(0, 16);
+const baseKey = createHash('sha256').update(JSON.stringify(recipe)).digest('hex').slice(0, 16);
 
 async function exists(path: string): Promise<boolean> {
 	return stat(path).then(() => true, () => false);
@@ -109,10 +109,15 @@ export async function ensureBaseRoot(log: (line: string) => void = () => undefin
 		await mkdir(debs, {recursive: true});
 		const mirror = await debianMirror(suite);
 		log(`pb lab: building the base root filesystem from ${mirror} (once per machine, a few minutes)`);
-		await mustRun([
-			'debootstrap', '--variant=minbase', `--include=${packages.join(',')}`, `--cache-dir=${debs}`,
-			suite, temporary, mirror,
-		]);
+		try {
+			await mustRun([
+				'debootstrap', '--variant=minbase', `--include=${packages.join(',')}`, `--cache-dir=${debs}`,
+				suite, temporary, mirror,
+			]);
+		} catch (error) {
+			throw new Error(`debootstrap could not build the lab's base from ${mirror}; its log: ${temporary}/debootstrap/debootstrap.log`, {cause: error});
+		}
+
 		await configure(temporary);
 		await rename(temporary, path);
 		return {path, builtInMs: Date.now() - started};

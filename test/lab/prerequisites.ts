@@ -17,9 +17,6 @@ const programs: ReadonlyArray<readonly [program: string, debianPackage: string]>
 	['umount', 'mount'],
 ];
 
-/** The Debian packages the lab needs on the machine (.ci/run installs these). */
-export const machinePackages = [...new Set(programs.map(([, debianPackage]) => debianPackage))];
-
 async function onPath(program: string): Promise<boolean> {
 	const directories = (process.env['PATH'] ?? '').split(delimiter).concat('/usr/sbin', '/sbin');
 	for (const directory of directories) {

@@ -44,7 +44,7 @@ function signal(process: ProcessIdentity, name: NodeJS.Signals | number): void {
 }
 
 /** Waits until the process has exited; false if it is still there after the timeout. */
-export async function waitForExit(process: ProcessIdentity, timeoutMs: number): Promise<boolean> {
+async function waitForExit(process: ProcessIdentity, timeoutMs: number): Promise<boolean> {
 	const deadline = Date.now() + timeoutMs;
 	while (await isRunning(process)) {
 		if (Date.now() > deadline) {

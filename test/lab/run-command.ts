@@ -21,14 +21,8 @@ export interface CommandResult {
 	readonly exitCode: number;
 }
 
-export interface CommandOptions {
-	readonly env?: NodeJS.ProcessEnv;
-	readonly timeoutMs?: number;
-	readonly input?: string;
-}
-
 /** Runs a program (no shell) and resolves with its output and exit code, whatever the code. */
-export async function runCommand(command: readonly string[], options: CommandOptions = {}): Promise<CommandResult> {
+export async function runCommand(command: readonly string[]): Promise<CommandResult> {
 	const [file, ...args] = command;
 	if (file === undefined) {
 		throw new TypeError('Expected a command, got an empty list');
@@ -36,30 +30,24 @@ export async function runCommand(command: readonly string[], options: CommandOpt
 
 	return new Promise((resolve, reject) => {
 		const child = execFile(file, args, {
-			env: options.env ?? process.env,
-			timeout: options.timeoutMs ?? 0,
 			maxBuffer: 64 * 1024 * 1024,
 			encoding: 'utf8',
 		}, (error, stdout, stderr) => {
 			if (error && typeof error.code !== 'number') {
-				// Not an exit code: the program could not start, or was killed (timeout).
+				// Not an exit code: the program could not start, or was killed.
 				reject(new CommandFailed(command, undefined, `${stderr}\n${error.message}`, error));
 				return;
 			}
 
 			resolve({stdout, stderr, exitCode: error ? Number(error.code) : 0});
 		});
-		if (options.input !== undefined) {
-			child.stdin?.end(options.input);
-		} else {
-			child.stdin?.end();
-		}
+		child.stdin?.end();
 	});
 }
 
 /** Runs a program and returns its stdout; a non-zero exit is a CommandFailed. */
-export async function mustRun(command: readonly string[], options: CommandOptions = {}): Promise<string> {
-	const result = await runCommand(command, options);
+export async function mustRun(command: readonly string[]): Promise<string> {
+	const result = await runCommand(command);
 	if (result.exitCode !== 0) {
 		throw new CommandFailed(command, result.exitCode, result.stderr);
 	}

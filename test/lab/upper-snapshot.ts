@@ -89,7 +89,3 @@ export function diffSnapshots(before: UpperSnapshot, after: UpperSnapshot, ignor
 
 	return diff;
 }
-
-export function isUnchanged(diff: UpperDiff): boolean {
-	return diff.added.length + diff.removed.length + diff.changed.length === 0;
-}

@@ -1,3 +1,4 @@
+import {constants} from 'node:os';
 import type {TestFn} from 'ava';
 import {type Lab, type StartLabOptions, startLab} from './lab.js';
 import {LabUnavailable} from './prerequisites.js';
@@ -12,8 +13,14 @@ const startTimeoutMs = 15 * 60_000;
  */
 export function useLab(test: TestFn, options: StartLabOptions): () => Lab {
 	let lab: Lab | undefined;
+	// ava ends a timed-out test file with SIGTERM, and Ctrl-C sends SIGINT: stop the hosts before going.
+	const stopAndExit = (signal: NodeJS.Signals) => {
+		void (lab?.stop() ?? Promise.resolve()).finally(() => process.exit(128 + constants.signals[signal]));
+	};
+
 	test.before('start the lab', async t => {
 		t.timeout(startTimeoutMs, 'the lab did not start in time');
+		process.once('SIGTERM', stopAndExit).once('SIGINT', stopAndExit);
 		try {
 			lab = await startLab(options);
 		} catch (error) {
@@ -27,6 +34,7 @@ export function useLab(test: TestFn, options: StartLabOptions): () => Lab {
 	test.after.always('stop the lab', async t => {
 		t.timeout(2 * 60_000, 'the lab did not stop in time');
 		await lab?.stop();
+		process.off('SIGTERM', stopAndExit).off('SIGINT', stopAndExit);
 	});
 	return () => {
 		if (!lab) {
