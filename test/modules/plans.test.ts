@@ -3,6 +3,9 @@ import {withDefaults} from '../helpers/host-context.js';
 import {copyCases} from './plan-cases/copy.js';
 import {fileCases} from './plan-cases/file.js';
 import {runCases} from './plan-cases/run.js';
+import {sysctlCases} from './plan-cases/sysctl.js';
+import {systemdCases} from './plan-cases/systemd.js';
+import {templateCases} from './plan-cases/template.js';
 import type {PlanCase} from './plan-cases/states.js';
 
 /** Every case: the params pass the module's own checks, and the plan is like the one expected. */
@@ -15,6 +18,6 @@ const plans = test.macro({
 	title: (_, planCase: PlanCase) => `${planCase.module.name}: ${planCase.title}`,
 });
 
-for (const planCase of [...copyCases, ...fileCases, ...runCases]) {
+for (const planCase of [...copyCases, ...fileCases, ...runCases, ...sysctlCases, ...systemdCases, ...templateCases]) {
 	test(plans, planCase);
 }

@@ -1,0 +1,333 @@
+import {posix} from 'node:path';
+import {quote} from '../engine/host-files.js';
+import {defineModule, type HostContext, type Plan} from '../engine/module.js';
+
+type Scope = 'system' | 'user';
+
+/** The unit as `systemctl show` describes it (Id, LoadState, ActiveState, UnitFileState...). */
+interface UnitInfo {
+	readonly name: string;
+	readonly properties: Readonly<Record<string, string>>;
+	/**
+	 * Check mode, when systemd has no such unit: the unit file an earlier task would write, and
+	 * whether it has an [Install] section (without one the unit is static).
+	 */
+	readonly predictedFile?: {readonly path: string; readonly installable: boolean};
+}
+
+type SystemdState =
+	| {readonly kind: 'no-systemd'; readonly reason: string}
+	| {
+		readonly kind: 'systemd';
+		readonly unit: UnitInfo | undefined;
+		/** Loaded units whose files changed on disk since systemd read them (read when daemon_reload is asked). */
+		readonly needReload: readonly string[];
+	};
+
+type Verb = 'daemon-reload' | 'mask' | 'unmask' | 'enable' | 'disable' | 'start' | 'stop' | 'restart' | 'reload';
+
+const pastTense: Readonly<Record<Verb, string>> = {
+	'daemon-reload': 'daemon reloaded', mask: 'masked', unmask: 'unmasked', enable: 'enabled', disable: 'disabled',
+	start: 'started', stop: 'stopped', restart: 'restarted', reload: 'reloaded',
+};
+
+const properties = ['Id', 'LoadState', 'LoadError', 'ActiveState', 'SubState', 'UnitFileState', 'FragmentPath', 'DropInPaths', 'NeedDaemonReload', 'CanReload'];
+
+const unitSuffix = /\.(?:service|socket|device|mount|automount|swap|target|path|timer|slice|scope)$/;
+
+/** `name` as systemctl reads it: without a type, a service. */
+export function unitName(name: string): string {
+	return unitSuffix.test(name) ? name : `${name}.service`;
+}
+
+/** Unit file states `systemctl is-enabled` counts as enabled and `disable` can undo. */
+const enabledStates = new Set(['enabled', 'enabled-runtime', 'alias']);
+/** Enabled by something else than the unit's own [Install] section: disable cannot change them. */
+const fixedStates = new Set(['static', 'indirect', 'generated', 'transient']);
+const disabledStates = new Set(['disabled', 'linked', 'linked-runtime']);
+const activeStates = new Set(['active', 'activating', 'reloading']);
+
+/** Where systemd looks for unit files, most local first. */
+function unitDirectories(scope: Scope, home: string): string[] {
+	return scope === 'user'
+		? [posix.join(home, '.config/systemd/user'), '/etc/systemd/user', '/run/systemd/user', '/usr/local/lib/systemd/user', '/usr/lib/systemd/user', '/lib/systemd/user']
+		: ['/etc/systemd/system', '/run/systemd/system', '/usr/local/lib/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system'];
+}
+
+/** `systemctl` for the scope; a user manager is found through XDG_RUNTIME_DIR, which sudo leaves unset. */
+function systemctl(scope: Scope): string {
+	return scope === 'user' ? 'XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/run/user/$(id -u)} systemctl --user' : 'systemctl';
+}
+
+function parseProperties(text: string): Record<string, string> {
+	const result: Record<string, string> = {};
+	for (const line of text.split('\n')) {
+		const at = line.indexOf('=');
+		if (at > 0) {
+			result[line.slice(0, at)] = line.slice(at + 1);
+		}
+	}
+
+	return result;
+}
+
+/** The loaded units that need a daemon-reload, from `systemctl show -p Id,NeedDaemonReload '*'`. */
+function unitsNeedingReload(text: string): string[] {
+	return text.split(/\n\n+/).map(block => parseProperties(block)).filter(unit => unit['NeedDaemonReload'] === 'yes').map(unit => unit['Id'] ?? '?');
+}
+
+/** Check mode: the unit file of `unit` an earlier task of this run would write. */
+function predictedUnitFile(ctx: HostContext, unit: string, scope: Scope, home: string): UnitInfo['predictedFile'] {
+	// An instance (getty@tty1.service) is made from its template's file (getty@.service).
+	const names = [unit, unit.replace(/@[^.]+\./, '@.')];
+	for (const directory of unitDirectories(scope, home)) {
+		for (const name of new Set(names)) {
+			const predicted = ctx.predictedPath?.(posix.join(directory, name));
+			if (predicted?.type === 'file' || predicted?.type === 'link') {
+				const text = predicted.content?.toString('utf8');
+				return {path: predicted.path, installable: text === undefined || /^\s*\[Install\]/m.test(text)};
+			}
+		}
+	}
+
+	return undefined;
+}
+
+/** Check mode: a unit whose file or drop-in an earlier task would rewrite would need a daemon-reload. */
+function predictedChangeOnDisk(ctx: HostContext, unit: Readonly<Record<string, string>>): boolean {
+	const files = [unit['FragmentPath'] ?? '', ...(unit['DropInPaths'] ?? '').split(' ')].filter(Boolean);
+	return files.some(path => ctx.predictedPath?.(path) !== undefined);
+}
+
+function serviceManagerFact(vars: Readonly<Record<string, unknown>>): unknown {
+	const facts = vars['ansible_facts'];
+	return facts !== null && typeof facts === 'object' ? (facts as Record<string, unknown>)['service_mgr'] : undefined;
+}
+
+interface Wanted {
+	readonly state?: 'started' | 'stopped' | 'restarted' | 'reloaded' | undefined;
+	readonly enabled?: boolean | undefined;
+	readonly masked?: boolean | undefined;
+}
+
+/** The unit as it would be now had earlier tasks run: a unit file predicted in check mode reads as a new, stopped unit. */
+function currentView(unit: UnitInfo): Readonly<Record<string, string>> {
+	if (unit.properties['LoadState'] !== 'not-found' || !unit.predictedFile) {
+		return unit.properties;
+	}
+
+	return {
+		...unit.properties, LoadState: 'loaded', ActiveState: 'inactive', SubState: 'dead', FragmentPath: unit.predictedFile.path,
+		UnitFileState: unit.predictedFile.installable ? 'disabled' : 'static', CanReload: 'no',
+	};
+}
+
+/** What must be done to the unit, in order, or why it cannot be. */
+function unitVerbs(name: string, view: Readonly<Record<string, string>>, wanted: Wanted): Verb[] | string {
+	const load = view['LoadState'] ?? '';
+	const fileState = view['UnitFileState'] ?? '';
+	const masked = load === 'masked' || fileState.startsWith('masked');
+	const active = activeStates.has(view['ActiveState'] ?? '');
+	const acts = wanted.state !== undefined || wanted.enabled !== undefined;
+	if (load === 'not-found' && (acts || wanted.masked === false)) {
+		return `unit ${name} not found: no unit file for it in /etc/systemd/system, /lib/systemd/system or the other unit directories; install its package, or write its unit file (copy, template) in an earlier task`;
+	}
+
+	if ((load === 'error' || load === 'bad-setting') && acts) {
+		return `unit ${name} failed to load (${load}${view['LoadError'] ? `: ${view['LoadError']}` : ''}); see systemctl status ${name}`;
+	}
+
+	const stillMasked = masked && wanted.masked !== false;
+	if (stillMasked && (wanted.enabled === true || (wanted.state !== undefined && wanted.state !== 'stopped'))) {
+		return `unit ${name} is masked; add masked: false to unmask it before it can be enabled or started`;
+	}
+
+	const verbs: Verb[] = [];
+	if (wanted.masked !== undefined && wanted.masked !== masked) {
+		verbs.push(wanted.masked ? 'mask' : 'unmask');
+	}
+
+	if (wanted.enabled === false && fixedStates.has(fileState)) {
+		return `unit ${name} is ${fileState} (enabled by something other than its own [Install] section): it cannot be disabled; mask it (masked: true) to keep it from starting`;
+	}
+
+	if (wanted.enabled !== undefined && !stillMasked && !fixedStates.has(fileState)) {
+		const enabled = enabledStates.has(fileState);
+		if (!enabled && !disabledStates.has(fileState) && !masked) {
+			return `unit ${name} cannot be enabled or disabled (its unit file state is '${fileState || 'none'}'); drop enabled:`;
+		}
+
+		if (enabled !== wanted.enabled) {
+			verbs.push(wanted.enabled ? 'enable' : 'disable');
+		}
+	}
+
+	if (wanted.state === 'reloaded' && active && view['CanReload'] !== 'yes') {
+		return `unit ${name} cannot reload (it has no ExecReload=); use state: restarted`;
+	}
+
+	const stateVerb: Record<NonNullable<Wanted['state']>, Verb | undefined> = {
+		started: active ? undefined : 'start',
+		stopped: active ? 'stop' : undefined,
+		// Ran only when the task runs, typically as a handler of a change: always act.
+		restarted: 'restart',
+		// A stopped unit cannot reload: it starts, reading its configuration afresh.
+		reloaded: active ? 'reload' : 'start',
+	};
+	const stateChange = wanted.state === undefined ? undefined : stateVerb[wanted.state];
+	return stateChange === undefined ? verbs : [...verbs, stateChange];
+}
+
+/** `key: value` lines for the keys the task asks about, before or after. */
+function diffSide(keys: ReadonlyArray<readonly [string, string]>): string {
+	return keys.map(([key, value]) => `${key}: ${value}\n`).join('');
+}
+
+function stateAfter(active: string, verbs: readonly Verb[]): string {
+	if (verbs.includes('restart') || verbs.includes('reload')) {
+		return `active (${verbs.includes('restart') ? 'restarted' : 'reloaded'})`;
+	}
+
+	if (verbs.includes('start')) {
+		return 'active';
+	}
+
+	return verbs.includes('stop') ? 'inactive' : active;
+}
+
+export default defineModule({
+	name: 'systemd',
+	summary: 'Start, stop, restart, reload, enable, disable or mask a systemd unit',
+	params: {
+		name: {type: 'str', aliases: ['service', 'unit'], description: 'The unit, e.g. containerd or containerd.service (without a type, a service)'},
+		state: {type: 'str', choices: ['started', 'stopped', 'restarted', 'reloaded'], description: 'started/stopped: only when not so already; restarted/reloaded: every time the task runs (use them in handlers)'},
+		enabled: {type: 'bool', description: 'Whether the unit starts at boot'},
+		masked: {type: 'bool', description: 'Whether the unit is masked (cannot be started at all)'},
+		daemon_reload: {type: 'bool', default: false, aliases: ['daemon-reload'], description: 'Before anything else, systemctl daemon-reload when a loaded unit\'s files changed on disk (reported as a change)'},
+		scope: {type: 'str', choices: ['system', 'user'], default: 'system', description: 'The system manager, or the connecting user\'s own'},
+	},
+	example: `- name: Start containerd now and at boot
+  systemd:
+    name: containerd
+    state: started
+    enabled: true
+    daemon_reload: true`,
+	validate(params) {
+		if (params.name === undefined && !params.daemon_reload) {
+			return 'needs name (the unit), or daemon_reload: true alone';
+		}
+
+		if (params.name !== undefined && params.state === undefined && params.enabled === undefined && params.masked === undefined && !params.daemon_reload) {
+			return `nothing asked of ${params.name}: give state, enabled, masked or daemon_reload`;
+		}
+
+		if (params.name === undefined && (params.state !== undefined || params.enabled !== undefined || params.masked !== undefined)) {
+			return 'state, enabled and masked need name (the unit)';
+		}
+
+		if (params.masked === true && (params.enabled === true || (params.state !== undefined && params.state !== 'stopped'))) {
+			return `masked: true contradicts ${params.enabled === true ? 'enabled: true' : `state: ${params.state}`}: a masked unit cannot be enabled or started`;
+		}
+
+		return undefined;
+	},
+	async read(ctx, params): Promise<SystemdState> {
+		const manager = serviceManagerFact(ctx.vars);
+		if (typeof manager === 'string' && manager !== 'systemd' && manager !== 'unknown') {
+			return {kind: 'no-systemd', reason: `its service manager is ${manager} (ansible_facts.service_mgr)`};
+		}
+
+		const scope = params.scope;
+		const name = params.name === undefined ? undefined : unitName(params.name);
+		const script = [
+			'command -v systemctl >/dev/null 2>&1 || { echo "no-systemd systemctl is not installed"; exit 0; }',
+			// sd_booted(): systemd as PID 1 makes this directory; systemctl alone proves nothing.
+			'[ -d /run/systemd/system ] || { echo "no-systemd PID 1 is $(cat /proc/1/comm 2>/dev/null || echo unknown), not systemd"; exit 0; }',
+			'echo "home $HOME"',
+			name === undefined ? '' : `${systemctl(scope)} show --property=${properties.join(',')} -- ${quote(name)} || exit 1`,
+			'echo --',
+			params.daemon_reload ? `${systemctl(scope)} show --property=Id,NeedDaemonReload -- '*' || exit 1` : '',
+		].filter(Boolean).join('\n');
+		const result = await ctx.run(script);
+		if (result.code !== 0) {
+			throw new Error(`cannot read ${name ?? 'the units'} with systemctl on ${ctx.host}: ${result.stderr.trim()}`);
+		}
+
+		if (result.stdout.startsWith('no-systemd ')) {
+			return {kind: 'no-systemd', reason: result.stdout.slice('no-systemd '.length).trim()};
+		}
+
+		const [head = '', units = ''] = result.stdout.split(/^--\n/m);
+		const home = /^home (.*)$/m.exec(head)?.[1] ?? '/root';
+		const needReload = unitsNeedingReload(units);
+		if (name === undefined) {
+			return {kind: 'systemd', unit: undefined, needReload};
+		}
+
+		const unit = parseProperties(head);
+		const predictedFile = unit['LoadState'] === 'not-found' ? predictedUnitFile(ctx, name, scope, home) : undefined;
+		const changedOnDisk = params.daemon_reload && unit['LoadState'] === 'loaded' && predictedChangeOnDisk(ctx, unit);
+		return {
+			kind: 'systemd',
+			unit: {name: unit['Id'] || name, properties: unit, ...(predictedFile ? {predictedFile} : {})},
+			needReload: changedOnDisk && !needReload.includes(unit['Id'] ?? '') ? [...needReload, unit['Id'] ?? name] : needReload,
+		};
+	},
+	plan(state, params): Plan<Verb[]> {
+		if (state.kind === 'no-systemd') {
+			return {changed: false, msg: '', steps: [], failed: `this host does not run systemd (${state.reason}); the systemd module manages systemd units only`};
+		}
+
+		const reload: Verb[] = params.daemon_reload && state.needReload.length > 0 ? ['daemon-reload'] : [];
+		const reloadKeys = reload.length > 0 ? {before: [['daemon_reload', `needed (${state.needReload.join(', ')} changed on disk)`] as const], after: [['daemon_reload', 'done'] as const]} : {before: [], after: []};
+		const {unit} = state;
+		if (unit === undefined) {
+			return reload.length === 0
+				? {changed: false, msg: 'no unit file changed on disk: no daemon-reload needed', steps: []}
+				: {changed: true, msg: pastTense['daemon-reload'], diff: [{header: 'systemd', before: diffSide(reloadKeys.before), after: diffSide(reloadKeys.after)}], steps: reload};
+		}
+
+		const view = currentView(unit);
+		const verbs = unitVerbs(unit.name, view, params);
+		const result = {name: unit.name, status: unit.properties};
+		if (typeof verbs === 'string') {
+			return {changed: false, msg: '', steps: [], result, failed: verbs};
+		}
+
+		const steps = [...reload, ...verbs];
+		const fileState = view['UnitFileState'] ?? '';
+		const masked = view['LoadState'] === 'masked' || fileState.startsWith('masked');
+		const enabled = enabledStates.has(fileState) || fixedStates.has(fileState);
+		const active = view['ActiveState'] ?? 'unknown';
+		const keys = (after: boolean): Array<readonly [string, string]> => [
+			...(params.masked === undefined ? [] : [['masked', String(after ? params.masked : masked)] as const]),
+			...(params.enabled === undefined ? [] : [['enabled', String(after && !fixedStates.has(fileState) ? params.enabled : enabled)] as const]),
+			...(params.state === undefined ? [] : [['state', after ? stateAfter(active, verbs) : active] as const]),
+		];
+		if (steps.length === 0) {
+			return {changed: false, msg: `${unit.name} is already as wanted (${keys(false).map(([key, value]) => `${key}: ${value}`).join(', ')})`, steps, result};
+		}
+
+		return {
+			changed: true,
+			msg: `${unit.name}: ${steps.map(verb => pastTense[verb]).join(', ')}`,
+			diff: [{header: unit.name, before: diffSide([...reloadKeys.before, ...keys(false)]), after: diffSide([...reloadKeys.after, ...keys(true)])}],
+			steps,
+			result,
+		};
+	},
+	async apply(ctx, params, plan) {
+		const name = String(plan.result?.['name'] ?? '');
+		const commands = plan.steps.map((verb, index) => {
+			const command = verb === 'daemon-reload' ? `${systemctl(params.scope)} daemon-reload` : `${systemctl(params.scope)} ${verb} -- ${quote(name)}`;
+			return `${command} || { echo "failed ${index}"; exit 1; }`;
+		});
+		const result = await ctx.run(commands.join('\n'));
+		if (result.code !== 0) {
+			const verb = plan.steps[Number(/^failed (\d+)$/m.exec(result.stdout)?.[1] ?? -1)] ?? 'a command';
+			return {failed: `systemctl ${verb}${verb === 'daemon-reload' ? '' : ` ${name}`} failed on ${ctx.host}: ${result.stderr.trim()}`};
+		}
+
+		return {};
+	},
+});

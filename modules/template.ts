@@ -1,0 +1,60 @@
+import {createHash} from 'node:crypto';
+import {readFile} from 'node:fs/promises';
+import {posix} from 'node:path';
+import {findSource} from '../engine/controller-source.js';
+import {applyFileWrite, fileWriteParams, fileWriteProblem, planFileWrite, type FileWriteSteps} from '../engine/file-write.js';
+import {type FileState, parseMode, readFileState} from '../engine/host-files.js';
+import {defineModule, type Plan} from '../engine/module.js';
+import {renderFile} from '../engine/vars/template.js';
+
+interface TemplateState {
+	readonly dest: FileState;
+	/** The template rendered with the host's variables. */
+	readonly content: Buffer;
+	readonly sha256: string;
+}
+
+export default defineModule({
+	name: 'template',
+	summary: 'Render a Handlebars template on the controller with the host\'s variables and write it to the host (atomic, with backup and validate)',
+	params: {
+		src: {type: 'path', required: true, description: 'Template on the controller; a relative path is looked up in the playbook\'s templates/ then beside the playbook'},
+		dest: {type: 'path', required: true, description: 'Path of the file on the host'},
+		...fileWriteParams,
+	},
+	example: `- name: Configure containerd
+  template:
+    src: containerd/config.toml.hbs
+    dest: /etc/containerd/config.toml
+    mode: '0644'
+    validate: containerd --config %s config dump`,
+	validate(params) {
+		if (params.dest.endsWith('/')) {
+			return `dest ${params.dest} is a directory: dest must name the file to write`;
+		}
+
+		return fileWriteProblem(params);
+	},
+	async read(ctx, params): Promise<TemplateState> {
+		const file = await findSource(ctx.playbookDir, 'templates', params.src, 'template');
+		// Strict: an undefined variable fails the task with the template's file:line, never renders as ''.
+		const content = Buffer.from(renderFile(await readFile(file, 'utf8'), {...ctx.vars}, file));
+		const dest = await readFileState(ctx, params.dest, {content: ctx.diff});
+		return {dest, content, sha256: createHash('sha256').update(content).digest('hex')};
+	},
+	plan({dest, content, sha256}, params): Plan<FileWriteSteps> {
+		return planFileWrite(dest, {
+			module: 'template',
+			path: dest.path,
+			directory: posix.dirname(dest.path),
+			content,
+			sha256,
+			attributes: {mode: params.mode === undefined ? undefined : parseMode(params.mode), owner: params.owner, group: params.group},
+			force: true,
+			result: {dest: dest.path, checksum: sha256, size: content.length},
+		});
+	},
+	async apply(ctx, params, plan) {
+		return applyFileWrite(ctx, plan, {backup: params.backup, validate: params.validate});
+	},
+});

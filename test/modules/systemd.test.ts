@@ -1,0 +1,45 @@
+import {existsSync, readFileSync} from 'node:fs';
+import test from 'ava';
+import {checkParams} from '../../engine/playbook/params.js';
+import systemd, {unitName} from '../../modules/systemd.js';
+import {localHost, runTask} from '../helpers/host-context.js';
+
+const where = {file: 'site.yml', line: 7, column: 9};
+
+test('a name without a type is a service', t => {
+	t.is(unitName('containerd'), 'containerd.service');
+	t.is(unitName('containerd.service'), 'containerd.service');
+	t.is(unitName('fstrim.timer'), 'fstrim.timer');
+	t.is(unitName('getty@tty1'), 'getty@tty1.service');
+});
+
+test('contradictions and empty tasks are rejected before the run, at the task\'s line', t => {
+	const check = (args: Record<string, unknown>) => t.throws(() => checkParams(systemd, args, () => where, 'load'))?.message;
+	t.is(check({name: 'x', masked: true, state: 'started'}), 'systemd: masked: true contradicts state: started: a masked unit cannot be enabled or started');
+	t.is(check({name: 'x'}), 'systemd: nothing asked of x: give state, enabled, masked or daemon_reload');
+	t.is(check({state: 'started'}), 'systemd: needs name (the unit), or daemon_reload: true alone');
+	t.is(check({name: 'x', state: 'running'}), 'systemd: parameter \'state\' must be one of started, stopped, restarted, reloaded; got `"running"` (string)');
+});
+
+// Where this machine's PID 1 is not systemd (a container, this VM), the module says so.
+const booted = existsSync('/run/systemd/system');
+(booted ? test.skip : test)('a host whose PID 1 is not systemd fails saying so, in check mode too', async t => {
+	const pid1 = readFileSync('/proc/1/comm', 'utf8').trim();
+	for (const check of [true, false]) {
+		const report = await runTask(systemd, {name: 'containerd', state: 'started'}, localHost({check}));
+		t.like(report, {status: 'failed', msg: `this host does not run systemd (PID 1 is ${pid1}, not systemd); the systemd module manages systemd units only`});
+	}
+});
+
+test('a host without systemctl fails saying so', async t => {
+	const local = localHost();
+	const host = {...local, run: async (command: string) => local.run(command, {env: {PATH: '/nonexistent'}})};
+	const report = await runTask(systemd, {name: 'containerd', state: 'started'}, host);
+	t.like(report, {status: 'failed', msg: 'this host does not run systemd (systemctl is not installed); the systemd module manages systemd units only'});
+});
+
+test('the facts\' service manager is believed without asking the host', async t => {
+	const host = {...localHost(), vars: {ansible_facts: {service_mgr: 'openrc'}}};
+	const report = await runTask(systemd, {name: 'containerd', state: 'started'}, host);
+	t.like(report, {status: 'failed', msg: 'this host does not run systemd (its service manager is openrc (ansible_facts.service_mgr)); the systemd module manages systemd units only', roundTrips: 0});
+});
