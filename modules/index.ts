@@ -10,8 +10,11 @@ import setFact from './set_fact.js';
 import setup from './setup.js';
 import shell from './shell.js';
 import stat from './stat.js';
+import sysctl from './sysctl.js';
+import systemd from './systemd.js';
+import template from './template.js';
 
 /** Every module pb knows, by name. A module is added here and nowhere else. */
 export const modules: ReadonlyMap<string, AnyModule> = new Map<string, AnyModule>(
-	[assert, command, copy, debug, fail, file, meta, setFact, setup, shell, stat].map(module => [module.name, module as AnyModule]),
+	[assert, command, copy, debug, fail, file, meta, setFact, setup, shell, stat, sysctl, systemd, template].map(module => [module.name, module as AnyModule]),
 );
