@@ -3,6 +3,7 @@ import assert from './assert.js';
 import command from './command.js';
 import copy from './copy.js';
 import debug from './debug.js';
+import download from './download.js';
 import fail from './fail.js';
 import file from './file.js';
 import meta from './meta.js';
@@ -13,8 +14,9 @@ import stat from './stat.js';
 import sysctl from './sysctl.js';
 import systemd from './systemd.js';
 import template from './template.js';
+import untar from './untar.js';
 
 /** Every module pb knows, by name. A module is added here and nowhere else. */
 export const modules: ReadonlyMap<string, AnyModule> = new Map<string, AnyModule>(
-	[assert, command, copy, debug, fail, file, meta, setFact, setup, shell, stat, sysctl, systemd, template].map(module => [module.name, module as AnyModule]),
+	[assert, command, copy, debug, download, fail, file, meta, setFact, setup, shell, stat, sysctl, systemd, template, untar].map(module => [module.name, module as AnyModule]),
 );

@@ -1,0 +1,113 @@
+import {createHash} from 'node:crypto';
+import {createReadStream} from 'node:fs';
+import {pipeline} from 'node:stream/promises';
+import {Parser, type ReadEntry} from 'tar';
+
+/** One member of a tar archive (plain or gzip), read on the controller. */
+export interface ArchiveMember {
+	/** The name as stored in the archive (what GNU tar is told to extract). */
+	readonly name: string;
+	/** A hard link is reported as the file it links to (same bytes), with `linkTarget` naming it. */
+	readonly type: 'file' | 'directory' | 'link' | 'hardlink';
+	/** Permission bits, e.g. 0o755. */
+	readonly mode: number;
+	readonly size: number;
+	/** Files only. */
+	readonly sha256?: string;
+	/** Symbolic links: the target as written; hard links: the member's name they link to. */
+	readonly linkTarget?: string;
+}
+
+const kinds: Readonly<Record<string, ArchiveMember['type']>> = {
+	File: 'file', OldFile: 'file', ContiguousFile: 'file', Directory: 'directory', SymbolicLink: 'link', Link: 'hardlink',
+};
+
+/** Archive entry types that are metadata for the next entry, not members. */
+const headersOnly = new Set(['ExtendedHeader', 'GlobalExtendedHeader', 'NextFileHasLongPath', 'NextFileHasLongLinkpath', 'OldGnuLongPath', 'OldExtendedHeader']);
+
+/** Entries stored while the archive is read; hashes are filled in as each body ends. */
+function describeEntry(entry: ReadEntry, archive: string): Promise<ArchiveMember> | undefined {
+	if (headersOnly.has(entry.type)) {
+		entry.resume();
+		return undefined;
+	}
+
+	const type = kinds[entry.type];
+	if (type === undefined) {
+		entry.resume();
+		throw new Error(`${archive}: member ${entry.path} is a ${entry.type}; untar handles files, directories and links only`);
+	}
+
+	const base = {name: entry.path, type, mode: (entry.mode ?? 0) & 0o7777, size: entry.size, ...(entry.linkpath ? {linkTarget: entry.linkpath} : {})};
+	if (type !== 'file') {
+		entry.resume();
+		return Promise.resolve(base);
+	}
+
+	const hash = createHash('sha256');
+	entry.on('data', (chunk: Buffer) => hash.update(chunk));
+	return new Promise(resolve => {
+		entry.on('end', () => {
+			resolve({...base, sha256: hash.digest('hex')});
+		});
+	});
+}
+
+/** Hard links take the bytes (size, hash) of the member they link to. */
+function resolveHardLinks(members: readonly ArchiveMember[]): ArchiveMember[] {
+	const byName = new Map(members.map(member => [member.name, member]));
+	return members.map(member => {
+		if (member.type !== 'hardlink') {
+			return member;
+		}
+
+		const target = byName.get(member.linkTarget ?? '');
+		return target?.sha256 === undefined ? member : {...member, size: target.size, sha256: target.sha256};
+	});
+}
+
+const read = new Map<string, Promise<ArchiveMember[]>>();
+
+async function readMembers(path: string): Promise<ArchiveMember[]> {
+	const pending: Array<Promise<ArchiveMember>> = [];
+	let failure: unknown;
+	const parser = new Parser({
+		strict: true,
+		onReadEntry(entry) {
+			try {
+				const member = describeEntry(entry, path);
+				if (member) {
+					pending.push(member);
+				}
+			} catch (error) {
+				failure ??= error;
+			}
+		},
+	});
+	try {
+		await pipeline(createReadStream(path), parser);
+	} catch (error) {
+		throw new Error(`cannot read ${path} as a tar archive (plain or gzip): ${error instanceof Error ? error.message : String(error)}`, {cause: error});
+	}
+
+	if (failure !== undefined) {
+		throw failure;
+	}
+
+	return resolveHardLinks(await Promise.all(pending));
+}
+
+/**
+ * The members of the archive at `path`, read once per process: cache files are named by their
+ * hash, so what a path holds never changes.
+ */
+export async function archiveMembers(path: string): Promise<ArchiveMember[]> {
+	let members = read.get(path);
+	if (!members) {
+		members = readMembers(path);
+		read.set(path, members);
+		members.catch(() => read.delete(path));
+	}
+
+	return members;
+}
