@@ -1,0 +1,225 @@
+import {join} from 'node:path';
+import test, {type ExecutionContext} from 'ava';
+import type {RunEvent} from '../../../engine/report/events.js';
+import {pb, workspace} from '../../helpers/playbook-run.js';
+import type {LabHost} from '../../lab/lab.js';
+import {diffSnapshots, type UpperSnapshot} from '../../lab/upper-snapshot.js';
+import {useLab} from '../../lab/use-lab.js';
+
+/*
+ * template, systemd and sysctl on real Debian hosts, through pb's command line. A net.* sysctl
+ * set here stays in the host's network namespace; fs.may_detach_mounts is gone from the kernel
+ * these hosts share with the machine.
+ */
+
+const lab = useLab(test, {hosts: 3});
+
+const unit = `[Unit]
+Description=pb lab sleeper
+[Service]
+ExecStart=/bin/sleep infinity
+[Install]
+WantedBy=multi-user.target
+`;
+
+const site = workspace({
+	'templates/app.conf.hbs': 'host={{ inventory_hostname }}\naddress={{ ansible_host }}\nport={{ port }}\n',
+	'site.yml': `- hosts: lab
+  gather_facts: false
+  vars:
+    port: 8080
+  tasks:
+    - name: config from a template
+      template:
+        src: app.conf.hbs
+        dest: /etc/pb-app.conf
+        mode: '0640'
+        validate: grep -q ^host= %s
+    - name: unit file
+      copy:
+        dest: /etc/systemd/system/pb-sleep.service
+        content: ${JSON.stringify(unit)}
+    - name: sleeper enabled and running
+      systemd:
+        name: pb-sleep
+        state: started
+        enabled: true
+        daemon_reload: true
+    - name: forwarding
+      sysctl:
+        name: net.ipv4.ip_forward
+        value: '1'
+    - name: port range in sysctl.conf
+      sysctl:
+        name: net.ipv4.ip_local_port_range
+        value: "20000   40000"
+        sysctl_file: /etc/sysctl.conf
+    - name: a key recent kernels lack
+      sysctl:
+        name: fs.may_detach_mounts
+        value: '1'
+        ignore_missing: true
+`,
+});
+
+type HostResult = Extract<RunEvent, {kind: 'host-result'}>;
+
+interface JsonRun {
+	readonly code: number;
+	readonly events: RunEvent[];
+	/** What each host was told per task, as a person reads it, in a fixed order. */
+	readonly reported: Array<Pick<HostResult, 'host' | 'task' | 'status' | 'msg' | 'diff'>>;
+	readonly changed: Record<string, number>;
+}
+
+function runJson(playbook: string, ...flags: string[]): JsonRun {
+	const result = pb(['run', playbook, '-i', lab().inventoryPath, '--json', ...flags]);
+	const events = result.stdout.split('\n').filter(Boolean).map(line => JSON.parse(line) as RunEvent);
+	const reported = events.filter((event): event is HostResult => event.kind === 'host-result')
+		.map(({host, task, status, msg, diff}) => ({host, task, status, msg, diff}))
+		.sort((a, b) => a.host.localeCompare(b.host));
+	const recap = events.find(event => event.kind === 'recap');
+	const changed = Object.fromEntries(Object.entries(recap?.kind === 'recap' ? recap.hosts : {}).map(([host, counts]) => [host, counts.changed]));
+	return {code: result.code, events, reported, changed};
+}
+
+async function sh(t: ExecutionContext, host: LabHost, command: string): Promise<string> {
+	const result = await lab().ssh(host, command);
+	t.is(result.exitCode, 0, `${host.name}: ${command}: ${result.stderr}`);
+	return result.stdout;
+}
+
+/** Every host's upper dir, and what a control login changes there on its own. */
+async function snapshotAll(): Promise<Array<{host: LabHost; quiet: string[]; before: UpperSnapshot}>> {
+	return Promise.all(lab().hosts.map(async host => ({host, quiet: await lab().controlLoginChanges(host), before: await lab().snapshotUpper(host)})));
+}
+
+async function assertUnchanged(t: ExecutionContext, snapshots: Awaited<ReturnType<typeof snapshotAll>>): Promise<void> {
+	for (const {host, quiet, before} of snapshots) {
+		t.deepEqual(diffSnapshots(before, await lab().snapshotUpper(host), quiet), {added: [], removed: [], changed: []}, `${host.name}: --check changed nothing`);
+	}
+}
+
+test.serial('fresh hosts: --check predicts exactly what the run does and changes nothing; the second run changes nothing', async t => {
+	t.timeout(5 * 60_000);
+	const playbook = join(site, 'site.yml');
+	const snapshots = await snapshotAll();
+	const check = runJson(playbook, '--check', '--diff');
+	t.is(check.code, 0, JSON.stringify(check.reported, undefined, 1));
+	await assertUnchanged(t, snapshots);
+
+	const real = runJson(playbook, '--diff');
+	t.is(real.code, 0);
+	t.deepEqual(real.reported, check.reported, 'check mode reported what the real run did');
+	const [first] = lab().hosts;
+	const mine = (task: string) => real.reported.find(result => result.host === first!.name && result.task === task);
+	const rendered = (host: LabHost) => `host=${host.name}\naddress=${host.address}\nport=8080\n`;
+	t.like(mine('config from a template'), {status: 'changed', msg: `/etc/pb-app.conf: new file, ${rendered(first!).length} bytes`, diff: [{after: rendered(first!)}, {after: 'mode: 0640\n'}]});
+	t.like(mine('sleeper enabled and running'), {
+		status: 'changed', msg: 'pb-sleep.service: enabled, started',
+		diff: [{header: 'pb-sleep.service', before: 'enabled: false\nstate: inactive\n', after: 'enabled: true\nstate: active\n'}],
+	});
+	t.like(mine('forwarding'), {status: 'changed', msg: 'net.ipv4.ip_forward = 1: set live, written to /etc/sysctl.d/99-pb.conf'});
+	t.like(mine('port range in sysctl.conf'), {status: 'changed', msg: 'net.ipv4.ip_local_port_range = 20000 40000: set live, written to /etc/sysctl.conf'});
+	t.like(mine('a key recent kernels lack'), {status: 'changed', msg: 'fs.may_detach_mounts = 1: written to /etc/sysctl.d/99-pb.conf'});
+	const warnings = real.events.flatMap(event => (event.kind === 'warning' ? [event.msg] : []));
+	t.true(warnings.some(msg => msg.startsWith('fs.may_detach_mounts does not exist on this host\'s kernel')), warnings.join('\n'));
+
+	for (const host of lab().hosts) {
+		t.is(await sh(t, host, 'cat /etc/pb-app.conf'), rendered(host));
+		t.is(await sh(t, host, 'stat -c %a /etc/pb-app.conf'), '640\n');
+		t.is(await sh(t, host, 'systemctl is-enabled pb-sleep; systemctl is-active pb-sleep'), 'enabled\nactive\n');
+		t.is(await sh(t, host, 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv4/ip_local_port_range'), '1\n20000\t40000\n');
+		t.is(await sh(t, host, 'cat /etc/sysctl.d/99-pb.conf'), 'net.ipv4.ip_forward = 1\nfs.may_detach_mounts = 1\n');
+		const conf = await sh(t, host, 'cat /etc/sysctl.conf');
+		t.regex(conf, /^#net\.ipv4\.ip_forward=1$/m, 'Debian\'s comments are kept');
+		t.true(conf.endsWith('\nnet.ipv4.ip_local_port_range = 20000 40000\n'));
+	}
+
+	const second = runJson(playbook);
+	t.is(second.code, 0);
+	t.deepEqual(second.changed, Object.fromEntries(lab().hosts.map(host => [host.name, 0])));
+});
+
+test.serial('--diff prints unified diffs: the rendered file, the unit key by key, the sysctl live and in its file', async t => {
+	t.timeout(3 * 60_000);
+	const playbook = join(site, 'site.yml');
+	const [host] = lab().hosts;
+	await sh(t, host!, 'systemctl stop pb-sleep && systemctl disable pb-sleep && sysctl -qw net.ipv4.ip_forward=0');
+	const snapshots = await snapshotAll();
+	const result = pb(['run', playbook, '-i', lab().inventoryPath, '--check', '--diff', '--limit', host!.name, '-e', 'port=9090']);
+	t.is(result.code, 0, result.stdout);
+	await assertUnchanged(t, snapshots);
+	const expected = [
+		'--- before: /etc/pb-app.conf\n+++ after: /etc/pb-app.conf\n@@ -1,3 +1,3 @@\n host=pblab',
+		'-port=8080\n+port=9090',
+		'--- before: pb-sleep.service\n+++ after: pb-sleep.service\n@@ -1,2 +1,2 @@\n-enabled: false\n-state: inactive\n+enabled: true\n+state: active',
+		'--- before: net.ipv4.ip_forward (live)\n+++ after: net.ipv4.ip_forward (live)\n@@ -1,1 +1,1 @@\n-net.ipv4.ip_forward = 0\n+net.ipv4.ip_forward = 1',
+	];
+	for (const text of expected) {
+		t.true(result.stdout.includes(text), `${text}\nnot in:\n${result.stdout}`);
+	}
+
+	t.regex(result.stdout, /changed=3 /);
+	t.is(runJson(playbook, '--limit', host!.name).code, 0, 'the real run puts the host back');
+});
+
+test.serial('a handler restarts the unit only when its file changed, after a daemon-reload, and --check predicts both', async t => {
+	const dir = workspace({
+		'restart.yml': `- hosts: lab
+  gather_facts: false
+  tasks:
+    - name: unit file, now with a description of its own
+      copy:
+        dest: /etc/systemd/system/pb-sleep.service
+        content: ${JSON.stringify(unit.replace('pb lab sleeper', 'pb lab sleeper, restarted'))}
+      notify: restart sleeper
+  handlers:
+    - name: restart sleeper
+      systemd:
+        name: pb-sleep.service
+        state: restarted
+        daemon_reload: true
+`,
+	});
+	t.timeout(3 * 60_000);
+	const playbook = join(dir, 'restart.yml');
+	const [host] = lab().hosts;
+	const pid = await sh(t, host!, 'systemctl show -p MainPID --value pb-sleep');
+	const snapshots = await snapshotAll();
+	const check = runJson(playbook, '--check', '--diff', '--limit', host!.name);
+	await assertUnchanged(t, snapshots);
+	const real = runJson(playbook, '--diff', '--limit', host!.name);
+	t.deepEqual(real.reported, check.reported);
+	t.like(real.reported.find(result => result.task === 'restart sleeper'), {
+		status: 'changed', msg: 'pb-sleep.service: daemon reloaded, restarted',
+		diff: [{header: 'pb-sleep.service', before: 'daemon_reload: needed (pb-sleep.service changed on disk)\nstate: active\n', after: 'daemon_reload: done\nstate: active (restarted)\n'}],
+	});
+	t.not(await sh(t, host!, 'systemctl show -p MainPID --value pb-sleep'), pid, 'a new process runs');
+	t.is(await sh(t, host!, 'systemctl show -p Description --value pb-sleep; systemctl show -p NeedDaemonReload --value pb-sleep'), 'pb lab sleeper, restarted\nno\n');
+	const again = runJson(playbook, '--limit', host!.name);
+	t.deepEqual(again.reported.map(result => [result.task, result.status]), [['unit file, now with a description of its own', 'ok']], 'no change, so no handler');
+});
+
+/** How many SSH logins the host has accepted since it booted. */
+async function logins(t: ExecutionContext, host: LabHost): Promise<number> {
+	return Number(await sh(t, host, 'journalctl -u ssh --no-pager | grep -c "Accepted publickey"'));
+}
+
+for (const [module, task, line, message] of [
+	['template', 'template: {src: app.conf.hbs, dest: /etc/x.conf, mode: 644}', 4, 'mode 644 is the decimal number 644'],
+	['systemd', 'systemd: {name: pb-sleep, state: started, masked: true}', 4, 'systemd: masked: true contradicts state: started'],
+	['sysctl', 'sysctl: {name: net.ipv4.ip_forward, value: \'1\', stat: present}', 4, 'sysctl: unknown parameter \'stat\''],
+] as const) {
+	test.serial(`${module}: a bad parameter is rejected with file:line before any host is contacted`, async t => {
+		const dir = workspace({'bad.yml': `- hosts: lab\n  gather_facts: false\n  tasks:\n    - ${task}\n`});
+		const before = await Promise.all(lab().hosts.map(async host => logins(t, host)));
+		const result = pb(['run', join(dir, 'bad.yml'), '-i', lab().inventoryPath]);
+		t.is(result.code, 4);
+		const output = result.stdout + result.stderr;
+		t.true(output.includes(`bad.yml:${line}:`), output);
+		t.true(output.includes(message), output);
+		// Each count is one login more: the one that counts.
+		t.deepEqual(await Promise.all(lab().hosts.map(async host => logins(t, host))), before.map(count => count + 1));
+	});
+}
