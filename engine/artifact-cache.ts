@@ -73,7 +73,7 @@ function memorySink(chunks: Buffer[]): Writable {
 
 export class ArtifactCache {
 	readonly directory: string;
-	/** Keyed by sha256, or by sources and headers for a request without one. */
+	/** Keyed by the expected sha256 (if any), sources and headers. */
 	readonly #inFlight = new Map<string, InFlight>();
 	readonly #texts = new Map<string, Promise<{text: string; url: string}>>();
 	/** Files whose hash was checked in this process: a cache file is trusted only once it was. */
@@ -116,7 +116,8 @@ export class ArtifactCache {
 			}
 		}
 
-		const key = request.sha256 ?? JSON.stringify([request.sources, request.headers ?? {}]);
+		// The same bytes asked for from other URLs are fetched apart: one source's failure is not another's.
+		const key = JSON.stringify([request.sha256 ?? null, request.sources, request.headers ?? {}]);
 		let flight = this.#inFlight.get(key);
 		if (!flight) {
 			const listeners = new Set<(done: number, total: number | undefined) => void>();

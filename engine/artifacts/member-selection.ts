@@ -35,7 +35,8 @@ function included(path: string, patterns: readonly RegExp[]): boolean {
  * The members extracted under dest, as GNU tar places them: leading '/' removed, then
  * `strip` leading parts ('.' counts as one, as tar counts it); members left with no path are
  * skipped. `include` patterns match the path under dest ('bin/', 'bin/*', '**\/crictl').
- * A later member for the same path replaces an earlier one, as extraction would.
+ * A later member for the same path replaces an earlier one, as extraction would. Sorted by
+ * path: the same order on every run, and each directory before what it holds.
  */
 export function selectMembers(archive: string, members: readonly ArchiveMember[], strip: number, include: readonly string[]): SelectedMember[] {
 	const patterns = include.map(pattern => globPattern(pattern.replace(/^(?:\.\/)+/, '').replace(/\/+$/, '')));
@@ -55,5 +56,5 @@ export function selectMembers(archive: string, members: readonly ArchiveMember[]
 		selected.set(path, {...member, path});
 	}
 
-	return [...selected.values()];
+	return [...selected.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

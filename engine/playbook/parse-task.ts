@@ -58,7 +58,7 @@ function parseCommon(ctx: ParseContext, raw: Record<string, unknown>, where: Sou
 	};
 }
 
-function loopOf(ctx: ParseContext, raw: Record<string, unknown>): {loop: unknown; loopVar: string; loopLabel: string | undefined} {
+function loopOf(ctx: ParseContext, raw: Record<string, unknown>): {loop: unknown; loopVar: string; loopLabel: string | undefined; loopIndexVar: string | undefined; loopPause: number} {
 	if (raw.loop !== undefined && raw.with_items !== undefined) {
 		ctx.fail('use either loop or with_items, not both', ctx.at(raw, 'with_items', 'key'));
 	}
@@ -69,6 +69,8 @@ function loopOf(ctx: ParseContext, raw: Record<string, unknown>): {loop: unknown
 		loop: raw.loop ?? raw.with_items,
 		loopVar: control.loop_var === undefined ? 'item' : ctx.string(control.loop_var, 'loop_var', ctx.at(control, 'loop_var')),
 		loopLabel: control.label === undefined ? undefined : ctx.string(control.label, 'label', ctx.at(control, 'label')),
+		loopIndexVar: control.index_var === undefined ? undefined : ctx.string(control.index_var, 'index_var', ctx.at(control, 'index_var')),
+		loopPause: ctx.int(control.pause, 'pause', ctx.at(control, 'pause'), 0),
 	};
 }
 
@@ -112,7 +114,7 @@ function parseModuleTask(ctx: ParseContext, raw: Record<string, unknown>, module
 	}
 
 	checkParams(module, args, key => (key === undefined ? writtenWhere : argWhere[key] ?? writtenWhere), 'load');
-	const {loop, loopVar, loopLabel} = loopOf(ctx, raw);
+	const {loop, loopVar, loopLabel, loopIndexVar, loopPause} = loopOf(ctx, raw);
 	const until = conditions(ctx, raw, 'until');
 	return {
 		...parseCommon(ctx, raw, where),
@@ -125,6 +127,8 @@ function parseModuleTask(ctx: ParseContext, raw: Record<string, unknown>, module
 		loop,
 		loopVar,
 		loopLabel,
+		loopIndexVar,
+		loopPause,
 		changedWhen: conditions(ctx, raw, 'changed_when'),
 		failedWhen: conditions(ctx, raw, 'failed_when'),
 		until,
@@ -175,7 +179,11 @@ export function parseTask(ctx: ParseContext, node: unknown, where: SourcePositio
 
 	if (raw.include_tasks !== undefined) {
 		ctx.onlyKeys(raw, [...commonKeywords, ...includeKeywords], 'include_tasks');
-		const {loop, loopVar} = loopOf(ctx, raw);
+		const {loop, loopVar, loopLabel, loopIndexVar, loopPause} = loopOf(ctx, raw);
+		if (loopLabel !== undefined || loopIndexVar !== undefined || loopPause > 0) {
+			ctx.fail('include_tasks takes loop_control.loop_var only', ctx.at(raw, 'loop_control', 'key'));
+		}
+
 		return {...parseCommon(ctx, raw, where), kind: 'include', file: ctx.string(raw.include_tasks, 'include_tasks', ctx.at(raw, 'include_tasks')), loop, loopVar};
 	}
 

@@ -38,6 +38,10 @@ export interface ModuleTask extends TaskCommon {
 	readonly loop: unknown;
 	readonly loopVar: string;
 	readonly loopLabel: string | undefined;
+	/** loop_control.index_var: the item's index (from 0) under this name. */
+	readonly loopIndexVar: string | undefined;
+	/** loop_control.pause: seconds between items. */
+	readonly loopPause: number;
 	readonly changedWhen: readonly ConditionSource[] | undefined;
 	readonly failedWhen: readonly ConditionSource[] | undefined;
 	readonly until: readonly ConditionSource[] | undefined;

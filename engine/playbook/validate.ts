@@ -4,7 +4,7 @@ import {compileCondition} from '../vars/condition.js';
 import {parseTemplate, referencedVariables} from '../vars/template.js';
 import {hasTemplate} from './params.js';
 import {didYouMean} from '../did-you-mean.js';
-import type {ConditionSource, Play, Playbook, Task} from './types.js';
+import type {ConditionSource, ModuleTask, Play, Playbook, Task} from './types.js';
 
 /*
  * The checks that need the template and expression languages, run on the whole playbook before
@@ -61,6 +61,10 @@ function namesDefinedByTasks(playbook: Playbook): Set<string> {
 					names.add(task.register);
 				}
 
+				if (task.loopIndexVar) {
+					names.add(task.loopIndexVar);
+				}
+
 				if (task.module.freeParams) {
 					for (const name of Object.keys(task.args)) {
 						names.add(name);
@@ -80,6 +84,18 @@ function namesDefinedByTasks(playbook: Playbook): Set<string> {
 function checkConditions(sources: readonly ConditionSource[] | undefined): void {
 	for (const source of sources ?? []) {
 		compileCondition(source.text, source.where);
+	}
+}
+
+/** assert's `that` are conditions: compiled up front like `when` (unless a template builds them). */
+function checkAssertions(task: ModuleTask): void {
+	const that = task.module.name === 'assert' ? task.args.that : undefined;
+	if (that === undefined || hasTemplate(that)) {
+		return;
+	}
+
+	for (const condition of Array.isArray(that) ? that : [that]) {
+		compileCondition(String(condition), task.argWhere.that ?? task.where);
 	}
 }
 
@@ -143,6 +159,7 @@ export function validatePlaybook(playbook: Playbook, inventory: Inventory, extra
 
 				check(task.loop, task.where);
 				check(task.loopLabel, task.where);
+				checkAssertions(task);
 				checkConditions(task.changedWhen);
 				checkConditions(task.failedWhen);
 				checkConditions(task.until);

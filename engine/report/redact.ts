@@ -1,6 +1,6 @@
 import type {EventSink, RunEvent} from './events.js';
 
-/** Inventory variables that hold secrets: their values never reach any output. */
+/** Variables that hold secrets: their values never reach any output. */
 export const secretVariables = ['ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password', 'ansible_become_password', 'ansible_become_pass'];
 
 const mask = '********';
@@ -22,19 +22,37 @@ function redactValue(value: unknown, secrets: readonly string[]): unknown {
 }
 
 /**
- * Passes events on with every secret's value masked, whatever a task did with it (a debug of
- * the variable, a command line that holds it, an error that quotes it): at every verbosity,
- * in the JSON stream too.
+ * Masks every known secret's value in the events it passes on, whatever a task did with it (a
+ * debug of the variable, a command line holding it, an error quoting it): at every verbosity,
+ * in the JSON stream too. Secrets found during the run (a become password from play vars) are
+ * added as they are met.
  */
-export function redactingSink(secrets: ReadonlySet<string>, sink: EventSink): EventSink {
-	// Longest first, so a secret that contains another is masked whole.
-	const values = [...secrets].filter(secret => secret.length > 0).sort((a, b) => b.length - a.length);
-	if (values.length === 0) {
-		return sink;
+export class Redactor {
+	/** Longest first, so a secret that contains another is masked whole. */
+	private secrets: string[] = [];
+
+	add(secret: unknown): void {
+		const text = secret === undefined || secret === null ? '' : String(secret);
+		if (text.length > 0 && !this.secrets.includes(text)) {
+			this.secrets = [...this.secrets, text].sort((a, b) => b.length - a.length);
+		}
 	}
 
-	return event => {
-		const text = JSON.stringify(event);
-		sink(values.some(secret => text.includes(JSON.stringify(secret).slice(1, -1))) ? redactValue(event, values) as RunEvent : event);
-	};
+	addFrom(vars: Readonly<Record<string, unknown>>): void {
+		for (const name of secretVariables) {
+			this.add(vars[name]);
+		}
+	}
+
+	sink(next: EventSink): EventSink {
+		return event => {
+			if (this.secrets.length === 0) {
+				next(event);
+				return;
+			}
+
+			const text = JSON.stringify(event);
+			next(this.secrets.some(secret => text.includes(JSON.stringify(secret).slice(1, -1))) ? redactValue(event, this.secrets) as RunEvent : event);
+		};
+	}
 }

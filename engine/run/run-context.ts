@@ -1,7 +1,7 @@
 import PQueue from 'p-queue';
-import type {SourcePosition} from '../errors.js';
 import type {AnyModule} from '../module.js';
 import type {EventSink} from '../report/events.js';
+import type {Redactor} from '../report/redact.js';
 import {compileCondition, evaluateCondition, type CompiledCondition} from '../vars/condition.js';
 import type {ConditionSource} from '../playbook/types.js';
 import type {HostRun} from './host-run.js';
@@ -25,11 +25,14 @@ export class RunContext {
 	readonly queue: PQueue;
 	readonly hosts: ReadonlyMap<string, HostRun>;
 	readonly groups: Readonly<Record<string, readonly string[]>>;
+	/** Secrets met during the run (become passwords from play vars) are added here. */
+	readonly redactor: Redactor;
 	private readonly conditions = new WeakMap<ConditionSource, CompiledCondition>();
 
-	constructor(options: RunOptions, emit: EventSink, hosts: ReadonlyMap<string, HostRun>, groups: Readonly<Record<string, readonly string[]>>) {
+	constructor(options: RunOptions, redactor: Redactor, output: EventSink, hosts: ReadonlyMap<string, HostRun>, groups: Readonly<Record<string, readonly string[]>>) {
 		this.options = options;
-		this.emit = emit;
+		this.redactor = redactor;
+		this.emit = redactor.sink(output);
 		this.queue = new PQueue({concurrency: options.forks});
 		this.hosts = hosts;
 		this.groups = groups;
@@ -48,5 +51,3 @@ export class RunContext {
 		});
 	}
 }
-
-export type WhereOf = (key?: string) => SourcePosition;

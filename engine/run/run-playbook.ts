@@ -8,11 +8,12 @@ import {localhostNames, type Inventory} from '../inventory/inventory.js';
 import {loadYamlFile} from '../load/yaml.js';
 import type {ModuleTask, Play, Playbook} from '../playbook/types.js';
 import type {EventSink, Recap} from '../report/events.js';
-import {redactingSink, secretVariables} from '../report/redact.js';
+import {Redactor} from '../report/redact.js';
 import {renderValue} from '../vars/template.js';
 import {HostRun} from './host-run.js';
 import {RunContext, type RunOptions} from './run-context.js';
 import type {Scope} from './scope.js';
+import {inventoryView} from './variables.js';
 import {flushHandlers, runTasks} from './walk.js';
 
 export interface RunSettings extends RunOptions {
@@ -52,7 +53,7 @@ function connector(name: string, how: ConnectionSettings, vars: Record<string, u
 	};
 }
 
-function hostRuns(inventory: Inventory, settings: RunSettings, opened: Connection[]): Map<string, HostRun> {
+function hostRuns(inventory: Inventory, settings: RunSettings, opened: Connection[], redactor: Redactor): Map<string, HostRun> {
 	const hosts = new Map<string, HostRun>();
 	const names = [...inventory.hosts.keys()];
 	for (const name of localhostNames) {
@@ -65,9 +66,12 @@ function hostRuns(inventory: Inventory, settings: RunSettings, opened: Connectio
 		const listed = inventory.hosts.has(name);
 		// The implicit localhost runs without SSH, as in Ansible.
 		const vars = listed ? inventory.hostVars(name) : {...inventory.hostVars(name), ansible_connection: 'local'};
-		const how = connectionSettings(name, vars);
+		// Connection variables may be templates (ansible_host: "{{ addr }}", a vaulted password).
+		const view = inventoryView(name, vars, settings.extraVars);
+		redactor.addFrom(view);
+		const how = connectionSettings(name, view);
 		const loginUser = how.connection === 'local' ? userInfo().username : how.user;
-		hosts.set(name, new HostRun(name, vars, loginUser, connector(name, how, vars, settings, opened)));
+		hosts.set(name, new HostRun(name, vars, loginUser, connector(name, how, view, settings, opened)));
 	}
 
 	return hosts;
@@ -103,7 +107,13 @@ function playVars(play: Play, extraVars: Readonly<Record<string, unknown>>): Rec
 		}
 
 		const path = resolve(play.dir, String(renderValue(file.path, {...vars, ...extraVars}, file.where)));
-		const doc = loadYamlFile(path);
+		let doc;
+		try {
+			doc = loadYamlFile(path);
+		} catch (error) {
+			throw new PbError(`vars_files: cannot read ${path}`, {kind: 'runtime', where: file.where, hint: 'Relative paths start from the playbook\'s folder.', cause: error});
+		}
+
 		if (doc.value !== null && typeof doc.value === 'object' && !Array.isArray(doc.value)) {
 			Object.assign(vars, doc.value);
 		} else if (doc.value !== null) {
@@ -120,7 +130,7 @@ function gatherFactsTask(run: RunContext, play: Play): ModuleTask {
 		becomeUser: undefined, environment: undefined, checkMode: false, noLog: false, ignoreErrors: false, delegateTo: undefined,
 		runOnce: false, dir: play.dir, module: run.options.registry.get('setup')!, args: {}, argWhere: {}, register: undefined,
 		notify: [], loop: undefined, loopVar: 'item', loopLabel: undefined, changedWhen: undefined, failedWhen: undefined,
-		until: undefined, retries: 0, delay: 0, listen: [],
+		until: undefined, retries: 0, delay: 0, listen: [], loopIndexVar: undefined, loopPause: 0,
 	};
 }
 
@@ -157,12 +167,18 @@ async function runPlay(run: RunContext, play: Play, inventory: Inventory, settin
 	}
 
 	const vars = playVars(play, settings.extraVars);
+	const state = {aborted: false};
 	for (const batch of batches(hosts, play.serial)) {
-		const scope: Scope = {play, playVars: vars, playHosts: batch, chain: []};
+		const scope: Scope = {play, playVars: vars, playHosts: batch, chain: [], state};
 		if (play.strategy === 'free') {
 			await Promise.all(batch.map(async host => runSections(run, scope, [host])));
 		} else {
 			await runSections(run, scope, batch);
+		}
+
+		// As in Ansible, a batch in which every host failed, or an aborted one, ends the play.
+		if (state.aborted || batch.every(host => host.failed || host.unreachable)) {
+			break;
 		}
 	}
 
@@ -173,23 +189,16 @@ async function runPlay(run: RunContext, play: Play, inventory: Inventory, settin
 export async function runPlaybooks(playbooks: readonly Playbook[], inventory: Inventory, settings: RunSettings, output: EventSink): Promise<RunSummary> {
 	const startedAt = Date.now();
 	const opened: Connection[] = [];
-	const hosts = hostRuns(inventory, settings, opened);
-	const secrets = new Set<string>();
-	for (const vars of [...[...hosts.values()].map(host => host.inventoryVars), settings.extraVars]) {
-		for (const name of secretVariables) {
-			if (vars[name] !== undefined && vars[name] !== null) {
-				secrets.add(String(vars[name]));
-			}
-		}
-	}
-
-	const emit = redactingSink(secrets, output);
+	const redactor = new Redactor();
+	redactor.addFrom(settings.extraVars);
+	const hosts = hostRuns(inventory, settings, opened, redactor);
 	const groups: Record<string, readonly string[]> = {};
 	for (const name of inventory.groups.keys()) {
 		groups[name] = inventory.groupHosts(name);
 	}
 
-	const run = new RunContext(settings, emit, hosts, groups);
+	const run = new RunContext(settings, redactor, output, hosts, groups);
+	const {emit} = run;
 	const used = new Set<HostRun>();
 	try {
 		for (const playbook of playbooks) {

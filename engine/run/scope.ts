@@ -13,6 +13,8 @@ export interface Scope {
 	/** The hosts of the play's current batch (ansible_play_hosts). */
 	readonly playHosts: readonly HostRun[];
 	readonly chain: readonly TaskCommon[];
+	/** Shared by the play's batches: set by any_errors_fatal, max_fail_percentage, meta end_play. */
+	readonly state: {aborted: boolean};
 }
 
 export function inner(scope: Scope, block: TaskCommon): Scope {
@@ -40,6 +42,23 @@ function lastDefined<T>(values: Array<T | undefined>): T | undefined {
 	return values.findLast(value => value !== undefined);
 }
 
+/** no_log, ignore_errors and run_once on a block hold for every task in it. */
+export function hidesOutput(scope: Scope, task: TaskCommon): boolean {
+	return task.noLog || scope.chain.some(block => block.noLog);
+}
+
+export function ignoresErrors(scope: Scope, task: TaskCommon): boolean {
+	return task.ignoreErrors || scope.chain.some(block => block.ignoreErrors);
+}
+
+export function runsOnce(scope: Scope, task: TaskCommon): boolean {
+	return task.runOnce || scope.chain.some(block => block.runOnce);
+}
+
+export function effectiveDelegate(scope: Scope, task: TaskCommon): string | undefined {
+	return lastDefined([...scope.chain.map(block => block.delegateTo), task.delegateTo]);
+}
+
 export function effectiveCheckMode(scope: Scope, task: TaskCommon, runCheck: boolean): boolean {
 	return lastDefined([scope.play.checkMode, ...scope.chain.map(block => block.checkMode), task.checkMode]) ?? runCheck;
 }
@@ -59,7 +78,7 @@ export function effectiveBecome(scope: Scope, task: TaskCommon, vars: Readonly<R
 
 /** --tags / --skip-tags, with Ansible's special tags: always runs unless skipped by name, never only when asked. */
 export function selectedByTags(tags: ReadonlySet<string>, only: readonly string[], skip: readonly string[]): boolean {
-	if (skip.some(tag => tags.has(tag) || tag === 'all')) {
+	if (skip.some(tag => tags.has(tag)) || (skip.includes('all') && !tags.has('always'))) {
 		return false;
 	}
 

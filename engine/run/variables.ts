@@ -1,4 +1,7 @@
+import {PbError, type SourcePosition} from '../errors.js';
+import {hasTemplate} from '../playbook/params.js';
 import type {TaskCommon} from '../playbook/types.js';
+import {renderValue} from '../vars/template.js';
 import type {HostRun} from './host-run.js';
 import type {RunContext} from './run-context.js';
 import {scopedVars, type Scope} from './scope.js';
@@ -16,9 +19,95 @@ function factVars(facts: Readonly<Record<string, unknown>>): Record<string, unkn
 	return vars;
 }
 
+/**
+ * A layer of variables. Those the user wrote (inventory, play, vars files, block and task
+ * vars, -e) may hold templates, rendered when used, as Ansible does: `url: "{{ mirror }}/x"`.
+ * What hosts said (facts, registered output) is never rendered again: a `{{` in a command's
+ * output is text, not a template that could read a secret.
+ */
+interface Layer {
+	readonly vars: Readonly<Record<string, unknown>>;
+	readonly written: boolean;
+}
+
+const cache = new WeakMap<object, Map<string, unknown>>();
+const inProgress = new WeakMap<object, Set<string>>();
+
+/** A getter that renders the variable's template against the object it is read from, once. */
+function lazy(name: string, value: unknown, where: SourcePosition): PropertyDescriptor {
+	return {
+		enumerable: true,
+		configurable: true,
+		get(this: Record<string, unknown>) {
+			const rendered = cache.get(this) ?? new Map<string, unknown>();
+			cache.set(this, rendered);
+			if (rendered.has(name)) {
+				return rendered.get(name);
+			}
+
+			const active = inProgress.get(this) ?? new Set<string>();
+			inProgress.set(this, active);
+			if (active.has(name)) {
+				throw new PbError(`variable '${name}' refers to itself (through ${[...active].join(' -> ')})`, {kind: 'runtime', where});
+			}
+
+			active.add(name);
+			try {
+				const result = renderValue(value, this, where);
+				rendered.set(name, result);
+				return result;
+			} finally {
+				active.delete(name);
+			}
+		},
+	};
+}
+
+function layered(layers: readonly Layer[], where: SourcePosition): Record<string, unknown> {
+	const winners = new Map<string, Layer>();
+	for (const layer of layers) {
+		for (const name of Object.keys(layer.vars)) {
+			winners.set(name, layer);
+		}
+	}
+
+	const vars: Record<string, unknown> = {};
+	for (const [name, layer] of winners) {
+		const value = layer.vars[name];
+		if (layer.written && hasTemplate(value)) {
+			Object.defineProperty(vars, name, lazy(name, value, where));
+		} else {
+			vars[name] = value;
+		}
+	}
+
+	return vars;
+}
+
+/** The variables plus a few more (the loop item, a registered result), without rendering any. */
+export function extendVars(vars: Record<string, unknown>, extra: Readonly<Record<string, unknown>>): Record<string, unknown> {
+	const extended = Object.defineProperties({}, Object.getOwnPropertyDescriptors(vars)) as Record<string, unknown>;
+	for (const [name, value] of Object.entries(extra)) {
+		Object.defineProperty(extended, name, {value, enumerable: true, configurable: true, writable: true});
+	}
+
+	return extended;
+}
+
+/** A host's inventory variables with -e over them, templates rendered when read: for connecting. */
+export function inventoryView(name: string, inventoryVars: Readonly<Record<string, unknown>>, extraVars: Readonly<Record<string, unknown>>): Record<string, unknown> {
+	return layered([{vars: inventoryVars, written: true}, {vars: extraVars, written: true}], {file: `(inventory variables of ${name})`, line: 1, column: 1});
+}
+
 /** A host's variables as another host sees them through hostvars (no play or task layers). */
 function persistentVars(run: RunContext, host: HostRun): Record<string, unknown> {
-	return {...host.inventoryVars, ...factVars(host.facts), ...host.setVars, ...run.options.extraVars, inventory_hostname: host.name};
+	return layered([
+		{vars: host.inventoryVars, written: true},
+		{vars: factVars(host.facts), written: false},
+		{vars: host.setVars, written: false},
+		{vars: run.options.extraVars, written: true},
+		{vars: {inventory_hostname: host.name}, written: false},
+	], {file: '(hostvars)', line: 1, column: 1});
 }
 
 const hostvarsCache = new WeakMap<RunContext, Record<string, unknown>>();
@@ -44,21 +133,26 @@ function hostvarsOf(run: RunContext): Record<string, unknown> {
  * < set_fact and registered results < -e extra vars < magic variables and the loop item.
  */
 export function taskVars(run: RunContext, host: HostRun, scope: Scope, task: TaskCommon | undefined, check: boolean): Record<string, unknown> {
-	return {
-		...host.inventoryVars,
-		...factVars(host.facts),
-		...scope.playVars,
-		...(task ? scopedVars(scope, task) : {}),
-		...host.setVars,
-		...run.options.extraVars,
-		inventory_hostname: host.name,
-		inventory_hostname_short: host.name.split('.')[0],
-		group_names: Object.entries(run.groups).filter(([group, members]) => group !== 'all' && members.includes(host.name)).map(([group]) => group),
-		groups: run.groups,
-		hostvars: hostvarsOf(run),
-		playbook_dir: scope.play.dir,
-		ansible_check_mode: check,
-		ansible_play_hosts: scope.playHosts.filter(other => other.active).map(other => other.name),
-		omit,
-	};
+	return layered([
+		{vars: host.inventoryVars, written: true},
+		{vars: factVars(host.facts), written: false},
+		{vars: scope.playVars, written: true},
+		{vars: task ? scopedVars(scope, task) : {}, written: true},
+		{vars: host.setVars, written: false},
+		{vars: run.options.extraVars, written: true},
+		{
+			vars: {
+				inventory_hostname: host.name,
+				inventory_hostname_short: host.name.split('.')[0],
+				group_names: Object.entries(run.groups).filter(([group, members]) => group !== 'all' && members.includes(host.name)).map(([group]) => group),
+				groups: run.groups,
+				hostvars: hostvarsOf(run),
+				playbook_dir: scope.play.dir,
+				ansible_check_mode: check,
+				ansible_play_hosts: scope.playHosts.filter(other => other.active).map(other => other.name),
+				omit,
+			},
+			written: false,
+		},
+	], task?.where ?? scope.play.where);
 }

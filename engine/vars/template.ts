@@ -176,7 +176,7 @@ function syntaxError(error: unknown, place: Place): PbError {
  * that is one `{{ expression }}` and nothing else gives the expression's own value, as in Ansible,
  * so `loop: "{{ packages }}"` gets the list. `where` is the value's place in its file.
  */
-export function renderValue(value: unknown, vars: Record<string, unknown>, where: SourcePosition, depth = 0): unknown {
+export function renderValue(value: unknown, vars: Record<string, unknown>, where: SourcePosition): unknown {
 	if (typeof value === 'string') {
 		// Most strings hold no template: skip the cache lookup for them.
 		if (!value.includes('{{')) {
@@ -184,49 +184,18 @@ export function renderValue(value: unknown, vars: Record<string, unknown>, where
 		}
 
 		const place = {where, isFile: false};
-		return renderNested(run(compile(value, 'value', place), vars, value, place), value, vars, where, depth);
+		return run(compile(value, 'value', place), vars, value, place);
 	}
 
 	if (Array.isArray(value)) {
-		return value.map(item => renderValue(item, vars, where, depth));
+		return value.map(item => renderValue(item, vars, where));
 	}
 
 	if (isPlainObject(value)) {
-		return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renderValue(item, vars, where, depth)]));
+		return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renderValue(item, vars, where)]));
 	}
 
 	return value;
-}
-
-/** How deep variables may name variables that name variables, before it must be a loop. */
-const maxNesting = 20;
-
-/**
- * A variable's value may itself hold templates (`url: "{{ mirror }}/{{ version }}"`): Ansible
- * renders those when the variable is used, and so does this, until nothing changes.
- */
-function renderNested(result: unknown, source: string, vars: Record<string, unknown>, where: SourcePosition, depth: number): unknown {
-	if (result === source || !hasTemplateText(result)) {
-		return result;
-	}
-
-	if (depth >= maxNesting) {
-		throw new PbError(`variables in "${source}" refer to each other in a loop (more than ${maxNesting} levels deep)`, {kind: 'runtime', where});
-	}
-
-	return renderValue(result, vars, where, depth + 1);
-}
-
-function hasTemplateText(value: unknown): boolean {
-	if (typeof value === 'string') {
-		return value.includes('{{');
-	}
-
-	if (Array.isArray(value)) {
-		return value.some(item => hasTemplateText(item));
-	}
-
-	return isPlainObject(value) && Object.values(value).some(item => hasTemplateText(item));
 }
 
 /** Renders a template file (the template module's src); errors name the line inside the file. */

@@ -1,0 +1,119 @@
+import {type Connection} from '../connection/connection.js';
+import {LocalConnection} from '../connection/local.js';
+import {PbError} from '../errors.js';
+import type {ApplyResult, EngineEffects, HostContext, Plan} from '../module.js';
+import {checkParams} from '../playbook/params.js';
+import type {ModuleTask} from '../playbook/types.js';
+import type {HostStatus} from '../report/events.js';
+import {renderValue} from '../vars/template.js';
+import type {HostRun} from './host-run.js';
+import type {RunContext} from './run-context.js';
+import {effectiveBecome, effectiveEnvironment, type Scope} from './scope.js';
+import {omit} from './variables.js';
+
+/** One module run (one loop item, one attempt) on one host, as registered and reported. */
+export interface ItemResult {
+	status: HostStatus;
+	result: Record<string, unknown>;
+	msg: string;
+	plan?: Plan<unknown>;
+	effects?: EngineEffects;
+	/** The engine could not run the module (a template, a parameter, a connection): failed_when does not apply. */
+	error?: boolean;
+}
+
+/** Control-only modules (debug, set_fact...) need no host: they get this machine, unused. */
+const localhost = new LocalConnection('localhost');
+
+/** Progress events at most every 200 ms, and always the last one, so a fast link does not flood the reporters. */
+function throttledProgress(run: RunContext, host: string): HostContext['progress'] {
+	let last = 0;
+	return (label, done, total) => {
+		const now = Date.now();
+		if (now - last >= 200 || done === total) {
+			last = now;
+			run.emit({kind: 'progress', host, label, done, total});
+		}
+	};
+}
+
+function dropOmitted(args: Record<string, unknown>): Record<string, unknown> {
+	return Object.fromEntries(Object.entries(args).filter(([, value]) => value !== omit));
+}
+
+interface Target {
+	readonly connect: () => Promise<Connection>;
+	readonly loginUser: string;
+	readonly delegatedTo: string | undefined;
+}
+
+/** Where the task runs: its host, or the inventory host (localhost included) named by delegate_to. */
+function targetOf(run: RunContext, task: ModuleTask, host: HostRun, delegateTo: string | undefined, vars: Record<string, unknown>): Target {
+	if (delegateTo === undefined) {
+		return {connect: host.connect, loginUser: host.loginUser, delegatedTo: undefined};
+	}
+
+	const name = String(renderValue(delegateTo, vars, task.where));
+	const other = run.hosts.get(name);
+	if (!other) {
+		throw new PbError(`delegate_to names '${name}', which is not in the inventory`, {kind: 'runtime', where: task.where});
+	}
+
+	return {connect: other.connect, loginUser: other.loginUser, delegatedTo: name};
+}
+
+/** Runs read, plan and (outside check mode) apply once, for one set of rendered parameters. */
+export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, host: HostRun, vars: Record<string, unknown>, check: boolean, delegateTo: string | undefined): Promise<ItemResult> {
+	// Each parameter rendered with its own position, so a template error points at its line.
+	const rendered = dropOmitted(Object.fromEntries(Object.entries(task.args).map(([key, value]) => [key, renderValue(value, vars, task.argWhere[key] ?? task.where)])));
+	const params = checkParams(task.module, rendered, key => (key === undefined ? task.where : task.argWhere[key] ?? task.where), 'run');
+	const {connect, loginUser, delegatedTo} = targetOf(run, task, host, delegateTo, vars);
+	// A password set in play or task vars is a secret too, once met.
+	run.redactor.addFrom(vars);
+	const wanted = effectiveBecome(scope, task, vars);
+	// Becoming the user one already is needs no sudo (which a minimal host may not even have).
+	const become = wanted?.user === loginUser ? undefined : wanted;
+	const environment = effectiveEnvironment(scope, task);
+	const env = environment === undefined ? undefined : Object.fromEntries(Object.entries(renderValue(environment, vars, task.where) as Record<string, unknown>).map(([key, value]) => [key, String(value)]));
+	const conn = task.module.controlOnly ? localhost : await connect();
+	const ctx: HostContext = {
+		host: delegatedTo ?? host.name,
+		check,
+		diff: run.options.diff,
+		vars,
+		playbookDir: task.dir,
+		where: task.where,
+		connection: conn,
+		...(check && !delegatedTo ? {predictedPath: (path: string) => host.predicted.get(path)} : {}),
+		run: async (command, options = {}) => conn.exec(command, {...options, become, env: env || options.env ? {...env, ...options.env} : undefined}),
+		warn: msg => run.emit({kind: 'warning', host: host.name, msg}),
+		progress: throttledProgress(run, host.name),
+	};
+	const state: unknown = await task.module.read(ctx, params);
+	const plan = task.module.plan(state, params) as Plan<unknown>;
+	const base = {...plan.result, changed: plan.changed, msg: plan.msg, ...(plan.diff ? {diff: plan.diff} : {})};
+	if (plan.failed !== undefined) {
+		return {status: 'failed', result: {...base, changed: false, failed: true, msg: plan.failed}, msg: plan.failed, plan};
+	}
+
+	if (check && !delegatedTo) {
+		for (const predicted of plan.changed ? plan.predicts ?? [] : []) {
+			host.predicted.set(predicted.path, predicted);
+		}
+	}
+
+	if (check && plan.unpredictable !== undefined) {
+		return {status: 'skipped', result: {...base, changed: false, skipped: true, msg: plan.unpredictable}, msg: plan.unpredictable, plan};
+	}
+
+	let applied: ApplyResult = {};
+	if (!check && (plan.changed || task.module.alwaysApply)) {
+		applied = await task.module.apply(ctx, params, plan);
+	}
+
+	const changed = applied.changed ?? plan.changed;
+	const msg = applied.failed ?? applied.msg ?? plan.msg;
+	const result = {...base, ...applied.result, changed, msg, failed: applied.failed !== undefined};
+	const effects = {...plan.effects, ...applied.effects};
+	return {status: applied.failed === undefined ? (changed ? 'changed' : 'ok') : 'failed', result, msg, plan, effects};
+}
