@@ -176,7 +176,8 @@ export default defineModule({
 		}
 
 		const matches = expected !== undefined && dest.exists && dest.type === 'file' && dest.sha256 === expected;
-		if (params.via === 'host' || matches) {
+		const cannotWrite = dest.exists ? dest.type !== 'file' && dest.type !== 'link' : !dest.parentIsDir;
+		if (params.via === 'host' || matches || cannotWrite) {
 			return {dest, path, expected, fetched: undefined};
 		}
 
