@@ -60,7 +60,7 @@ function parseSetting(line: string): Setting | undefined {
  * The file's text with `key` set to `value` on every line that sets it (appended when none does),
  * or, with value undefined, every such line removed. Comments and other keys stay as they were.
  */
-export function editSysctlConf(text: string, key: string, value: string | undefined): string {
+function editSysctlConf(text: string, key: string, value: string | undefined): string {
 	const path = procPath(key);
 	const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
 	let found = false;
