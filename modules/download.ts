@@ -224,7 +224,7 @@ export default defineModule({
 			return {
 				changed: true,
 				msg: `${path}: ${attributeLines(changes).trim().replaceAll('\n', ', ')}`,
-				diff: [{header: path, before: before(dest, changes), after: attributeLines(changes)}],
+				diff: [{header: path, before: attributeLines(currentAttributes(dest, changes)), after: attributeLines(changes)}],
 				steps: {...none, attributes: changes},
 				result,
 				predicts: [predicted(path, dest, changes, sha256)],

@@ -1,11 +1,13 @@
 import test from 'ava';
 import {withDefaults} from '../helpers/host-context.js';
 import {copyCases} from './plan-cases/copy.js';
+import {downloadCases} from './plan-cases/download.js';
 import {fileCases} from './plan-cases/file.js';
 import {runCases} from './plan-cases/run.js';
 import {sysctlCases} from './plan-cases/sysctl.js';
 import {systemdCases} from './plan-cases/systemd.js';
 import {templateCases} from './plan-cases/template.js';
+import {untarCases} from './plan-cases/untar.js';
 import type {PlanCase} from './plan-cases/states.js';
 
 /** Every case: the params pass the module's own checks, and the plan is like the one expected. */
@@ -18,6 +20,6 @@ const plans = test.macro({
 	title: (_, planCase: PlanCase) => `${planCase.module.name}: ${planCase.title}`,
 });
 
-for (const planCase of [...copyCases, ...fileCases, ...runCases, ...sysctlCases, ...systemdCases, ...templateCases]) {
+for (const planCase of [...copyCases, ...downloadCases, ...fileCases, ...runCases, ...sysctlCases, ...systemdCases, ...templateCases, ...untarCases]) {
 	test(plans, planCase);
 }
