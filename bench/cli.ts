@@ -1,0 +1,126 @@
+import {mkdir, rm, writeFile} from 'node:fs/promises';
+import {dirname, join} from 'node:path';
+import {ArtifactMirror} from '../test/lab/artifact-mirror.js';
+import {labNetwork} from '../test/lab/lab-paths.js';
+import type {BenchHosts} from './bench-hosts.js';
+import {formatProfile, type ProfileSummary} from './cpu-profile.js';
+import {LabHosts} from './lab-hosts.js';
+import {startLightLab} from './light/light-lab.js';
+import {describeMachine, formatMachine} from './machine.js';
+import {type BenchOptions, parseBenchArgs, usage} from './options.js';
+import {profilePbRerun} from './profile.js';
+import {markdownTable, summarize} from './report.js';
+import {runScenario} from './run-scenario.js';
+import type {Sample} from './samples.js';
+import {scaleScenario, scenarios} from './scenarios/all.js';
+import type {Scenario} from './scenarios/scenario.js';
+import {ansibleVersions, ensureAnsible, writeAnsibleConfig} from './tools/ansible.js';
+
+/*
+ * npm run bench: pb against ansible-playbook and the plain-ssh floor on lab hosts, then pb alone on
+ * hundreds of light hosts. Prints the table; writes every sample, the machine and the profiles'
+ * summaries to --out. A benchmark, not a test: nothing here passes or fails on time.
+ */
+
+const workDirectory = '/var/lib/pb-bench/work';
+const log = (line: string) => console.error(line);
+
+/** Hosts running now, stopped on Ctrl-C too (a crash is cleared by the next start). */
+const running = new Set<BenchHosts>();
+
+async function withHosts<T>(start: () => Promise<BenchHosts>, use: (hosts: BenchHosts) => Promise<T>): Promise<T> {
+	const hosts = await start();
+	running.add(hosts);
+	try {
+		return await use(hosts);
+	} finally {
+		running.delete(hosts);
+		await hosts.stop();
+	}
+}
+
+interface Profiled {
+	readonly scenario: string;
+	readonly hosts: string;
+	readonly path: string;
+	readonly summary: ProfileSummary;
+}
+
+async function profileIfAsked(options: BenchOptions, hosts: BenchHosts, scenario: Scenario, directory: string, mirrorUrl: string | undefined, profiles: Profiled[]): Promise<void> {
+	if (!options.profile) {
+		return;
+	}
+
+	const {path, summary} = await profilePbRerun(hosts, scenario, directory, mirrorUrl);
+	profiles.push({scenario: scenario.id, hosts: `${hosts.hosts.length} ${hosts.kind}`, path, summary});
+	log(`pb re-run of ${scenario.id} on ${hosts.hosts.length} ${hosts.kind} hosts, profiled (${path}):\n${formatProfile(summary)}`);
+}
+
+async function labScenarios(options: BenchOptions, samples: Sample[], profiles: Profiled[]): Promise<void> {
+	const chosen = scenarios.filter(scenario => options.scenarios.includes(scenario.id));
+	if (chosen.length === 0) {
+		return;
+	}
+
+	await ensureAnsible(log);
+	const ansible = await writeAnsibleConfig(workDirectory, options.hosts);
+	log(`starting ${options.hosts} lab hosts`);
+	await withHosts(async () => LabHosts.start(options.hosts, log), async hosts => {
+		for (const scenario of chosen) {
+			const mirror = scenario.artifactsDirectory === undefined ? undefined : await ArtifactMirror.start(scenario.artifactsDirectory, labNetwork.bridgeAddress);
+			try {
+				log(`scenario ${scenario.id}: ${scenario.title}, ${options.hosts} lab hosts, ${options.runs} rounds`);
+				samples.push(...await runScenario({scenario, hosts, runs: options.runs, ansible, directory: workDirectory, mirrorUrl: mirror?.url, log}));
+				await profileIfAsked(options, hosts, scenario, workDirectory, mirror?.url, profiles);
+			} finally {
+				await mirror?.close();
+			}
+		}
+	});
+}
+
+async function scaleRuns(options: BenchOptions, samples: Sample[], profiles: Profiled[]): Promise<void> {
+	for (const count of options.scale) {
+		log(`scale: ${scaleScenario.id} on ${count} light hosts, ${options.scaleRuns} rounds`);
+		await withHosts(async () => startLightLab(count), async hosts => {
+			samples.push(...await runScenario({scenario: scaleScenario, hosts, runs: options.scaleRuns, ansible: undefined, directory: workDirectory, mirrorUrl: undefined, log}));
+			await profileIfAsked(options, hosts, scaleScenario, workDirectory, undefined, profiles);
+		});
+	}
+}
+
+async function main(): Promise<void> {
+	let options: BenchOptions;
+	try {
+		options = parseBenchArgs(process.argv.slice(2));
+	} catch (error) {
+		console.error(`${(error as Error).message}\nusage: ${usage}`);
+		process.exitCode = 5;
+		return;
+	}
+
+	if (process.getuid?.() !== 0) {
+		throw new Error('the benchmark needs root: it starts lab hosts (network namespaces, systemd-nspawn) and sshds');
+	}
+
+	process.once('SIGINT', () => {
+		log('interrupted: stopping the hosts');
+		void Promise.allSettled([...running].map(async hosts => hosts.stop())).then(() => process.exit(130));
+	});
+	const machine = await describeMachine();
+	log(`machine: ${formatMachine(machine)}`);
+	await rm(workDirectory, {recursive: true, force: true});
+	await mkdir(workDirectory, {recursive: true});
+	const samples: Sample[] = [];
+	const profiles: Profiled[] = [];
+	await labScenarios(options, samples, profiles);
+	const ansible = options.scenarios.length > 0 ? await ansibleVersions() : undefined;
+	await scaleRuns(options, samples, profiles);
+	const rows = summarize(samples);
+	await mkdir(dirname(options.out), {recursive: true});
+	await writeFile(options.out, JSON.stringify({machine, machineAfter: await describeMachine(), ansible, options, rows, samples, profiles}, undefined, '\t'));
+	console.log(markdownTable(rows));
+	log(`samples, the machine and the profiles: ${options.out}; playbooks and ansible.cfg: ${join(workDirectory)}`);
+}
+
+await main();

@@ -1,0 +1,128 @@
+import {loadavg} from 'node:os';
+import {runCommand} from '../test/lab/run-command.js';
+import {sshCommand} from '../test/lab/ssh-keys.js';
+import type {BenchHosts} from './bench-hosts.js';
+import {measure} from './measure.js';
+import type {Mode, Sample, Tool} from './samples.js';
+import type {Scenario, ScenarioPlaybooks} from './scenarios/scenario.js';
+import {ansibleCommand, ansibleCounts, type AnsibleSetup, closeControlMasters} from './tools/ansible.js';
+import {runFloor} from './tools/floor.js';
+import {pbCommand, pbCounts} from './tools/pb.js';
+import type {RunCounts} from './tools/run-counts.js';
+
+export interface ScenarioRun {
+	readonly scenario: Scenario;
+	readonly hosts: BenchHosts;
+	/** Rounds; each round has a first run of every tool on fresh hosts, and converged runs after each. */
+	readonly runs: number;
+	/** Absent: pb and the floor only (the scale scenario). */
+	readonly ansible: AnsibleSetup | undefined;
+	readonly directory: string;
+	readonly mirrorUrl: string | undefined;
+	readonly log: (line: string) => void;
+}
+
+function tail(text: string): string {
+	return text.trim().split('\n').slice(-15).join('\n');
+}
+
+/**
+ * Runs the scenario's rounds. In a round each tool in turn (pb first in odd rounds, ansible-playbook
+ * first in even ones, so neither always runs on a machine the other just warmed) gets fresh hosts for
+ * a first run; on the hosts it converged, every tool re-runs and checks, and the floor reads the
+ * state; then the floor itself gets fresh hosts. Every first run must leave the state pb's first
+ * run left.
+ */
+export async function runScenario(run: ScenarioRun): Promise<Sample[]> {
+	const {scenario, hosts, ansible, log} = run;
+	const playbooks = await scenario.writePlaybooks(run.directory, run.mirrorUrl);
+	const tools: Array<'pb' | 'ansible'> = ansible ? ['pb', 'ansible'] : ['pb'];
+	const samples: Sample[] = [];
+	let reference: string[] | undefined;
+	let fresh = true;
+	const record = (tool: Tool, mode: Mode, wallMs: number, load: number, extra: Partial<Sample> = {}) => {
+		const sample: Sample = {scenario: scenario.id, hostKind: hosts.kind, hosts: hosts.hosts.length, tasksPerHost: scenario.tasksPerHost, tool, mode, wallMs, load, ...extra};
+		samples.push(sample);
+		log(`  ${tool} ${mode}: ${(wallMs / 1000).toFixed(2)} s${sample.changed === undefined ? '' : `, ${sample.changed} changed`}${sample.peakRssMb === undefined ? '' : `, peak RSS ${sample.peakRssMb.toFixed(0)} MB`} (load ${load.toFixed(1)})`);
+	};
+
+	const freshHosts = async () => {
+		if (!fresh) {
+			await hosts.reset();
+		}
+
+		fresh = false;
+	};
+
+	const sameState = async (who: string) => {
+		const states = await fingerprints(hosts, scenario);
+		reference ??= states;
+		const differing = states.findIndex((state, position) => state !== reference![position]);
+		if (differing !== -1) {
+			throw new Error(`${who} left ${hosts.hosts[differing]!.name} in another state than pb's first run did: the scenario's versions differ.\n--- pb's first run\n${reference[differing]}\n--- ${who}\n${states[differing]}`);
+		}
+	};
+
+	for (let round = 1; round <= run.runs; round++) {
+		const order = round % 2 === 1 ? tools : [...tools].reverse();
+		for (const converger of order) {
+			log(`round ${round}/${run.runs}: fresh hosts, first run by ${converger}`);
+			await freshHosts();
+			const first = await runTool(converger, 'first', run, playbooks);
+			record(converger, 'first', first.wallMs, first.load, first.extra);
+			await sameState(`${converger}'s first run`);
+			for (const mode of ['rerun', 'check'] as const) {
+				for (const tool of order) {
+					const converged = await runTool(tool, mode, run, playbooks);
+					if (converged.counts.changed > 0) {
+						log(`  note: ${tool} ${mode} on converged hosts reported ${converged.counts.changed} changes`);
+					}
+
+					record(tool, mode, converged.wallMs, converged.load, converged.extra);
+				}
+			}
+
+			const load = loadavg()[0]!;
+			record('floor', 'check', await runFloor(hosts.hosts, hosts.identity, host => scenario.floorCheck(host)), load);
+		}
+
+		log(`round ${round}/${run.runs}: fresh hosts, the floor's first run`);
+		await freshHosts();
+		const load = loadavg()[0]!;
+		record('floor', 'first', await runFloor(hosts.hosts, hosts.identity, host => scenario.floorApply(host, run.mirrorUrl)), load);
+		await sameState('the floor script');
+	}
+
+	return samples;
+}
+
+async function runTool(tool: 'pb' | 'ansible', mode: Mode, run: ScenarioRun, playbooks: ScenarioPlaybooks): Promise<{wallMs: number; load: number; counts: RunCounts; extra: Partial<Sample>}> {
+	const check = mode === 'check';
+	const load = loadavg()[0]!;
+	const command = tool === 'pb'
+		? pbCommand({playbook: playbooks.pb, inventory: run.hosts.inventoryPath, forks: run.hosts.hosts.length, check, extraVars: playbooks.extraVars})
+		: ansibleCommand(playbooks.ansible, run.hosts.inventoryPath, check, playbooks.extraVars);
+	const result = await measure(command, {env: tool === 'ansible' ? run.ansible!.env : {...process.env, FORCE_COLOR: '0'}, cwd: run.directory});
+	if (tool === 'ansible') {
+		await closeControlMasters(run.ansible!);
+	}
+
+	if (result.exitCode !== 0) {
+		throw new Error(`${tool} ${mode} failed with exit code ${result.exitCode}: ${command.join(' ')}\n${tail(result.stdout)}\n${tail(result.stderr)}`);
+	}
+
+	const counts = tool === 'pb' ? pbCounts(result.stdout) : ansibleCounts(result.stdout);
+	const extra: Partial<Sample> = {cpuMs: result.cpuMs, peakRssMb: result.peakRssMb, changed: counts.changed};
+	return {wallMs: result.wallMs, load, counts, extra};
+}
+
+async function fingerprints(hosts: BenchHosts, scenario: Scenario): Promise<string[]> {
+	return Promise.all(hosts.hosts.map(async host => {
+		const result = await runCommand(sshCommand(hosts.identity, host.address, scenario.fingerprint(host), 30));
+		if (result.exitCode !== 0) {
+			throw new Error(`cannot read the state of ${host.name}: ${result.stderr.trim()}`);
+		}
+
+		return result.stdout;
+	}));
+}

@@ -1,0 +1,34 @@
+import {fileURLToPath} from 'node:url';
+import type {RunEvent} from '../../engine/report/events.js';
+import {type RunCounts, sumCounts} from './run-counts.js';
+
+/** The built pb command line (bench/ compiles next to engine/ in dist/). */
+export const pbCli = fileURLToPath(new URL('../../engine/cli.js', import.meta.url));
+
+export interface PbRun {
+	readonly playbook: string;
+	readonly inventory: string;
+	readonly forks: number;
+	readonly check: boolean;
+	readonly extraVars: Readonly<Record<string, string>>;
+	/** Flags for node itself, such as --cpu-prof. */
+	readonly nodeFlags?: readonly string[];
+}
+
+/** `pb run` as an operator types it, with --json so the recap can be checked. */
+export function pbCommand(run: PbRun): string[] {
+	return [
+		process.execPath, ...run.nodeFlags ?? [], pbCli, 'run', run.playbook, '-i', run.inventory, '--json', '--forks', String(run.forks),
+		...Object.entries(run.extraVars).flatMap(([name, value]) => ['-e', `${name}=${value}`]),
+		...(run.check ? ['--check'] : []),
+	];
+}
+
+export function pbCounts(stdout: string): RunCounts {
+	const recap = stdout.trim().split('\n').map(line => JSON.parse(line) as RunEvent).findLast((event): event is Extract<RunEvent, {kind: 'recap'}> => event.kind === 'recap');
+	if (!recap) {
+		throw new Error(`pb printed no recap; its output ended with:\n${stdout.slice(-2000)}`);
+	}
+
+	return sumCounts(Object.values(recap.hosts));
+}
