@@ -42,15 +42,36 @@ const maskedUnits = [
 /** Removed: each host gets its own host key and name; docs only take room. */
 const removedPaths = ['/etc/hostname', '/usr/share/doc', '/usr/share/man', '/usr/share/info', '/var/cache/apt/pkgcache.bin', '/var/cache/apt/srcpkgcache.bin'] as const;
 
-const recipe = {suite, packages, files, maskedUnits, removedPaths};
+/**
+ * A base's flavour. 'standard' is what every host gets unless a test asks otherwise; 'dnf' adds
+ * Debian's dnf and rpm, and the /etc/yum.repos.d an rpm-based host has, so a yum-module test installs
+ * rpms from the lab's own yum repository with a real dnf. Each flavour is a base of its own, built
+ * and cached apart.
+ */
+export type BaseFlavour = 'standard' | 'dnf';
 
-const baseKey = createHash('sha256').update(JSON.stringify(recipe)).digest('hex').slice(0, 16);
+const flavours: Readonly<Record<BaseFlavour, {readonly packages: readonly string[]; readonly directories: readonly string[]}>> = {
+	standard: {packages: [], directories: []},
+	dnf: {packages: ['dnf', 'rpm'], directories: ['/etc/yum.repos.d']},
+};
+
+function packagesOf(flavour: BaseFlavour): string[] {
+	return [...packages, ...flavours[flavour].packages];
+}
+
+/** The recipe's hash names the base's directory: a changed recipe is a base not built yet. */
+function baseKey(flavour: BaseFlavour): string {
+	const {directories} = flavours[flavour];
+	// The standard recipe hashes as it did before flavours existed, so machines keep their built base.
+	const recipe = {suite, packages: packagesOf(flavour), files, maskedUnits, removedPaths, ...(directories.length > 0 && {directories})};
+	return createHash('sha256').update(JSON.stringify(recipe)).digest('hex').slice(0, 16);
+}
 
 async function exists(path: string): Promise<boolean> {
 	return stat(path).then(() => true, () => false);
 }
 
-async function configure(root: string): Promise<void> {
+async function configure(root: string, flavour: BaseFlavour): Promise<void> {
 	for (const name of await readdir(join(root, 'etc/ssh'))) {
 		if (name.startsWith('ssh_host_')) {
 			await rm(join(root, 'etc/ssh', name));
@@ -64,6 +85,10 @@ async function configure(root: string): Promise<void> {
 	for (const [path, content] of Object.entries(files)) {
 		await mkdir(dirname(join(root, path)), {recursive: true});
 		await writeFile(join(root, path), content);
+	}
+
+	for (const directory of flavours[flavour].directories) {
+		await mkdir(join(root, directory), {recursive: true});
 	}
 
 	for (const unit of maskedUnits) {
@@ -84,8 +109,9 @@ export interface BaseRoot {
  * and kept under a directory named for its recipe. It is built in a temporary directory and renamed
  * into place, so a crash midway never leaves a half base that looks whole.
  */
-export async function ensureBaseRoot(log: (line: string) => void = () => undefined): Promise<BaseRoot> {
-	const path = join(labPaths.cache, `base-${baseKey}`);
+export async function ensureBaseRoot(flavour: BaseFlavour, log: (line: string) => void = () => undefined): Promise<BaseRoot> {
+	const key = baseKey(flavour);
+	const path = join(labPaths.cache, `base-${key}`);
 	if (await exists(path)) {
 		return {path, builtInMs: undefined};
 	}
@@ -104,21 +130,21 @@ export async function ensureBaseRoot(log: (line: string) => void = () => undefin
 			}
 		}
 
-		const temporary = join(labPaths.cache, `.build-${baseKey}`);
+		const temporary = join(labPaths.cache, `.build-${key}`);
 		const debs = join(labPaths.cache, 'debs');
 		await mkdir(debs, {recursive: true});
 		const mirror = await debianMirror(suite);
-		log(`pb lab: building the base root filesystem from ${mirror} (once per machine, a few minutes)`);
+		log(`pb lab: building the ${flavour} base root filesystem from ${mirror} (once per machine, a few minutes)`);
 		try {
 			await mustRun([
-				'debootstrap', '--variant=minbase', `--include=${packages.join(',')}`, `--cache-dir=${debs}`,
+				'debootstrap', '--variant=minbase', `--include=${packagesOf(flavour).join(',')}`, `--cache-dir=${debs}`,
 				suite, temporary, mirror,
 			]);
 		} catch (error) {
 			throw new Error(`debootstrap could not build the lab's base from ${mirror}; its log: ${temporary}/debootstrap/debootstrap.log`, {cause: error});
 		}
 
-		await configure(temporary);
+		await configure(temporary, flavour);
 		await rename(temporary, path);
 		return {path, builtInMs: Date.now() - started};
 	});

@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto';
 import {mkdir, readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
-import {ensureBaseRoot} from './base-root.js';
+import {type BaseFlavour, ensureBaseRoot} from './base-root.js';
 import {writeInventory} from './lab-inventory.js';
 import {bootHost, haltHost, hostPaths, isMounted, prepareHost, waitForSsh} from './lab-host.js';
 import {ensureBridge, labLinksAndNamespaces, setHostLink} from './lab-network.js';
@@ -27,6 +27,8 @@ export interface LabHost {
 
 export interface StartLabOptions {
 	readonly hosts: number;
+	/** The base every host boots: 'standard' unless given; 'dnf' adds dnf and rpm for yum tests. */
+	readonly flavour?: BaseFlavour;
 	/** For `lab up`: the lab outlives this process and stays until `lab down`. */
 	readonly persistent?: boolean;
 	/** Progress for people (the base build takes a minute); silent by default. */
@@ -215,7 +217,7 @@ function checkHostCount(hosts: unknown): asserts hosts is number {
 export async function startLab(options: StartLabOptions): Promise<Lab> {
 	checkHostCount(options.hosts);
 	await checkPrerequisites();
-	const base = await ensureBaseRoot(options.log);
+	const base = await ensureBaseRoot(options.flavour ?? 'standard', options.log);
 	const owner = options.persistent ? undefined : await identify(process.pid);
 	const id = options.persistent ? persistentLabId : `${process.pid}-${randomBytes(3).toString('hex')}`;
 	const record = await updateState(async state => {

@@ -29,21 +29,27 @@ async function onPath(program: string): Promise<boolean> {
 	return false;
 }
 
+/** The Debian packages that hold the programs of `wanted` not on PATH, each named once. */
+export async function missingPackages(wanted: ReadonlyArray<readonly [program: string, debianPackage: string]>): Promise<string[]> {
+	const missing = new Set<string>();
+	for (const [program, debianPackage] of wanted) {
+		if (!await onPath(program)) {
+			missing.add(debianPackage);
+		}
+	}
+
+	return [...missing];
+}
+
 /** Throws LabUnavailable naming everything missing at once, so one install fixes it. */
 export async function checkPrerequisites(): Promise<void> {
 	if (process.platform !== 'linux' || process.getuid?.() !== 0) {
 		throw new LabUnavailable('the lab needs root on Linux (it mounts overlays, makes network namespaces and boots containers); run the tests as root');
 	}
 
-	const missing = new Set<string>();
-	for (const [program, debianPackage] of programs) {
-		if (!await onPath(program)) {
-			missing.add(debianPackage);
-		}
-	}
-
-	if (missing.size > 0) {
-		throw new LabUnavailable(`the lab needs programs this machine lacks; install them with: apt-get install ${[...missing].join(' ')}`);
+	const missing = await missingPackages(programs);
+	if (missing.length > 0) {
+		throw new LabUnavailable(`the lab needs programs this machine lacks; install them with: apt-get install ${missing.join(' ')}`);
 	}
 
 	const filesystems = await readFile('/proc/filesystems', 'utf8');
