@@ -3,11 +3,12 @@ import {loadYamlFile} from '../load/yaml.js';
 import type {AnyModule} from '../module.js';
 import {ParseContext} from './context.js';
 import {hasTemplate} from './params.js';
-import {parseTask, parseTaskList} from './parse-task.js';
-import type {ModuleTask, Play, Playbook, Strategy, Task, VarsFile} from './types.js';
+import {conditions, parseTask, parseTaskList} from './parse-task.js';
+import type {SourcePosition} from '../errors.js';
+import type {ConditionSource, ModuleTask, Play, Playbook, Strategy, Task, VarsFile} from './types.js';
 
 const playKeywords = [
-	'name', 'hosts', 'vars', 'vars_files', 'gather_facts', 'become', 'become_user', 'strategy', 'serial',
+	'name', 'hosts', 'vars', 'vars_files', 'defaults_files', 'gather_facts', 'become', 'become_user', 'strategy', 'serial',
 	'max_fail_percentage', 'any_errors_fatal', 'pre_tasks', 'tasks', 'post_tasks', 'handlers', 'tags',
 	'environment', 'check_mode',
 ];
@@ -25,6 +26,22 @@ function varsFiles(ctx: ParseContext, raw: Record<string, unknown>): VarsFile[] 
 		const vars = doc.value === null || doc.value === undefined ? {} : ctx.mapping(doc.value, `${path}`, doc.where(doc.value));
 		return {path, where, vars};
 	});
+}
+
+function defaultsFiles(ctx: ParseContext, raw: Record<string, unknown>): Record<string, unknown> {
+	const list = ctx.list(raw.defaults_files, 'defaults_files', ctx.at(raw, 'defaults_files'));
+	const defaults: Record<string, unknown> = {};
+	for (const [index, item] of list.entries()) {
+		const path = ctx.string(item, 'a defaults_files entry', ctx.at(list, index));
+		if (hasTemplate(path)) {
+			ctx.fail('defaults_files are read before any host is known: name them without templates', ctx.at(list, index));
+		}
+
+		const doc = loadYamlFile(resolve(ctx.dir, path));
+		Object.assign(defaults, doc.value === null || doc.value === undefined ? {} : ctx.mapping(doc.value, path, doc.where(doc.value)));
+	}
+
+	return defaults;
 }
 
 function serialOf(ctx: ParseContext, raw: Record<string, unknown>): Array<number | string> {
@@ -107,6 +124,7 @@ function parsePlay(ctx: ParseContext, node: unknown, index: number, list: unknow
 		hosts,
 		vars: raw.vars === undefined ? {} : ctx.mapping(raw.vars, 'vars', ctx.at(raw, 'vars')),
 		varsFiles: varsFiles(ctx, raw),
+		defaults: defaultsFiles(ctx, raw),
 		gatherFacts: ctx.bool(raw.gather_facts, 'gather_facts', ctx.at(raw, 'gather_facts')) ?? true,
 		become: ctx.bool(raw.become, 'become', ctx.at(raw, 'become')),
 		becomeUser: raw.become_user === undefined ? undefined : ctx.string(raw.become_user, 'become_user', ctx.at(raw, 'become_user')),
@@ -127,6 +145,16 @@ function parsePlay(ctx: ParseContext, node: unknown, index: number, list: unknow
 	return play;
 }
 
+/** `when` on import_playbook holds for every task of the imported plays, as in Ansible. */
+function onlyWhen(play: Play, when: ConditionSource[], where: SourcePosition): Play {
+	const wrap = (tasks: readonly Task[]): Task[] => (tasks.length === 0 ? [] : [{
+		kind: 'block', name: undefined, where, when, tags: [], vars: {}, become: undefined, becomeUser: undefined,
+		environment: undefined, checkMode: undefined, noLog: false, ignoreErrors: false, delegateTo: undefined,
+		runOnce: false, dir: play.dir, block: tasks, rescue: [], always: [],
+	}]);
+	return {...play, preTasks: wrap(play.preTasks), tasks: wrap(play.tasks), postTasks: wrap(play.postTasks)};
+}
+
 function parsePlays(ctx: ParseContext): Play[] {
 	const list = ctx.list(ctx.doc.value, 'a playbook', ctx.at(ctx.doc.value));
 	if (list.length === 0) {
@@ -139,13 +167,15 @@ function parsePlays(ctx: ParseContext): Play[] {
 			return [parsePlay(ctx, node, index, list)];
 		}
 
-		ctx.onlyKeys(raw, ['import_playbook', 'name'], 'import_playbook');
+		ctx.onlyKeys(raw, ['import_playbook', 'name', 'when'], 'import_playbook');
 		const file = resolve(ctx.dir, ctx.string(raw.import_playbook, 'import_playbook', ctx.at(raw, 'import_playbook')));
 		if (ctx.importing.includes(file)) {
 			ctx.fail(`import_playbook of ${file} imports itself`, ctx.at(raw, 'import_playbook'));
 		}
 
-		return parsePlays(new ParseContext(loadYamlFile(file), ctx.registry, ctx.importing));
+		const plays = parsePlays(new ParseContext(loadYamlFile(file), ctx.registry, ctx.importing));
+		const when = conditions(ctx, raw, 'when');
+		return when ? plays.map(play => onlyWhen(play, when, ctx.at(list, index))) : plays;
 	});
 }
 

@@ -77,6 +77,11 @@ export interface Play {
 	readonly vars: Readonly<Record<string, unknown>>;
 	/** vars_files, already read (files named by templates are read when the play starts). */
 	readonly varsFiles: readonly VarsFile[];
+	/**
+	 * defaults_files (pb's own keyword): variables below everything else, the inventory included,
+	 * as a role's defaults/main.yml is in Ansible. Read up front (no templates in their names).
+	 */
+	readonly defaults: Readonly<Record<string, unknown>>;
 	readonly gatherFacts: boolean;
 	readonly become: boolean | undefined;
 	readonly becomeUser: string | undefined;

@@ -111,7 +111,7 @@ export function validatePlaybook(playbook: Playbook, inventory: Inventory, extra
 	// An include_tasks file is read at run time, and may define anything: then only syntax is checked here.
 	const hasIncludes = playbook.plays.some(play => playTasks(play).some(task => task.kind === 'include'));
 	for (const play of playbook.plays) {
-		const known = new Set([...magicVariables, ...fromInventory, ...fromTasks, ...Object.keys(play.vars)]);
+		const known = new Set([...magicVariables, ...fromInventory, ...fromTasks, ...Object.keys(play.vars), ...Object.keys(play.defaults)]);
 		let complete = !hasIncludes;
 		for (const file of play.varsFiles) {
 			if (file.vars === undefined) {

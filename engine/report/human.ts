@@ -143,7 +143,7 @@ export function humanReporter(options: HumanOptions): EventSink {
 			warn(chalk.magenta(`[WARNING]: ${event.host ? `[${event.host}] ` : ''}${event.msg}`));
 		},
 		debug(event) {
-			write(event.msg.split('\n').map(line => `    ${line}`).join('\n'));
+			write(event.msg.trimEnd().split('\n').map(line => `    ${line}`).join('\n'));
 		},
 		recap(event) {
 			write(banner('PLAY RECAP'));

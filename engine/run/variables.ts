@@ -129,11 +129,12 @@ function hostvarsOf(run: RunContext): Record<string, unknown> {
 
 /**
  * The variables a task sees on a host, lowest precedence first (documented in README):
- * inventory (group, then host) < facts < play vars < vars_files < block vars < task vars
+ * defaults_files < inventory (group, then host) < facts < play vars < vars_files < block vars < task vars
  * < set_fact and registered results < -e extra vars < magic variables and the loop item.
  */
 export function taskVars(run: RunContext, host: HostRun, scope: Scope, task: TaskCommon | undefined, check: boolean): Record<string, unknown> {
 	return layered([
+		{vars: scope.play.defaults, written: true},
 		{vars: host.inventoryVars, written: true},
 		{vars: factVars(host.facts), written: false},
 		{vars: scope.playVars, written: true},

@@ -43,6 +43,8 @@ export const helpers: Readonly<Record<string, Helper>> = {
 	lower: value => filters.toText(value).toLowerCase(),
 	upper: value => filters.toText(value).toUpperCase(),
 	trim: value => filters.toText(value).trim(),
+	// Jinja's ljust: a column of a text table (verify.yml's summary).
+	ljust: (value, width) => filters.toText(value).padEnd(filters.toInt(width)),
 	replace: (value, old, replacement) => filters.replace(value, old, replacement),
 	split: (value, separator) => filters.split(value, separator),
 	to_json: value => filters.toJson(value),

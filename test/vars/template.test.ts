@@ -115,6 +115,7 @@ test('comparison and logic helpers', t => {
 test('string and list helpers', t => {
 	t.is(render('{{ join packages ", " }}'), 'containerd, runc');
 	t.is(render('{{ lower "AbC" }}{{ upper "x" }}[{{ trim "  y " }}]'), 'abcX[y]');
+	t.is(render('[{{ljust "ab" 4}}]'), '[ab  ]');
 	t.is(render('{{ replace "a-b-c" "-" "." }}'), 'a.b.c');
 	t.is(render('{{ length packages }} {{ length "abc" }} {{ length foo }}'), '2 3 3');
 	t.is(render('{{ first packages }} {{ last packages }}'), 'containerd runc');
