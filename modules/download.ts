@@ -8,6 +8,7 @@ import {
 	attributeChanges, attributeLines, currentAttributes, HostFileError, parseMode, readFileState, setAttributes, writeFileAtomic,
 	type Attributes, type FileState,
 } from '../engine/host-files.js';
+import {fileWriteProblem} from '../engine/file-write.js';
 import {defineModule, type HostContext, type Params, type Plan, type PredictedPath} from '../engine/module.js';
 
 /** The artifact as the controller's cache holds it (via: controller). */
@@ -156,15 +157,11 @@ export default defineModule({
 			if (params.checksum !== undefined) {
 				parseChecksum(params.checksum);
 			}
-
-			if (params.mode !== undefined) {
-				parseMode(params.mode);
-			}
 		} catch (error) {
 			return (error as Error).message;
 		}
 
-		return undefined;
+		return fileWriteProblem({mode: params.mode});
 	},
 	async read(ctx, params): Promise<DownloadState> {
 		const name = fileNameOf(params.url);

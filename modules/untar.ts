@@ -6,6 +6,7 @@ import {archiveMembers} from '../engine/artifacts/tar-members.js';
 import {
 	formatMode, HostFileError, ownership, parseMode, quote, readFileStates, sameOwner, type Attributes, type FileState,
 } from '../engine/host-files.js';
+import {fileWriteProblem} from '../engine/file-write.js';
 import {defineModule, type HostContext, type Plan, type PredictedPath} from '../engine/module.js';
 
 type UntarState =
@@ -188,15 +189,7 @@ export default defineModule({
 			return `include: '${empty}' names no member; leave include out to extract everything`;
 		}
 
-		try {
-			if (params.mode !== undefined) {
-				parseMode(params.mode);
-			}
-		} catch (error) {
-			return (error as Error).message;
-		}
-
-		return undefined;
+		return fileWriteProblem({mode: params.mode});
 	},
 	async read(ctx, params): Promise<UntarState> {
 		const wanted = [

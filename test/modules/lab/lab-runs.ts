@@ -1,0 +1,82 @@
+import {spawn} from 'node:child_process';
+import {join} from 'node:path';
+import type {ExecutionContext} from 'ava';
+import type {RunEvent} from '../../../engine/report/events.js';
+import {repoRoot} from '../../helpers/playbook-run.js';
+import type {Lab, LabHost} from '../../lab/lab.js';
+import {diffSnapshots, type UpperSnapshot} from '../../lab/upper-snapshot.js';
+
+/*
+ * What the module lab tests do with pb and the hosts: run pb's command line (without blocking,
+ * so a mirror served by the test process keeps answering), read its JSON events, run a command on
+ * a host, and prove from the upper dirs that --check changed nothing.
+ */
+
+type HostResult = Extract<RunEvent, {kind: 'host-result'}>;
+
+export interface PbOutput {
+	readonly code: number;
+	readonly stdout: string;
+	readonly stderr: string;
+}
+
+export interface JsonRun {
+	readonly code: number;
+	readonly events: RunEvent[];
+	/** What each host was told per task, sorted by host (tasks in run order). */
+	readonly reported: Array<Pick<HostResult, 'host' | 'task' | 'status' | 'msg' | 'diff'>>;
+	/** Changed tasks per host, from the recap. */
+	readonly changed: Record<string, number>;
+	/** stdout and stderr, for assertion messages. */
+	readonly output: string;
+}
+
+export type HostSnapshots = Array<{host: LabHost; quiet: string[]; before: UpperSnapshot}>;
+
+/** `env()`: variables for pb, read at each run (a test may set them up in a before hook). */
+export function labRuns(lab: () => Lab, env: () => Readonly<Record<string, string>> = () => ({})) {
+	async function pb(args: readonly string[]): Promise<PbOutput> {
+		const child = spawn(process.execPath, [join(repoRoot, 'dist/engine/cli.js'), ...args], {cwd: repoRoot, env: {...process.env, FORCE_COLOR: '0', ...env()}});
+		const stdout: Buffer[] = [];
+		const stderr: Buffer[] = [];
+		child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+		child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+		const code = await new Promise<number>(resolve => child.on('close', status => resolve(status ?? -1)));
+		return {code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8')};
+	}
+
+	return {
+		/** `pb ARGS` as a user runs it, with the lab's inventory added by the caller. */
+		pb,
+		async runJson(playbook: string, ...flags: string[]): Promise<JsonRun> {
+			const result = await pb(['run', playbook, '-i', lab().inventoryPath, '--json', ...flags]);
+			const events = result.stdout.split('\n').filter(Boolean).map(line => JSON.parse(line) as RunEvent);
+			const reported = events.filter((event): event is HostResult => event.kind === 'host-result')
+				.map(({host, task, status, msg, diff}) => ({host, task, status, msg, diff}))
+				.sort((a, b) => a.host.localeCompare(b.host));
+			const recap = events.find(event => event.kind === 'recap');
+			const changed = Object.fromEntries(Object.entries(recap?.kind === 'recap' ? recap.hosts : {}).map(([host, counts]) => [host, counts.changed]));
+			return {code: result.code, events, reported, changed, output: result.stdout + result.stderr};
+		},
+		async sh(t: ExecutionContext, host: LabHost, command: string): Promise<string> {
+			const result = await lab().ssh(host, command);
+			t.is(result.exitCode, 0, `${host.name}: ${command}: ${result.stderr}`);
+			return result.stdout;
+		},
+		/** Every host's upper dir, and what a control login changes there on its own. */
+		async snapshotAll(): Promise<HostSnapshots> {
+			return Promise.all(lab().hosts.map(async host => ({host, quiet: await lab().controlLoginChanges(host), before: await lab().snapshotUpper(host)})));
+		},
+		async assertUnchanged(t: ExecutionContext, snapshots: HostSnapshots): Promise<void> {
+			for (const {host, quiet, before} of snapshots) {
+				t.deepEqual(diffSnapshots(before, await lab().snapshotUpper(host), quiet), {added: [], removed: [], changed: []}, `${host.name}: --check changed nothing`);
+			}
+		},
+		/** How many SSH logins the host has accepted since it booted. */
+		async logins(t: ExecutionContext, host: LabHost): Promise<number> {
+			const result = await lab().ssh(host, 'journalctl -u ssh --no-pager | grep -c "Accepted publickey"');
+			t.is(result.exitCode, 0, result.stderr);
+			return Number(result.stdout);
+		},
+	};
+}
