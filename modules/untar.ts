@@ -222,7 +222,11 @@ export default defineModule({
 
 		const present: FileState[] = [];
 		for (let start = 0; start < members.length; start += readBatch) {
-			const batch = members.slice(start, start + readBatch).map(member => ({path: posix.join(params.dest, member.path)}));
+			// A directory may be a link to one (merged /usr: /lib -> usr/lib): extraction goes through it.
+			const batch = members.slice(start, start + readBatch).map(member => ({
+				path: posix.join(params.dest, member.path),
+				options: member.type === 'directory' ? {follow: true, checksum: false} : {},
+			}));
 			present.push(...await readFileStates(ctx, batch));
 		}
 

@@ -32,6 +32,17 @@ test('with a checksum: fetched into the cache and written; then unchanged withou
 	t.deepEqual(await readdir(dir), ['tool.tgz'], 'no temp file left');
 });
 
+test('progress of a controller download is reported in bytes, up to the total', async t => {
+	const content = randomBytes(400_000);
+	const mirror = await serve(t, {'p.bin': content});
+	const seen: Array<[string, number, number | undefined]> = [];
+	const host = {...localHost(), progress: (label: string, done: number, total: number | undefined) => seen.push([label, done, total])};
+	await runTask(download, {url: mirror.urlOf('p.bin'), dest: join(await tempDir(t), 'p.bin'), checksum: `sha256:${sha256(content)}`}, host);
+	t.true(seen.length > 1);
+	t.deepEqual(seen.at(-1), ['download p.bin', 400_000, 400_000]);
+	t.true(seen.every(([, done], index) => index === 0 || done >= seen[index - 1]![1]));
+});
+
 test('a file already matching the checksum is never downloaded, even with an empty cache', async t => {
 	const content = randomBytes(1000);
 	const mirror = await serve(t, {'a.bin': content});

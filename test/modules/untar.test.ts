@@ -71,6 +71,18 @@ test('include takes only bin/, with a mode and owner for what it writes; list_fi
 	t.like(await runTask(untar, {src, dest, strip_components: 1, include: ['**/toolctl']}, localHost({check: true})), {status: 'changed', msg: `${dest}: 1 of 1 members of ${src} written: bin/toolctl`});
 });
 
+test('a directory member where dest has a link to a directory goes through the link, as on merged /usr', async t => {
+	const src = await releaseArchive(t);
+	const dest = await tempDir(t);
+	await mkdir(join(dest, 'usr-bin'));
+	await symlink('usr-bin', join(dest, 'bin'));
+	const params = {src, dest, strip_components: 1, include: ['bin/']};
+	t.like(await checkThenApply(t, untar, params, dest), {status: 'changed', msg: `${dest}: 3 of 4 members of ${src} written: bin/tctl, bin/toolctl, bin/toold`});
+	t.is(await readlink(join(dest, 'bin')), 'usr-bin');
+	t.is(await readFile(join(dest, 'usr-bin', 'toold'), 'utf8'), '#!/bin/sh\necho toold 1.0\n');
+	t.like(await runTask(untar, params, localHost()), {status: 'ok'});
+});
+
 test('creates: nothing is done when the path exists', async t => {
 	const src = await releaseArchive(t);
 	const dest = await tempDir(t);
