@@ -29,9 +29,10 @@ function tail(text: string): string {
 /**
  * Runs the scenario's rounds. In a round each tool in turn (pb first in odd rounds, ansible-playbook
  * first in even ones, so neither always runs on a machine the other just warmed) gets fresh hosts for
- * a first run; on the hosts it converged, every tool re-runs and checks, and the floor reads the
- * state; then the floor itself gets fresh hosts. Every first run must leave the state pb's first
- * run left.
+ * a first run; on the hosts the round's first tool converged, every tool re-runs, then checks, and
+ * the floor reads the state; last, the floor itself gets fresh hosts. So each round has one sample
+ * of every tool in every mode (ansible-playbook's runs are what makes a round long). Every first
+ * run must leave the state the very first one left.
  */
 export async function runScenario(run: ScenarioRun): Promise<Sample[]> {
 	const {scenario, hosts, ansible, log} = run;
@@ -59,7 +60,7 @@ export async function runScenario(run: ScenarioRun): Promise<Sample[]> {
 		reference ??= states;
 		const differing = states.findIndex((state, position) => state !== reference![position]);
 		if (differing !== -1) {
-			throw new Error(`${who} left ${hosts.hosts[differing]!.name} in another state than pb's first run did: the scenario's versions differ.\n--- pb's first run\n${reference[differing]}\n--- ${who}\n${states[differing]}`);
+			throw new Error(`${who} left ${hosts.hosts[differing]!.name} in another state than the first run of all did: the scenario's versions differ.\n--- the first run\n${reference[differing]}\n--- ${who}\n${states[differing]}`);
 		}
 	};
 
@@ -71,6 +72,10 @@ export async function runScenario(run: ScenarioRun): Promise<Sample[]> {
 			const first = await runTool(converger, 'first', run, playbooks);
 			record(converger, 'first', first.wallMs, first.load, first.extra);
 			await sameState(`${converger}'s first run`);
+			if (converger !== order[0]) {
+				continue;
+			}
+
 			for (const mode of ['rerun', 'check'] as const) {
 				for (const tool of order) {
 					const converged = await runTool(tool, mode, run, playbooks);
