@@ -37,6 +37,16 @@ function wantedState(current: FileState, state: Wanted | undefined): Wanted {
 	return state ?? (current.exists && current.type === 'directory' ? 'directory' : 'file');
 }
 
+/** The directories above a path: `mkdir -p` makes those that are missing. */
+function ancestors(path: string): string[] {
+	const result: string[] = [];
+	for (let dir = posix.dirname(path); dir !== '/' && dir !== '.'; dir = posix.dirname(dir)) {
+		result.push(dir);
+	}
+
+	return result;
+}
+
 function describeStep(step: FileStep): string {
 	switch (step.kind) {
 		case 'remove': {
@@ -256,7 +266,7 @@ export default defineModule({
 			diff: [{header: current.path, before, after}],
 			steps,
 			result,
-			predicts: [{
+			predicts: [...(wanted === 'directory' && !current.exists ? ancestors(current.path) : []).map(path => ({path, type: 'directory' as const})), {
 				path: current.path,
 				type: wanted === 'touch' ? (current.exists && current.type !== 'other' ? current.type : 'file') : wanted === 'hard' ? 'file' : wanted,
 				mode: changes.mode ?? (current.exists ? current.mode : undefined),

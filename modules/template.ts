@@ -38,7 +38,7 @@ export default defineModule({
 	async read(ctx, params): Promise<TemplateState> {
 		const file = await findSource(ctx.playbookDir, 'templates', params.src, 'template');
 		// Strict: an undefined variable fails the task with the template's file:line, never renders as ''.
-		const content = Buffer.from(renderFile(await readFile(file, 'utf8'), {...ctx.vars}, file));
+		const content = Buffer.from(renderFile(await readFile(file, 'utf8'), ctx.vars as Record<string, unknown>, file));
 		const dest = await readFileState(ctx, params.dest, {content: ctx.diff});
 		return {dest, content, sha256: createHash('sha256').update(content).digest('hex')};
 	},

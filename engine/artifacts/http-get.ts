@@ -106,7 +106,9 @@ export async function httpGet(url: string, sink: Writable, options: HttpGetOptio
 			throw new TransferError(url, 'truncated', `transfer cut after ${received}${of} bytes: ${describeCause(error)}`, {cause: error});
 		}
 
-		throw new TransferError(url, 'network', `cannot connect: ${describeCause(error)}`, {cause: error});
+		// A name that does not resolve will not resolve on a retry either: go on to the next source.
+		const unresolved = (error as NodeJS.ErrnoException).code === 'ENOTFOUND';
+		throw new TransferError(url, 'network', `cannot connect: ${describeCause(error)}`, {cause: error, ...(unresolved ? {transient: false} : {})});
 	} finally {
 		clearTimeout(timer);
 	}

@@ -1,3 +1,4 @@
+import {posix} from 'node:path';
 import {type Connection} from '../connection/connection.js';
 import {LocalConnection} from '../connection/local.js';
 import {PbError} from '../errors.js';
@@ -35,6 +36,12 @@ function throttledProgress(run: RunContext, host: string): HostContext['progress
 			run.emit({kind: 'progress', host, label, done, total});
 		}
 	};
+}
+
+/** `/etc/x/`, `/etc//x` and `/etc/x` are one path to predictions. */
+function normalPath(path: string): string {
+	const normal = posix.normalize(path);
+	return normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
 }
 
 function dropOmitted(args: Record<string, unknown>): Record<string, unknown> {
@@ -84,7 +91,7 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 		playbookDir: task.dir,
 		where: task.where,
 		connection: conn,
-		...(check && !delegatedTo ? {predictedPath: (path: string) => host.predicted.get(path)} : {}),
+		...(check && !delegatedTo ? {predictedPath: (path: string) => host.predicted.get(normalPath(path))} : {}),
 		run: async (command, options = {}) => conn.exec(command, {...options, become, env: env || options.env ? {...env, ...options.env} : undefined}),
 		warn: msg => run.emit({kind: 'warning', host: host.name, msg}),
 		progress: throttledProgress(run, host.name),
@@ -98,7 +105,7 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 
 	if (check && !delegatedTo) {
 		for (const predicted of plan.changed ? plan.predicts ?? [] : []) {
-			host.predicted.set(predicted.path, predicted);
+			host.predicted.set(normalPath(predicted.path), predicted);
 		}
 	}
 

@@ -9,7 +9,7 @@ import {executeModuleTask, type TaskOutcome} from './execute-task.js';
 import type {HostRun} from './host-run.js';
 import type {RunContext} from './run-context.js';
 import {effectiveCheckMode, effectiveTags, inheritedConditions, inner, runsOnce, selectedByTags, type Scope} from './scope.js';
-import {taskVars} from './variables.js';
+import {extendVars, taskVars} from './variables.js';
 
 /*
  * Walks a task list over a group of hosts. With the linear strategy the group is the play's
@@ -176,7 +176,7 @@ async function runInclude(run: RunContext, include: IncludeTask, scope: Scope, h
 
 			for (const item of items) {
 				const itemVars = include.loop === undefined ? {} : {[include.loopVar]: item};
-				const file = resolve(include.dir, String(renderValue(include.file, {...vars, ...itemVars}, include.where)));
+				const file = resolve(include.dir, String(renderValue(include.file, extendVars(vars, itemVars), include.where)));
 				// Without a loop, hosts including the same file walk it together (linear strategy).
 				const pass = include.loop === undefined ? passes.find(candidate => candidate.file === file) : undefined;
 				if (pass) {
