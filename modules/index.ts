@@ -15,8 +15,9 @@ import sysctl from './sysctl.js';
 import systemd from './systemd.js';
 import template from './template.js';
 import untar from './untar.js';
+import yum from './yum.js';
 
 /** Every module pb knows, by name. A module is added here and nowhere else. */
 export const modules: ReadonlyMap<string, AnyModule> = new Map<string, AnyModule>(
-	[assert, command, copy, debug, download, fail, file, meta, setFact, setup, shell, stat, sysctl, systemd, template, untar].map(module => [module.name, module as AnyModule]),
+	[assert, command, copy, debug, download, fail, file, meta, setFact, setup, shell, stat, sysctl, systemd, template, untar, yum].map(module => [module.name, module as AnyModule]),
 );

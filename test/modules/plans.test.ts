@@ -8,6 +8,7 @@ import {sysctlCases} from './plan-cases/sysctl.js';
 import {systemdCases} from './plan-cases/systemd.js';
 import {templateCases} from './plan-cases/template.js';
 import {untarCases} from './plan-cases/untar.js';
+import {yumCases} from './plan-cases/yum.js';
 import type {PlanCase} from './plan-cases/states.js';
 
 /** Every case: the params pass the module's own checks, and the plan is like the one expected. */
@@ -20,6 +21,6 @@ const plans = test.macro({
 	title: (_, planCase: PlanCase) => `${planCase.module.name}: ${planCase.title}`,
 });
 
-for (const planCase of [...copyCases, ...downloadCases, ...fileCases, ...runCases, ...sysctlCases, ...systemdCases, ...templateCases, ...untarCases]) {
+for (const planCase of [...copyCases, ...downloadCases, ...fileCases, ...runCases, ...sysctlCases, ...systemdCases, ...templateCases, ...untarCases, ...yumCases]) {
 	test(plans, planCase);
 }
