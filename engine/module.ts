@@ -83,6 +83,8 @@ export interface HostContext {
 	 * when no earlier task touches the path. Reading it lets --check predict later tasks right.
 	 */
 	predictedPath?(path: string): PredictedPath | undefined;
+	/** In check mode: every path below `directory` that earlier tasks would have written (e.g. .repo files). */
+	predictedBelow?(directory: string): PredictedPath[];
 	/** The raw connection, for modules that need their own become handling. */
 	readonly connection: Connection;
 	warn(message: string): void;

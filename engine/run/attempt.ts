@@ -91,7 +91,10 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 		playbookDir: task.dir,
 		where: task.where,
 		connection: conn,
-		...(check && !delegatedTo ? {predictedPath: (path: string) => host.predicted.get(normalPath(path))} : {}),
+		...(check && !delegatedTo ? {
+			predictedPath: (path: string) => host.predicted.get(normalPath(path)),
+			predictedBelow: (directory: string) => [...host.predicted.values()].filter(predicted => normalPath(predicted.path).startsWith(`${normalPath(directory)}/`)),
+		} : {}),
 		run: async (command, options = {}) => conn.exec(command, {...options, become, env: env || options.env ? {...env, ...options.env} : undefined}),
 		warn: msg => run.emit({kind: 'warning', host: host.name, msg}),
 		progress: throttledProgress(run, host.name),
