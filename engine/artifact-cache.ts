@@ -1,6 +1,6 @@
 import {createHash, randomBytes} from 'node:crypto';
 import {createReadStream, createWriteStream} from 'node:fs';
-import {mkdir, rename, rm, stat, writeFile} from 'node:fs/promises';
+import {mkdir, readFile, rename, rm, stat, writeFile} from 'node:fs/promises';
 import {homedir} from 'node:os';
 import {join} from 'node:path';
 import {Writable} from 'node:stream';
@@ -78,6 +78,8 @@ export class ArtifactCache {
 	readonly #texts = new Map<string, Promise<{text: string; url: string}>>();
 	/** Files whose hash was checked in this process: a cache file is trusted only once it was. */
 	readonly #verified = new Set<string>();
+	/** `pb run --offline`: nothing is fetched; what the cache lacks is an error. */
+	offline = false;
 
 	constructor(directory: string) {
 		this.directory = directory;
@@ -116,6 +118,10 @@ export class ArtifactCache {
 			}
 		}
 
+		if (this.offline) {
+			throw new TransferError(request.sources[0] ?? request.name, 'network', `${request.name}${request.sha256 === undefined ? ' (no checksum given)' : ` (sha256 ${request.sha256})`} is not in the controller's cache at ${this.directory}, and this run is offline: fetch it first with \`pb artifacts pull\`, or bring a cache with \`pb artifacts import\``, {transient: false});
+		}
+
 		// The same bytes asked for from other URLs are fetched apart: one source's failure is not another's.
 		const key = JSON.stringify([request.sha256 ?? null, request.sources, request.headers ?? {}]);
 		let flight = this.#inFlight.get(key);
@@ -136,21 +142,53 @@ export class ArtifactCache {
 		return flight.done;
 	}
 
-	/** A small text file (a checksums list), fetched once per run. */
+	/**
+	 * A small text file (a checksums list), fetched once per run. It is kept in the cache too, by
+	 * its URL, so that an offline run finds it.
+	 */
 	async fetchText(request: Omit<ArtifactRequest, 'sha256' | 'onProgress'>): Promise<{text: string; url: string}> {
 		const key = JSON.stringify([request.sources, request.headers ?? {}]);
 		let text = this.#texts.get(key);
 		if (!text) {
-			text = firstServed(request.name, request.sources, request.retry, async url => {
+			text = this.offline ? this.#cachedText(request) : firstServed(request.name, request.sources, request.retry, async url => {
 				const chunks: Buffer[] = [];
 				await httpGet(url, memorySink(chunks), {headers: request.headers, timeoutMs: request.timeoutMs});
-				return Buffer.concat(chunks).toString('utf8');
+				const value = Buffer.concat(chunks).toString('utf8');
+				await mkdir(join(this.directory, 'texts'), {recursive: true});
+				await writeFile(this.#textPath(url), value);
+				return value;
 			}, request.onFailure).then(({value, url}) => ({text: value, url}));
 			this.#texts.set(key, text);
 			text.catch(() => this.#texts.delete(key));
 		}
 
 		return text;
+	}
+
+	/** Whether a text fetchText kept is in the cache, for one of these URLs. */
+	async hasText(sources: readonly string[]): Promise<boolean> {
+		for (const url of sources) {
+			if (await stat(this.#textPath(url)).catch(() => undefined)) {
+				return true;
+			}
+		}
+
+		return false;
+	}
+
+	#textPath(url: string): string {
+		return join(this.directory, 'texts', createHash('sha256').update(url).digest('hex'));
+	}
+
+	async #cachedText(request: Omit<ArtifactRequest, 'sha256' | 'onProgress'>): Promise<{text: string; url: string}> {
+		for (const url of request.sources) {
+			const text = await readFile(this.#textPath(url), 'utf8').catch(() => undefined);
+			if (text !== undefined) {
+				return {text, url};
+			}
+		}
+
+		throw new TransferError(request.sources[0] ?? request.name, 'network', `${request.name} is not in the controller's cache, and this run is offline: fetch it first with \`pb artifacts pull\``, {transient: false});
 	}
 
 	/** Keeps `content` (e.g. an archive read from a host) under its sha256. */

@@ -12,7 +12,9 @@ import type {EventSink} from './report/events.js';
 import {humanReporter} from './report/human.js';
 import {jsonReporter} from './report/json.js';
 import {moduleDoc, moduleList} from './report/module-doc.js';
-import {runPlaybooks} from './run/run-playbook.js';
+import {runPlaybooks, type RunSettings} from './run/run-playbook.js';
+import {artifactCache} from './artifact-cache.js';
+import {exportArtifacts, importArtifacts, pullArtifacts} from './commands/artifacts.js';
 import {setYamlDumper} from './vars/template.js';
 import {modules} from '../modules/index.js';
 
@@ -96,6 +98,7 @@ interface RunFlags {
 	listHosts?: boolean;
 	acceptNewHostKeys?: boolean;
 	timeout: string;
+	offline?: boolean;
 }
 
 function positiveInt(value: string, flag: string): number {
@@ -109,9 +112,8 @@ function positiveInt(value: string, flag: string): number {
 
 const splitTags = (values: readonly string[]) => values.flatMap(value => value.split(',')).map(tag => tag.trim()).filter(Boolean);
 
-async function run(files: string[], flags: RunFlags): Promise<number> {
-	const forks = positiveInt(flags.forks, '--forks');
-	const timeout = positiveInt(flags.timeout, '--timeout');
+/** Reads and checks everything a run needs, before any host is contacted. */
+async function loadJob(files: readonly string[], flags: {inventory: string[]; extraVars: string[]}) {
 	const vars = extraVars(flags.extraVars);
 	const inventory = await loadInventory(flags.inventory);
 	const playbooks = files.map(file => loadPlaybook(file, modules));
@@ -119,7 +121,35 @@ async function run(files: string[], flags: RunFlags): Promise<number> {
 		validatePlaybook(playbook, inventory, vars);
 	}
 
-	const out = (text: string) => process.stdout.write(`${text}\n`);
+	return {vars, inventory, playbooks};
+}
+
+function settingsOf(flags: RunFlags, vars: Record<string, unknown>): RunSettings {
+	return {
+		check: flags.check ?? false,
+		diff: flags.diff ?? false,
+		forks: positiveInt(flags.forks, '--forks'),
+		tags: splitTags(flags.tags),
+		skipTags: splitTags(flags.skipTags),
+		extraVars: vars,
+		verbosity: flags.verbose,
+		registry: modules,
+		limit: flags.limit,
+		acceptNewHostKeys: flags.acceptNewHostKeys ?? false,
+		connectTimeoutMs: positiveInt(flags.timeout, '--timeout') * 1000,
+		offline: flags.offline ?? false,
+	};
+}
+
+const out = (text: string) => process.stdout.write(`${text}\n`);
+
+function reporter(flags: Pick<RunFlags, 'json' | 'verbose'>): EventSink {
+	return flags.json ? jsonReporter(out) : humanReporter({verbosity: flags.verbose, tty: process.stdout.isTTY === true, write: out, warn: text => process.stderr.write(`${text}\n`)});
+}
+
+async function run(files: string[], flags: RunFlags): Promise<number> {
+	const {vars, inventory, playbooks} = await loadJob(files, flags);
+	const settings = settingsOf(flags, vars);
 	if (flags.syntaxCheck) {
 		for (const playbook of playbooks) {
 			out(`playbook: ${playbook.file}`);
@@ -143,30 +173,31 @@ async function run(files: string[], flags: RunFlags): Promise<number> {
 		return exitCodes.ok;
 	}
 
-	const emit: EventSink = flags.json ? jsonReporter(out) : humanReporter({verbosity: flags.verbose, tty: process.stdout.isTTY === true, write: out, warn: text => process.stderr.write(`${text}\n`)});
+	const emit = reporter(flags);
 	for (const warning of inventory.warnings) {
 		emit({kind: 'warning', msg: warning});
 	}
 
-	const {recap} = await runPlaybooks(playbooks, inventory, {
-		check: flags.check ?? false,
-		diff: flags.diff ?? false,
-		forks,
-		tags: splitTags(flags.tags),
-		skipTags: splitTags(flags.skipTags),
-		extraVars: vars,
-		verbosity: flags.verbose,
-		registry: modules,
-		limit: flags.limit,
-		acceptNewHostKeys: flags.acceptNewHostKeys ?? false,
-		connectTimeoutMs: timeout * 1000,
-	}, emit);
+	artifactCache().offline = settings.offline;
+	const {recap} = await runPlaybooks(playbooks, inventory, settings, emit);
 	const counts = Object.values(recap);
 	if (counts.some(host => host.unreachable > 0)) {
 		return exitCodes.unreachableOrParse;
 	}
 
 	return counts.some(host => host.failed > 0) ? exitCodes.hostFailed : exitCodes.ok;
+}
+
+async function pull(files: string[], flags: RunFlags & {arch: string[]}): Promise<number> {
+	const {vars, inventory, playbooks} = await loadJob(files, flags);
+	const archs = splitTags(flags.arch);
+	const report = await pullArtifacts(playbooks, inventory, settingsOf(flags, vars), archs, reporter(flags), out);
+	for (const line of report.undecided) {
+		process.stderr.write(`[WARNING]: not pulled, its parameters are known only during a run: ${line}\n`);
+	}
+
+	out(`${report.fetched.length} artifact(s) in the controller's cache at ${artifactCache().directory}`);
+	return exitCodes.ok;
 }
 
 function program(): Command {
@@ -189,8 +220,35 @@ function program(): Command {
 		.option('--list-hosts', 'list the hosts each play would run on')
 		.option('--accept-new-host-keys', 'add unknown SSH host keys to known_hosts (a changed key still fails)')
 		.addOption(new Option('-T, --timeout <seconds>', 'SSH connect timeout').default('10'))
+		.option('--offline', 'download nothing: artifacts come from the controller\'s cache (`pb artifacts`), checked before any host is changed')
 		.action(async (files: string[], flags: RunFlags) => {
 			process.exitCode = await run(files, flags);
+		});
+	const artifacts = pb.command('artifacts').description('The controller\'s artifact cache, for offline and air-gapped runs');
+	artifacts.command('pull')
+		.description('Fetch every artifact the playbooks would download into the controller\'s cache, verified')
+		.argument('<playbook...>', 'playbook files')
+		.option('-i, --inventory <path>', 'inventory file, directory or host list (repeatable)', collect, [])
+		.option('-e, --extra-vars <vars>', 'key=value, JSON, or @file.yml (repeatable)', collect, [])
+		.option('-l, --limit <pattern>', 'only for hosts matching this pattern')
+		.option('--arch <archs>', 'for these architectures (amd64,arm64) without contacting the hosts; default: each host\'s own', collect, [])
+		.option('-T, --timeout <seconds>', 'SSH connect timeout', '10')
+		.option('-f, --forks <n>', 'how many hosts at once', '50')
+		.option('--accept-new-host-keys', 'add unknown SSH host keys to known_hosts')
+		.action(async (files: string[], flags: RunFlags & {arch: string[]}) => {
+			process.exitCode = await pull(files, {...flags, tags: [], skipTags: [], verbose: 0});
+		});
+	artifacts.command('export')
+		.description('Write the controller\'s cache to a tar file, to carry to an air-gapped controller')
+		.argument('<file>', 'the tar file to write')
+		.action(async (file: string) => {
+			out(`${await exportArtifacts(file)} artifact(s) written to ${file}`);
+		});
+	artifacts.command('import')
+		.description('Add an exported cache to this controller\'s, each artifact checked against its sha256')
+		.argument('<file>', 'a tar file from `pb artifacts export`')
+		.action(async (file: string) => {
+			out(`${await importArtifacts(file)} artifact(s) imported into ${artifactCache().directory}`);
 		});
 	pb.command('inventory')
 		.description('Show an inventory as pb reads it')

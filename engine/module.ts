@@ -164,10 +164,24 @@ export interface ModuleDefinition<S extends ParamSchema = ParamSchema, State = u
 	apply(ctx: HostContext, params: Params<S>, plan: Plan<Steps>): Promise<ApplyResult>;
 	/** Needs no connection to the host (debug, set_fact, assert, fail, meta): runs even for a host not yet connected. */
 	readonly controlOnly?: boolean;
+	/**
+	 * What the task would fetch into the controller's artifact cache (download via controller),
+	 * for `pb artifacts pull` and `pb run --offline`; undefined when it fetches nothing there.
+	 */
+	controllerArtifact?(params: Params<S>): ControllerArtifact | undefined;
 	/** Parameters are the user's own names (set_fact): no unknown-parameter check. */
 	readonly freeParams?: boolean;
 	/** Whether apply must run even when the plan says unchanged (e.g. command: changed is decided by running). */
 	readonly alwaysApply?: boolean;
+}
+
+export interface ControllerArtifact {
+	/** Its file name, e.g. containerd-2.3.4-linux-amd64.tar.gz. */
+	readonly name: string;
+	/** Fetches it into the cache (nothing when it is there already). */
+	fetch(onProgress: (done: number, total: number | undefined) => void): Promise<void>;
+	/** Whether the cache holds it (and what its checksum needs), without the network. */
+	cached(): Promise<boolean>;
 }
 
 /** Keeps the schema's literal types so Params<S> can be inferred. */

@@ -14,6 +14,8 @@ export interface RunOptions {
 	readonly skipTags: readonly string[];
 	readonly extraVars: Readonly<Record<string, unknown>>;
 	readonly verbosity: number;
+	/** --limit: a host pattern narrowing every play's hosts. */
+	readonly limit: string | undefined;
 	readonly registry: ReadonlyMap<string, AnyModule>;
 }
 

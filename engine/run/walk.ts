@@ -22,7 +22,7 @@ import {extendVars, taskVars} from './variables.js';
  */
 
 /** The name shown for a task: its own (templates rendered where they can be) or the module's. */
-function displayName(run: RunContext, task: ModuleTask, scope: Scope, host: HostRun | undefined): string {
+export function displayName(run: RunContext, task: ModuleTask, scope: Scope, host: HostRun | undefined): string {
 	if (task.name === undefined) {
 		return task.module.name;
 	}
