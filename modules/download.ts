@@ -77,8 +77,14 @@ function wantedAttributes(params: DownloadParams): Attributes {
 	return {mode: params.mode === undefined ? undefined : parseMode(params.mode), owner: params.owner, group: params.group};
 }
 
+/** The checksums file a `sha256:URL` checksum names, as a request; undefined for a plain sha256 or none. */
+function checksumListRequest(params: DownloadParams, name: string) {
+	const spec = params.checksum === undefined ? undefined : parseChecksum(params.checksum);
+	return spec?.kind === 'list' ? {name: `the checksums file for ${name}`, sources: sourceUrls(spec.url, params.mirrors), ...transferOptions(params)} : undefined;
+}
+
 /** The sha256 the checksum parameter names, fetching its checksums file where the file itself would be fetched. */
-async function expectedSha256(ctx: HostContext, params: DownloadParams, name: string): Promise<string | undefined> {
+async function expectedSha256(ctx: HostContext | undefined, params: DownloadParams, name: string): Promise<string | undefined> {
 	if (params.checksum === undefined) {
 		return undefined;
 	}
@@ -88,8 +94,8 @@ async function expectedSha256(ctx: HostContext, params: DownloadParams, name: st
 		return spec.sha256;
 	}
 
-	const request = {name: `the checksums file for ${name}`, sources: sourceUrls(spec.url, params.mirrors), ...transferOptions(params)};
-	const {text, url} = params.via === 'host' ? await hostFetchText(ctx, request.name, request.sources, request) : await artifactCache().fetchText(request);
+	const request = checksumListRequest(params, name)!;
+	const {text, url} = params.via === 'host' && ctx ? await hostFetchText(ctx, request.name, request.sources, request) : await artifactCache().fetchText(request);
 	return checksumFromList(text, name, url);
 }
 
@@ -162,6 +168,29 @@ export default defineModule({
 		}
 
 		return fileWriteProblem({mode: params.mode});
+	},
+	controllerArtifact(params) {
+		if (params.via === 'host') {
+			return undefined;
+		}
+
+		const name = fileNameOf(params.url);
+		const request = {name, sources: sourceUrls(params.url, params.mirrors), ...transferOptions(params)};
+		return {
+			name,
+			async fetch(onProgress) {
+				await artifactCache().fetch({...request, sha256: await expectedSha256(undefined, params, name), onProgress});
+			},
+			async cached() {
+				const list = checksumListRequest(params, name);
+				if (params.checksum === undefined || (list && !await artifactCache().hasText(list.sources))) {
+					return false;
+				}
+
+				const sha256 = await expectedSha256(undefined, params, name);
+				return sha256 !== undefined && await artifactCache().lookup(sha256) !== undefined;
+			},
+		};
 	},
 	async read(ctx, params): Promise<DownloadState> {
 		const name = fileNameOf(params.url);
