@@ -1,7 +1,7 @@
 import {mkdtempSync, writeFileSync, mkdirSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
-import {spawnSync} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 import {loadInventory} from '../../engine/inventory/inventory.js';
 import {loadPlaybook} from '../../engine/playbook/parse-play.js';
@@ -52,6 +52,20 @@ export async function runPlaybook(dir: string, options: Partial<RunSettings> & {
 	const results = events.filter((event): event is Extract<RunEvent, {kind: 'host-result'}> => event.kind === 'host-result');
 	const printed = events.flatMap(event => (event.kind === 'debug' ? [{host: event.host, msg: event.msg}] : []));
 	return {events, recap: recap as PlaybookRun['recap'], results, printed};
+}
+
+/**
+ * Runs the pb command line without blocking this process (a server the test runs keeps
+ * answering meanwhile); returns its exit code and output.
+ */
+export async function pbAsync(args: readonly string[], env: Readonly<Record<string, string>> = {}, cwd = repoRoot): Promise<{code: number; stdout: string; stderr: string}> {
+	const child = spawn(process.execPath, [join(repoRoot, 'dist/engine/cli.js'), ...args], {cwd, env: {...process.env, FORCE_COLOR: '0', ...env}});
+	const stdout: Buffer[] = [];
+	const stderr: Buffer[] = [];
+	child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+	child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+	const code = await new Promise<number>(resolve => child.on('close', status => resolve(status ?? -1)));
+	return {code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8')};
 }
 
 /** Runs the pb command line as a user would; returns its exit code and output. */

@@ -1,8 +1,6 @@
-import {spawn} from 'node:child_process';
-import {join} from 'node:path';
 import type {ExecutionContext} from 'ava';
 import type {RunEvent} from '../../../engine/report/events.js';
-import {repoRoot} from '../../helpers/playbook-run.js';
+import {pbAsync} from '../../helpers/playbook-run.js';
 import type {Lab, LabHost} from '../../lab/lab.js';
 import {diffSnapshots, type UpperSnapshot} from '../../lab/upper-snapshot.js';
 
@@ -35,15 +33,7 @@ export type HostSnapshots = Array<{host: LabHost; quiet: string[]; before: Upper
 
 /** `env()`: variables for pb, read at each run (a test may set them up in a before hook). */
 export function labRuns(lab: () => Lab, env: () => Readonly<Record<string, string>> = () => ({})) {
-	async function pb(args: readonly string[]): Promise<PbOutput> {
-		const child = spawn(process.execPath, [join(repoRoot, 'dist/engine/cli.js'), ...args], {cwd: repoRoot, env: {...process.env, FORCE_COLOR: '0', ...env()}});
-		const stdout: Buffer[] = [];
-		const stderr: Buffer[] = [];
-		child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-		child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-		const code = await new Promise<number>(resolve => child.on('close', status => resolve(status ?? -1)));
-		return {code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8')};
-	}
+	const pb = async (args: readonly string[]): Promise<PbOutput> => pbAsync(args, env());
 
 	return {
 		/** `pb ARGS` as a user runs it, with the lab's inventory added by the caller. */
