@@ -113,15 +113,17 @@ function positiveInt(value: string, flag: string): number {
 const splitTags = (values: readonly string[]) => values.flatMap(value => value.split(',')).map(tag => tag.trim()).filter(Boolean);
 
 /** Reads and checks everything a run needs, before any host is contacted. */
-async function loadJob(files: readonly string[], flags: {inventory: string[]; extraVars: string[]}) {
+async function loadJob(files: readonly string[], flags: RunFlags) {
 	const vars = extraVars(flags.extraVars);
+	// Bad options are found before any file is read: they are exit code 5, not 4.
+	const settings = settingsOf(flags, vars);
 	const inventory = await loadInventory(flags.inventory);
 	const playbooks = files.map(file => loadPlaybook(file, modules));
 	for (const playbook of playbooks) {
 		validatePlaybook(playbook, inventory, vars);
 	}
 
-	return {vars, inventory, playbooks};
+	return {settings, inventory, playbooks};
 }
 
 function settingsOf(flags: RunFlags, vars: Record<string, unknown>): RunSettings {
@@ -148,8 +150,7 @@ function reporter(flags: Pick<RunFlags, 'json' | 'verbose'>): EventSink {
 }
 
 async function run(files: string[], flags: RunFlags): Promise<number> {
-	const {vars, inventory, playbooks} = await loadJob(files, flags);
-	const settings = settingsOf(flags, vars);
+	const {settings, inventory, playbooks} = await loadJob(files, flags);
 	if (flags.syntaxCheck) {
 		for (const playbook of playbooks) {
 			out(`playbook: ${playbook.file}`);
@@ -189,9 +190,8 @@ async function run(files: string[], flags: RunFlags): Promise<number> {
 }
 
 async function pull(files: string[], flags: RunFlags & {arch: string[]}): Promise<number> {
-	const {vars, inventory, playbooks} = await loadJob(files, flags);
-	const archs = splitTags(flags.arch);
-	const report = await pullArtifacts(playbooks, inventory, settingsOf(flags, vars), archs, reporter(flags), out);
+	const {settings, inventory, playbooks} = await loadJob(files, flags);
+	const report = await pullArtifacts(playbooks, inventory, settings, splitTags(flags.arch), reporter(flags), out);
 	for (const line of report.undecided) {
 		process.stderr.write(`[WARNING]: not pulled, its parameters are known only during a run: ${line}\n`);
 	}
