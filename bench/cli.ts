@@ -56,13 +56,12 @@ async function profileIfAsked(options: BenchOptions, hosts: BenchHosts, scenario
 	log(`pb re-run of ${scenario.id} on ${hosts.hosts.length} ${hosts.kind} hosts, profiled (${path}):\n${formatProfile(summary)}`);
 }
 
-async function labScenarios(options: BenchOptions, samples: Sample[], profiles: Profiled[]): Promise<void> {
+async function labScenarios(options: BenchOptions, samples: Sample[], profiles: Profiled[], save: () => Promise<void>): Promise<void> {
 	const chosen = scenarios.filter(scenario => options.scenarios.includes(scenario.id));
 	if (chosen.length === 0) {
 		return;
 	}
 
-	await ensureAnsible(log);
 	const ansible = await writeAnsibleConfig(workDirectory, options.hosts);
 	log(`starting ${options.hosts} lab hosts`);
 	await withHosts(async () => LabHosts.start(options.hosts, log), async hosts => {
@@ -71,7 +70,9 @@ async function labScenarios(options: BenchOptions, samples: Sample[], profiles: 
 			try {
 				log(`scenario ${scenario.id}: ${scenario.title}, ${options.hosts} lab hosts, ${options.runs} rounds`);
 				samples.push(...await runScenario({scenario, hosts, runs: options.runs, ansible, directory: workDirectory, mirrorUrl: mirror?.url, log}));
+				await save();
 				await profileIfAsked(options, hosts, scenario, workDirectory, mirror?.url, profiles);
+				await save();
 			} finally {
 				await mirror?.close();
 			}
@@ -79,12 +80,14 @@ async function labScenarios(options: BenchOptions, samples: Sample[], profiles: 
 	});
 }
 
-async function scaleRuns(options: BenchOptions, samples: Sample[], profiles: Profiled[]): Promise<void> {
+async function scaleRuns(options: BenchOptions, samples: Sample[], profiles: Profiled[], save: () => Promise<void>): Promise<void> {
 	for (const count of options.scale) {
 		log(`scale: ${scaleScenario.id} on ${count} light hosts, ${options.scaleRuns} rounds`);
 		await withHosts(async () => startLightLab(count), async hosts => {
 			samples.push(...await runScenario({scenario: scaleScenario, hosts, runs: options.scaleRuns, ansible: undefined, directory: workDirectory, mirrorUrl: undefined, log}));
+			await save();
 			await profileIfAsked(options, hosts, scaleScenario, workDirectory, undefined, profiles);
+			await save();
 		});
 	}
 }
@@ -113,13 +116,16 @@ async function main(): Promise<void> {
 	await mkdir(workDirectory, {recursive: true});
 	const samples: Sample[] = [];
 	const profiles: Profiled[] = [];
-	await labScenarios(options, samples, profiles);
-	const ansible = options.scenarios.length > 0 ? await ansibleVersions() : undefined;
-	await scaleRuns(options, samples, profiles);
-	const rows = summarize(samples);
-	await mkdir(dirname(options.out), {recursive: true});
-	await writeFile(options.out, JSON.stringify({machine, machineAfter: await describeMachine(), ansible, options, rows, samples, profiles}, undefined, '\t'));
-	console.log(markdownTable(rows));
+	const ansible = options.scenarios.length > 0 ? await ensureAnsible(log).then(ansibleVersions) : undefined;
+	// Written after every scenario, so an interrupted benchmark keeps what it measured.
+	const save = async () => {
+		await mkdir(dirname(options.out), {recursive: true});
+		await writeFile(options.out, JSON.stringify({machine, machineNow: await describeMachine(), ansible, options, rows: summarize(samples), samples, profiles}, undefined, '\t'));
+	};
+
+	await labScenarios(options, samples, profiles, save);
+	await scaleRuns(options, samples, profiles, save);
+	console.log(markdownTable(summarize(samples)));
 	log(`samples, the machine and the profiles: ${options.out}; playbooks and ansible.cfg: ${join(workDirectory)}`);
 }
 
