@@ -5,6 +5,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import {type BaseFlavour, ensureBaseRoot} from './base-root.js';
 import {writeInventory} from './lab-inventory.js';
 import {bootHost, haltHost, hostPaths, isMounted, prepareHost, waitForSsh} from './lab-host.js';
+import {raiseInotifyLimits} from './inotify-limits.js';
 import {ensureBridge, labLinksAndNamespaces, setHostLink} from './lab-network.js';
 import {hostAddress, hostNetworkNames, labNetwork, labPaths} from './lab-paths.js';
 import {type HostRecord, type LabRecord, updateState} from './lab-state.js';
@@ -248,6 +249,7 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
 		// Recorded before anything is made, so a crash from here on leaves nothing the next start misses.
 		state.labs.push(lab);
 		await ensureBridge();
+		await raiseInotifyLimits();
 		return lab;
 	});
 	const lab = new Lab(record, base.path, options.bootTimeoutMs ?? 60_000 + (options.hosts * 5000));
