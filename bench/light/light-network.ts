@@ -45,7 +45,11 @@ export async function createLightNetworks(indexes: readonly number[]): Promise<v
 			`link add ${veth} type veth peer name eth0 netns ${namespace}`,
 			`link set ${veth} master ${lightNetwork.bridge} up`,
 		];
-	}));
+	}).concat(
+		// A reset host comes back with a new MAC on the same address: forget the old one now, not after
+		// the neighbour entry has timed out (half a minute or more in which the host seems down).
+		`neigh flush dev ${lightNetwork.bridge}`,
+	));
 	// `ip -batch` takes no per-line namespace, so the inside of each namespace is one batch of its own.
 	await Promise.all(indexes.map(async index => ipBatch([
 		`address add ${lightAddress(index)}/${lightNetwork.prefixLength} dev eth0`,
