@@ -15,7 +15,7 @@ const {lab, play, checkThenRun, secondRunChangesNothing, served, sh} = usePlaybo
 const hostNames = () => lab().hosts.map(host => host.name);
 
 test.serial('--check --diff on fresh hosts lists every change the real run then makes, and changes nothing', async t => {
-	t.timeout(6 * 60_000);
+	t.timeout(15 * 60_000);
 	const {check, real} = await checkThenRun(t, 'containerd.yml');
 	t.deepEqual(mispredictions(check.results, real.results), []);
 	t.deepEqual(unpredictableTasks(check.results), [], 'nothing in containerd.yml is left unpredicted: modprobe is skipped where the kernel has the modules');
@@ -39,6 +39,7 @@ test.serial('--check --diff on fresh hosts lists every change the real run then 
 });
 
 test.serial('every host runs containerd with the configured sandbox image; runc and crictl are in place', async t => {
+	t.timeout(5 * 60_000);
 	const {version} = findArtifact(served().artifacts, 'containerd');
 	await Promise.all(lab().hosts.map(async host => {
 		t.like(await unitRun(t, sh, host, 'containerd'), {activeState: 'active', unitFileState: 'enabled'}, host.name);
@@ -57,12 +58,12 @@ test.serial('every host runs containerd with the configured sandbox image; runc 
 });
 
 test.serial('a second run changes nothing and restarts nothing', async t => {
-	t.timeout(4 * 60_000);
+	t.timeout(10 * 60_000);
 	await secondRunChangesNothing(t, 'containerd.yml', 'containerd');
 });
 
 test.serial('a changed configuration restarts the running containerd, which then uses it', async t => {
-	t.timeout(4 * 60_000);
+	t.timeout(10 * 60_000);
 	const [host] = lab().hosts;
 	const before = await unitRun(t, sh, host!, 'containerd');
 	const image = 'lab.example/pb-pause:changed';

@@ -16,7 +16,7 @@ const host = () => lab().hosts[0]!;
 const makeInstall = 'CRI-O 1.34.0 installed (the bundle\'s make install)';
 
 test.serial('--check --diff on a fresh host lists every change the real run then makes, and changes nothing', async t => {
-	t.timeout(6 * 60_000);
+	t.timeout(15 * 60_000);
 	const {check, real} = await checkThenRun(t, 'crio.yml');
 	// make install is a command: check mode says it would run. It also installs the bundle's own
 	// /etc/crictl.yaml, which pb's template then rewrites: check mode, which did not run make
@@ -43,6 +43,7 @@ test.serial('--check --diff on a fresh host lists every change the real run then
 });
 
 test.serial('crio runs with pb\'s settings, answers crictl; fs.may_detach_mounts is only persisted where the kernel lacks it', async t => {
+	t.timeout(5 * 60_000);
 	const {version} = findArtifact(served().artifacts, 'crio');
 	t.like(await unitRun(t, sh, host(), 'crio'), {activeState: 'active', unitFileState: 'enabled'});
 	t.regex(await sh(t, host(), '/usr/local/bin/crio --version'), new RegExp(`^crio version ${version.replaceAll('.', '\\.')} `));
@@ -56,7 +57,7 @@ test.serial('crio runs with pb\'s settings, answers crictl; fs.may_detach_mounts
 });
 
 test.serial('a second run changes nothing, runs no make install and restarts nothing', async t => {
-	t.timeout(4 * 60_000);
+	t.timeout(10 * 60_000);
 	const second = await secondRunChangesNothing(t, 'crio.yml', 'crio');
 	t.like(second.results.find(result => result.task === makeInstall), {status: 'skipped', msg: 'Conditional result was False'}, 'CRI-O 1.34.0 is installed already');
 });

@@ -14,7 +14,7 @@ const {lab, checkThenRun, secondRunChangesNothing, sh} = usePlaybookLab(test, {h
 const host = () => lab().hosts[0]!;
 
 test.serial('--check --diff on a fresh host lists every change the real run then makes, and changes nothing', async t => {
-	t.timeout(6 * 60_000);
+	t.timeout(15 * 60_000);
 	const {check, real} = await checkThenRun(t, 'isula.yml');
 	// The package ships /etc/isulad/daemon.json before pb's template rewrites it: check mode knows
 	// from dnf that the file will be there, not what it will hold, so it cannot show its old lines.
@@ -36,6 +36,7 @@ test.serial('--check --diff on a fresh host lists every change the real run then
 });
 
 test.serial('isulad runs with pb\'s configuration and answers isula and crictl', async t => {
+	t.timeout(5 * 60_000);
 	t.like(await unitRun(t, sh, host(), 'isulad'), {activeState: 'active', unitFileState: 'enabled'});
 	t.regex(await sh(t, host(), 'rpm -q iSulad'), /^iSulad-2\.1\.5-1\./);
 	t.regex(await sh(t, host(), 'isula version'), /^Server:\n\s+Version:\s+2\.1\.5$/m, 'the daemon answers on its socket');
@@ -49,6 +50,6 @@ test.serial('isulad runs with pb\'s configuration and answers isula and crictl',
 });
 
 test.serial('a second run changes nothing and restarts nothing', async t => {
-	t.timeout(4 * 60_000);
+	t.timeout(10 * 60_000);
 	await secondRunChangesNothing(t, 'isula.yml', 'isulad');
 });

@@ -34,6 +34,7 @@ async function groupedInventory(): Promise<string> {
 }
 
 test.serial('an inventory without KubeKey\'s role groups is refused, naming them', async t => {
+	t.timeout(5 * 60_000);
 	const run = await play('kubekey.yml', []);
 	t.is(run.code, 2, run.output);
 	t.true(run.output.includes('kubekey.yml needs the inventory groups etcd, control_plane and worker (KubeKey\'s role groups), each with at least one host'), run.output);
@@ -41,7 +42,7 @@ test.serial('an inventory without KubeKey\'s role groups is refused, naming them
 });
 
 test.serial('--check --diff lists every change; kk gets a cluster file of this inventory, once, on the first control-plane node', async t => {
-	t.timeout(6 * 60_000);
+	t.timeout(15 * 60_000);
 	const {check, real} = await checkThenRun(t, 'kubekey.yml', [], await groupedInventory());
 	t.deepEqual(mispredictions(check.results, real.results), []);
 	t.deepEqual(unpredictableTasks(check.results), ['kk create cluster'], 'kk itself cannot be predicted');
@@ -57,7 +58,7 @@ test.serial('--check --diff lists every change; kk gets a cluster file of this i
 });
 
 test.serial('a re-run with the same cluster file changes nothing and does not call kk again', async t => {
-	t.timeout(4 * 60_000);
+	t.timeout(10 * 60_000);
 	const again = await play('kubekey.yml', [], await groupedInventory());
 	t.is(again.code, 0, again.output);
 	t.deepEqual(again.changed, Object.fromEntries(hosts().map(host => [host.name, 0])));
