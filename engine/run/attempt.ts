@@ -52,12 +52,14 @@ interface Target {
 	readonly connect: () => Promise<Connection>;
 	readonly loginUser: string;
 	readonly delegatedTo: string | undefined;
+	/** The host the task acts on: whose predictions check mode reads and records. */
+	readonly acting: HostRun;
 }
 
 /** Where the task runs: its host, or the inventory host (localhost included) named by delegate_to. */
 function targetOf(run: RunContext, task: ModuleTask, host: HostRun, delegateTo: string | undefined, vars: Record<string, unknown>): Target {
 	if (delegateTo === undefined) {
-		return {connect: host.connect, loginUser: host.loginUser, delegatedTo: undefined};
+		return {connect: host.connect, loginUser: host.loginUser, delegatedTo: undefined, acting: host};
 	}
 
 	const name = String(renderValue(delegateTo, vars, task.where));
@@ -66,7 +68,7 @@ function targetOf(run: RunContext, task: ModuleTask, host: HostRun, delegateTo: 
 		throw new PbError(`delegate_to names '${name}', which is not in the inventory`, {kind: 'runtime', where: task.where});
 	}
 
-	return {connect: other.connect, loginUser: other.loginUser, delegatedTo: name};
+	return {connect: other.connect, loginUser: other.loginUser, delegatedTo: name, acting: other};
 }
 
 /** Runs read, plan and (outside check mode) apply once, for one set of rendered parameters. */
@@ -74,7 +76,7 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 	// Each parameter rendered with its own position, so a template error points at its line.
 	const rendered = dropOmitted(Object.fromEntries(Object.entries(task.args).map(([key, value]) => [key, renderValue(value, vars, task.argWhere[key] ?? task.where)])));
 	const params = checkParams(task.module, rendered, key => (key === undefined ? task.where : task.argWhere[key] ?? task.where), 'run');
-	const {connect, loginUser, delegatedTo} = targetOf(run, task, host, delegateTo, vars);
+	const {connect, loginUser, delegatedTo, acting} = targetOf(run, task, host, delegateTo, vars);
 	// A password set in play or task vars is a secret too, once met.
 	run.redactor.addFrom(vars);
 	const wanted = effectiveBecome(scope, task, vars);
@@ -91,9 +93,9 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 		playbookDir: task.dir,
 		where: task.where,
 		connection: conn,
-		...(check && !delegatedTo ? {
-			predictedPath: (path: string) => host.predicted.get(normalPath(path)),
-			predictedBelow: (directory: string) => [...host.predicted.values()].filter(predicted => normalPath(predicted.path).startsWith(`${normalPath(directory)}/`)),
+		...(check ? {
+			predictedPath: (path: string) => acting.predicted.get(normalPath(path)),
+			predictedBelow: (directory: string) => [...acting.predicted.values()].filter(predicted => normalPath(predicted.path).startsWith(`${normalPath(directory)}/`)),
 		} : {}),
 		run: async (command, options = {}) => conn.exec(command, {...options, become, env: env || options.env ? {...env, ...options.env} : undefined}),
 		warn: msg => run.emit({kind: 'warning', host: host.name, msg}),
@@ -106,9 +108,9 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 		return {status: 'failed', result: {...base, changed: false, failed: true, msg: plan.failed}, msg: plan.failed, plan};
 	}
 
-	if (check && !delegatedTo) {
+	if (check) {
 		for (const predicted of plan.changed ? plan.predicts ?? [] : []) {
-			host.predicted.set(normalPath(predicted.path), predicted);
+			acting.predicted.set(normalPath(predicted.path), predicted);
 		}
 	}
 

@@ -97,6 +97,7 @@ async function runModuleTask(run: RunContext, task: ModuleTask, scope: Scope, ho
 		for (const host of hosts.slice(1)) {
 			Object.assign(host.setVars, first.setVars);
 			if (first.fatal && first.status !== 'unreachable') {
+				host.recap.failed++;
 				failed.add(host);
 			}
 		}

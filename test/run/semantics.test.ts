@@ -93,6 +93,7 @@ test('a failed run_once task fails every host of the batch', async t => {
 	const run = await runPlaybook(dir);
 	t.deepEqual(run.printed, []);
 	t.is(run.results.filter(result => result.status === 'failed').length, 1);
+	t.is(Object.values(run.recap).filter(counts => counts.failed === 1).length, 4);
 });
 
 test('failed_when does not hide an error that kept the module from running', async t => {
@@ -143,4 +144,21 @@ test('connection variables may be templates, and secrets set in play vars are ma
 	const run = await runPlaybook(dir);
 	t.is(run.recap.h1?.ok, 2);
 	t.false(JSON.stringify(run.events).includes('hunter2-play'));
+});
+
+test('check mode predicts a delegated task from what earlier tasks delegated to the same host would write', async t => {
+	const dir = workspace({
+		hosts: localInventory('h1'),
+		'play.yml': play(`    - file:
+        path: "{{ playbook_dir }}/made/new-dir"
+        state: directory
+      delegate_to: localhost
+    - copy:
+        dest: "{{ playbook_dir }}/made/new-dir/f"
+        content: "x\\n"
+      delegate_to: localhost
+`),
+	});
+	const run = await runPlaybook(dir, {check: true});
+	t.deepEqual(run.results.map(result => result.status), ['changed', 'changed']);
 });
