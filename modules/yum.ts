@@ -1,6 +1,6 @@
 import {posix} from 'node:path';
 import {quote} from '../engine/host-files.js';
-import {defineModule, type HostContext, type Plan} from '../engine/module.js';
+import {defineModule, type HostContext, type Plan, type PredictedPath} from '../engine/module.js';
 
 /*
  * yum: packages through the host's own dnf (or yum). What a run would do is dnf's own answer, from
@@ -9,7 +9,10 @@ import {defineModule, type HostContext, type Plan} from '../engine/module.js';
  * is a tmpfs: dnf sees the host's real cache and database, and what it writes vanishes with the
  * namespace. So --check lists exactly what the real run does (same cache, same expiry decisions,
  * same repositories) and leaves nothing behind, not even the read marks sqlite writes into
- * rpmdb.sqlite-shm on every query.
+ * rpmdb.sqlite-shm on every query. In check mode the same namespace also shows dnf the .repo files
+ * earlier tasks would write, and lists the files of the packages the dry run would install or
+ * remove, so later tasks (a template into the package's config directory, its systemd unit) are
+ * predicted as the real run will find them.
  */
 
 type Verb = 'install' | 'upgrade' | 'remove';
@@ -46,6 +49,10 @@ type YumState =
 		readonly dryRuns: readonly DryRun[];
 		/** name.arch -> installed [epoch:]version-release, read only when a dry run upgrades, downgrades or reinstalls. */
 		readonly versions: ReadonlyMap<string, string>;
+		/** Check mode: the paths the packages to be installed or upgraded ship that are not on the host yet, from the repositories' file lists. */
+		readonly shipped: readonly string[];
+		/** Check mode: the files (not directories) of the packages to be removed, from rpm. */
+		readonly removedFiles: readonly string[];
 	};
 
 interface YumSteps {
@@ -99,11 +106,24 @@ function managerOptions(params: {readonly disablerepo: readonly string[]; readon
 	].join(' ');
 }
 
-/** Check mode: .repo files earlier tasks would write (or remove), looked up by the ids in enablerepo. */
-function predictedRepoFiles(ctx: HostContext, enablerepo: readonly string[]): Array<{path: string; content: Buffer | undefined}> {
-	return enablerepo.filter(id => isPlainName(id)).flatMap(id => repoDirectories.flatMap(directory => {
-		const predicted = ctx.predictedPath?.(posix.join(directory, `${id}.repo`));
-		return predicted ? [{path: predicted.path, content: predicted.type === 'file' ? predicted.content ?? Buffer.alloc(0) : undefined}] : [];
+/**
+ * Check mode: the .repo files earlier tasks would write (or remove) in dnf's repository
+ * directories, whatever their names. One whose content cannot be known (a download, a package's
+ * own) is left as the host has it, and the person is told.
+ */
+function predictedRepoFiles(ctx: HostContext): PredictedPath[] {
+	return repoDirectories.flatMap(directory => (ctx.predictedBelow?.(directory) ?? []).filter(predicted => {
+		const path = posix.normalize(predicted.path);
+		if (posix.dirname(path) !== directory || !path.endsWith('.repo') || predicted.type === 'directory') {
+			return false;
+		}
+
+		if (predicted.type !== 'absent' && predicted.content === undefined) {
+			ctx.warn(`--check cannot know what ${path} would hold after the earlier task that writes it: dnf's dry run reads the host's own version, if any`);
+			return false;
+		}
+
+		return true;
 	}));
 }
 
@@ -114,7 +134,7 @@ function predictedRepoFiles(ctx: HostContext, enablerepo: readonly string[]): Ar
  */
 function queryScript(ctx: HostContext, params: YumParams): string {
 	const state = {installed: 'present', removed: 'absent'}[params.state as string] ?? params.state;
-	const repoFiles = predictedRepoFiles(ctx, params.enablerepo);
+	const repoFiles = predictedRepoFiles(ctx);
 	const options = managerOptions(params);
 	return [
 		'pm=$1; set -f',
@@ -142,7 +162,31 @@ function queryScript(ctx: HostContext, params: YumParams): string {
 		'out=$(dry install $I; dry upgrade $U; dry remove $R)',
 		'printf \'%s\\n\' "$out"',
 		`case "$out" in *Upgrading*|*Updating*|*Downgrading*|*Reinstalling*) echo "${marker} versions"; rpm -qa --qf '${versionFormat}';; esac`,
+		...(ctx.check ? fileListScript(params) : []),
 	].join('\n');
+}
+
+/**
+ * Check mode, after the dry runs: the files of the packages they would install or upgrade (from
+ * the repositories' file lists, in the same namespace, so with the metadata the dry run fetched)
+ * and of those they would remove (from rpm). The host reads the NEVRAs off the dry runs' tables
+ * itself, to stay in one round trip: in a section of sectionActions, the word before an
+ * architecture is the name (unless it follows `replacing`: the package an upgrade replaces), the
+ * word after it the version.
+ */
+function fileListScript(params: YumParams): string[] {
+	const rows = 'on { for (i = 1; i <= NF; i++) { if ($i ~ arch && before != "replacing") print name "-" $(i + 1) "." $i; before = name; name = $i } }';
+	return [
+		`nevras() { printf '%s\\n' "$out" | awk -v sections="$1" -v arch=${quote(archWord.source)} '/^[^ ]/ { on = $0 ~ sections; next } ${rows}'; }`,
+		'A=$(nevras \'^(Installing|Upgrading|Updating|Downgrading|Reinstalling)\'); D=$(nevras \'^(Removing|Erasing)\')',
+		// Without --refresh: the dry run has just fetched what it needed. Only the paths not on the
+		// host yet: the lists give no content, and a file there now (an edited config file rpm
+		// keeps) had better read as it is than as unknown to a later template.
+		`[ -z "$A" ] || { echo "${marker} shipped"; list=$($pm ${managerOptions({...params, update_cache: false})} -q repoquery --available --queryformat '%{files}\\n' $A 2>&1); code=$?`,
+		'  printf \'%s\\n\' "$list" | while IFS= read -r path; do [ -e "$path" ] || [ -L "$path" ] || printf \'%s\\n\' "$path"; done',
+		`  echo "${marker} exit $code"; }`,
+		`[ -z "$D" ] || { echo "${marker} removed-files"; rpm -q --qf '[%{FILEMODES:perms} %{FILENAMES}\\n]' $D 2>&1; echo "${marker} exit $?"; }`,
+	];
 }
 
 /** The read, one round trip: which manager, root or not, then the queries in their namespace. */
@@ -176,7 +220,22 @@ function sections(stdout: string): Array<{words: string[]; body: string}> {
 	return result.map(({words, body}) => ({words, body: body.join('\n').trim()}));
 }
 
-function parseRead(stdout: string): YumState {
+/**
+ * Check mode: the paths a file list names: repoquery's (every path a package ships) or rpm's (its
+ * files, not directories: rpm keeps a directory another package owns or something else is in).
+ * When the list could not be had, the person is told: later tasks may then be predicted wrong.
+ */
+function listedPaths(kind: 'shipped' | 'removed-files', body: string, code: number, warn: (message: string) => void): string[] {
+	if (code !== 0) {
+		warn(`--check cannot list the files of the packages to be ${kind === 'shipped' ? 'installed' : 'removed'}: ${failureText(body)}; later tasks that use them may be predicted wrong`);
+		return [];
+	}
+
+	const lines = body.split('\n');
+	return kind === 'shipped' ? lines.filter(line => line.startsWith('/')) : lines.flatMap(line => /^[^d]\S* (\/.*)$/.exec(line)?.[1] ?? []);
+}
+
+function parseRead(stdout: string, warn: (message: string) => void): YumState {
 	const parts = sections(stdout);
 	const first = parts[0]?.words ?? [];
 	if (first[0] === 'no-manager') {
@@ -187,6 +246,7 @@ function parseRead(stdout: string): YumState {
 	const installed = new Map<string, string[]>();
 	const dryRuns: DryRun[] = [];
 	const versions = new Map<string, string>();
+	const files = {shipped: [] as string[], 'removed-files': [] as string[]};
 	for (const [index, {words, body}] of parts.entries()) {
 		const [kind = '', ...rest] = words;
 		if (kind === 'not-root' || kind === 'no-sandbox') {
@@ -202,10 +262,12 @@ function parseRead(stdout: string): YumState {
 			for (const [key = '', version = ''] of body.split('\n').map(line => line.split(' '))) {
 				versions.set(key, version);
 			}
+		} else if (kind === 'shipped' || kind === 'removed-files') {
+			files[kind] = listedPaths(kind, body, Number(parts[index + 1]?.words[1] ?? 1), warn);
 		}
 	}
 
-	return {kind: 'read', manager, installed, dryRuns, versions};
+	return {kind: 'read', manager, installed, dryRuns, versions, shipped: files.shipped, removedFiles: files['removed-files']};
 }
 
 const sectionActions: ReadonlyArray<readonly [RegExp, Action]> = [
@@ -216,7 +278,7 @@ const sectionActions: ReadonlyArray<readonly [RegExp, Action]> = [
 	[/^(Removing|Erasing)( dependent packages| unused dependencies| for dependencies| dependencies)?:$/, 'removed'],
 ];
 const sizeUnit = /^(?:[kMGTP]|[KMGT]iB|B)$/;
-const archWord = /^(?:noarch|x86_64|i[3-6]86|aarch64|ppc64le|ppc64|s390x|armv7hl|riscv64|src)$/;
+const archWord = /^(noarch|x86_64|i[3-6]86|aarch64|ppc64le|ppc64|s390x|armv7hl|riscv64|src)$/;
 
 /**
  * The packages a dnf or yum transaction table lists (dry run or real run alike), by section.
@@ -338,6 +400,27 @@ function transactionDiff(changes: readonly PackageChange[], versions: ReadonlyMa
 	return {header: 'packages', before: rows.map(row => `${row.key}: ${row.before}\n`).join(''), after: rows.map(row => `${row.key}: ${row.after}\n`).join('')};
 }
 
+/**
+ * Check mode: what the transaction leaves on disk, for later tasks to find. A directory is a
+ * shipped path with another below it, or one rpm makes to hold them; the file lists say no more,
+ * so the rest (ghost files and empty directories too) read as files.
+ */
+function predictedFiles(shipped: readonly string[], removedFiles: readonly string[]): PredictedPath[] {
+	const directories = new Set<string>();
+	for (const path of shipped) {
+		for (let parent = posix.dirname(path); parent !== '/' && !directories.has(parent); parent = posix.dirname(parent)) {
+			directories.add(parent);
+		}
+	}
+
+	const predicted = new Map<string, PredictedPath>(removedFiles.map(path => [path, {path, type: 'absent'}]));
+	for (const path of [...directories, ...shipped]) {
+		predicted.set(path, {path, type: directories.has(path) ? 'directory' : 'file'});
+	}
+
+	return [...predicted.values()];
+}
+
 /** Why nothing needs doing, naming what rpm found. */
 function unchangedMessage(state: Extract<YumState, {kind: 'read'}>, params: YumParams): string {
 	const found = params.name.flatMap(spec => state.installed.get(spec) ?? []);
@@ -395,7 +478,7 @@ export default defineModule({
 			throw new Error(`cannot ask dnf or yum about ${params.name.join(', ')} on ${ctx.host}: ${result.stderr.trim() || result.stdout.trim()}`);
 		}
 
-		return parseRead(result.stdout);
+		return parseRead(result.stdout, message => ctx.warn(message));
 	},
 	plan(state, params): Plan<YumSteps> {
 		const fail = (failed: string): Plan<YumSteps> => ({changed: false, msg: '', steps: {manager: '', commands: []}, failed});
@@ -434,6 +517,7 @@ export default defineModule({
 			diff: [transactionDiff(changes, state.versions)],
 			steps,
 			result: transactionResult(state.manager, changes),
+			predicts: predictedFiles(state.shipped, state.removedFiles),
 		};
 	},
 	async apply(ctx, params, plan) {

@@ -1,18 +1,19 @@
 import {mkdtemp} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import test from 'ava';
+import test, {type ExecutionContext} from 'ava';
 import {workspace} from '../../helpers/playbook-run.js';
 import {ArtifactMirror} from '../../lab/artifact-mirror.js';
 import {labNetwork} from '../../lab/lab-paths.js';
 import {useLab} from '../../lab/use-lab.js';
 import {addToRepository} from '../yum-repository.js';
-import {labRuns} from './lab-runs.js';
+import {type JsonRun, labRuns} from './lab-runs.js';
 
 /*
- * yum on real hosts with Debian's dnf (the lab's dnf flavour), installing from a yum repository
- * built here and served from the lab bridge. The playbook writes the .repo file itself, so --check
- * on a fresh host must see the repository a copy task would write.
+ * yum on real hosts with Debian's dnf (the lab's dnf flavour), installing from yum repositories
+ * built here and served from the lab bridge. The playbooks write the .repo files themselves, so
+ * --check on a fresh host must see the repository a copy task would write, and the files the
+ * packages would install.
  */
 
 const lab = useLab(test, {hosts: 2, flavour: 'dnf'});
@@ -21,6 +22,21 @@ const {pb, runJson, sh, snapshotAll, assertUnchanged, logins} = labRuns(lab);
 let mirror: ArtifactMirror;
 let repository: string;
 let site: string;
+/** A repository of its own holding a daemon package, as openEuler's holds iSulad. */
+let services: ArtifactMirror;
+
+/** The task that writes a .repo file for the repository `id` served by `served`. */
+function repositoryTask(name: string, dest: string, id: string, served: ArtifactMirror): string {
+	return `    - name: ${name}
+      copy:
+        dest: ${dest}
+        content: |
+          [${id}]
+          name=pb ${id}
+          baseurl=${served.url}/
+          gpgcheck=0
+`;
+}
 
 /** A playbook that configures the lab repository, then runs one yum task. */
 function playbook(yum: string): string {
@@ -31,15 +47,7 @@ function playbook(yum: string): string {
       file:
         path: /etc/yum.repos.d
         state: directory
-    - name: lab repository
-      copy:
-        dest: /etc/yum.repos.d/lab.repo
-        content: |
-          [lab]
-          name=pb lab
-          baseurl=${mirror.url}/
-          gpgcheck=0
-    - name: packages
+${repositoryTask('lab repository', '/etc/yum.repos.d/lab.repo', 'lab', mirror)}    - name: packages
       yum:
 ${yum.replace(/^/gm, '        ')}
 `;
@@ -49,7 +57,30 @@ test.before('build the yum repository and serve it on the lab bridge', async () 
 	repository = await mkdtemp(join(tmpdir(), 'pb-lab-yum-'));
 	await addToRepository(repository, [{name: 'pb-hello', version: '1.0'}, {name: 'pb-dep', version: '2.0'}, {name: 'pb-world', version: '1.0', requires: 'pb-dep'}]);
 	mirror = await ArtifactMirror.start(repository, labNetwork.bridgeAddress);
+	const servicesRepository = await mkdtemp(join(tmpdir(), 'pb-lab-yum-services-'));
+	await addToRepository(servicesRepository, [{name: 'pb-daemon', version: '1.0', service: true}]);
+	services = await ArtifactMirror.start(servicesRepository, labNetwork.bridgeAddress);
 	site = workspace({
+		// As playbooks/isula.yml: the repository under a file name of its own, then the package without enablerepo, its configuration, its unit.
+		'daemon.yml': `- hosts: lab
+  gather_facts: false
+  tasks:
+${repositoryTask('services repository', '/etc/yum.repos.d/pb-from-the-lab.repo', 'services', services)}    - name: packages
+      yum:
+        name: pb-daemon
+    - name: daemon configuration
+      template:
+        src: daemon.conf.hbs
+        dest: /etc/pb-daemon/daemon.conf
+        mode: "0600"
+    - name: daemon enabled and started
+      systemd:
+        name: pb-daemon
+        enabled: true
+        state: started
+        daemon_reload: true
+`,
+		'daemon.conf.hbs': 'name = {{ inventory_hostname }}\n',
 		'present.yml': playbook('name: [pb-world, pb-hello]\nenablerepo: lab'),
 		'latest.yml': playbook('name: pb-hello\nstate: latest\nenablerepo: lab\nupdate_cache: true'),
 		'absent.yml': playbook('name: pb-world\nstate: absent'),
@@ -57,20 +88,44 @@ test.before('build the yum repository and serve it on the lab bridge', async () 
 	});
 });
 
-test.after.always('stop the mirror', async () => {
+/** `--check --diff` on every host, proven to change nothing there, then the real run, which must report the same. */
+async function checkThenRun(t: ExecutionContext, file: string): Promise<{check: JsonRun; real: JsonRun}> {
+	const snapshots = await snapshotAll();
+	const check = await runJson(join(site, file), '--check', '--diff');
+	t.is(check.code, 0, check.output);
+	await assertUnchanged(t, snapshots);
+	const real = await runJson(join(site, file), '--diff');
+	t.is(real.code, 0, real.output);
+	t.deepEqual(real.reported, check.reported, 'check mode reported what the real run did');
+	return {check, real};
+}
+
+test.after.always('stop the mirrors', async () => {
 	await mirror?.close();
+	await services?.close();
+});
+
+test.serial('fresh hosts: --check of a package, a template into its directory and its unit predicts the run and changes nothing', async t => {
+	t.timeout(5 * 60_000);
+	const {check} = await checkThenRun(t, 'daemon.yml');
+	for (const host of lab().hosts) {
+		const reported = check.reported.filter(result => result.host === host.name);
+		t.deepEqual(reported.map(({task, status}) => `${task}: ${status}`), ['services repository: changed', 'packages: changed', 'daemon configuration: changed', 'daemon enabled and started: changed']);
+		t.is(reported[1]?.msg, 'installed pb-daemon-1.0-1.noarch');
+		t.is(reported[2]?.msg, `/etc/pb-daemon/daemon.conf: new file, ${`name = ${host.name}\n`.length} bytes`);
+		t.is(reported[3]?.msg, 'pb-daemon.service: enabled, started');
+	}
+
+	for (const host of lab().hosts) {
+		t.is(await sh(t, host, 'systemctl is-enabled pb-daemon; systemctl is-active pb-daemon; cat /etc/pb-daemon/daemon.conf'), `enabled\nactive\nname = ${host.name}\n`);
+	}
+
+	t.deepEqual((await runJson(join(site, 'daemon.yml'))).changed, Object.fromEntries(lab().hosts.map(host => [host.name, 0])));
 });
 
 test.serial('fresh hosts: --check lists what dnf then installs and changes nothing; the second run changes nothing', async t => {
 	t.timeout(5 * 60_000);
-	const snapshots = await snapshotAll();
-	const check = await runJson(join(site, 'present.yml'), '--check', '--diff');
-	t.is(check.code, 0, check.output);
-	await assertUnchanged(t, snapshots);
-
-	const real = await runJson(join(site, 'present.yml'), '--diff');
-	t.is(real.code, 0, real.output);
-	t.deepEqual(real.reported, check.reported, 'check mode reported what the real run did');
+	const {real} = await checkThenRun(t, 'present.yml');
 	for (const host of lab().hosts) {
 		t.like(real.reported.find(result => result.host === host.name && result.task === 'packages'), {
 			status: 'changed',

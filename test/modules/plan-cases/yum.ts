@@ -52,10 +52,13 @@ Remove  2 Packages
 Freed space: 8
 Operation aborted.`;
 
-/** The read's result on a dnf host: rpm's answers per spec, then the dry runs. */
-function read(installed: Record<string, string[]>, dryRuns: Array<{verb: string; specs: string[]; code: number; output: string}> = [], versions: Record<string, string> = {}) {
-	return {kind: 'read', manager: 'dnf', installed: new Map(Object.entries(installed)), dryRuns, versions: new Map(Object.entries(versions))};
+/** The read's result on a dnf host: rpm's answers per spec, the dry runs, then (check mode) the file lists. */
+function read(installed: Record<string, string[]>, dryRuns: Array<{verb: string; specs: string[]; code: number; output: string}> = [], versions: Record<string, string> = {}, files: {shipped?: string[]; removedFiles?: string[]} = {}) {
+	return {kind: 'read', manager: 'dnf', installed: new Map(Object.entries(installed)), dryRuns, versions: new Map(Object.entries(versions)), shipped: [], removedFiles: [], ...files};
 }
+
+/** What repoquery lists for a package like iSulad's: a binary, a unit, a config file in its own directory, and an empty state directory (which the list cannot tell from a file). */
+const daemonFiles = ['/etc/pb-daemon', '/etc/pb-daemon/daemon.json', '/usr/bin/pb-daemon', '/usr/lib/systemd/system/pb-daemon.service', '/var/lib/pb-daemon'];
 
 export const yumCases: PlanCase[] = [
 	{
@@ -72,6 +75,20 @@ export const yumCases: PlanCase[] = [
 			diff: [{header: 'packages', before: 'pb-dep.noarch: absent\npb-hello.noarch: absent\npb-world.noarch: absent\n', after: 'pb-dep.noarch: 2.0-1\npb-hello.noarch: 1.1-1\npb-world.noarch: 1.0-1\n'}],
 			steps: {manager: 'dnf', commands: [{verb: 'install', specs: ['pb-world', 'pb-hello']}]},
 			result: {manager: 'dnf', results: ['Installed: pb-hello-1.1-1.noarch', 'Installed: pb-world-1.0-1.noarch', 'Installed: pb-dep-2.0-1.noarch']},
+		},
+	},
+	{
+		title: 'check mode: the files the packages ship are predicted for later tasks, directories where something is below them',
+		module,
+		state: read({'pb-daemon': []}, [{verb: 'install', specs: ['pb-daemon'], code: 1, output: installTable.replace(/^ pb-(hello|world).*\n/gm, ' pb-daemon            noarch            1.0-1               lab            5.9 k\n')}], {}, {shipped: daemonFiles}),
+		params: {name: ['pb-daemon']},
+		plan: {
+			changed: true,
+			msg: 'installed pb-daemon-1.0-1.noarch, pb-dep-2.0-1.noarch',
+			predicts: [
+				...['/etc', '/etc/pb-daemon', '/usr/bin', '/usr', '/usr/lib/systemd/system', '/usr/lib/systemd', '/usr/lib', '/var/lib', '/var'].map(path => ({path, type: 'directory'})),
+				...['/etc/pb-daemon/daemon.json', '/usr/bin/pb-daemon', '/usr/lib/systemd/system/pb-daemon.service', '/var/lib/pb-daemon'].map(path => ({path, type: 'file'})),
+			],
 		},
 	},
 	{
@@ -103,6 +120,13 @@ export const yumCases: PlanCase[] = [
 			diff: [{header: 'packages', before: 'pb-dep.noarch: 2.0-1\npb-world.noarch: 1.0-1\n', after: 'pb-dep.noarch: absent\npb-world.noarch: absent\n'}],
 			result: {results: ['Removed: pb-world-1.0-1.noarch', 'Removed: pb-dep-2.0-1.noarch']},
 		},
+	},
+	{
+		title: 'check mode: the files of removed packages are predicted absent, a file another package ships is not',
+		module,
+		state: read({'pb-world': ['pb-world-1.0-1.noarch']}, [{verb: 'remove', specs: ['pb-world'], code: 1, output: removeTable}], {}, {removedFiles: ['/usr/share/pb-world/version', '/etc/pb.conf'], shipped: ['/etc/pb.conf']}),
+		params: {name: ['pb-world'], state: 'absent'},
+		plan: {changed: true, predicts: [{path: '/usr/share/pb-world/version', type: 'absent'}, {path: '/etc/pb.conf', type: 'file'}]},
 	},
 	{
 		title: 'absent: a package rpm does not find is left alone',
