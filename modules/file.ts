@@ -1,5 +1,6 @@
 import {randomBytes} from 'node:crypto';
 import {posix} from 'node:path';
+import {fileWriteProblem} from '../engine/file-write.js';
 import {defineModule, type Plan} from '../engine/module.js';
 import {
 	attributeChanges, attributeCommands, attributeLines, currentAttributes, type Attributes, type FileState,
@@ -218,15 +219,7 @@ export default defineModule({
 			return 'mode does not apply to state: link (a symbolic link has no mode of its own); set it on src';
 		}
 
-		try {
-			if (params.mode !== undefined) {
-				parseMode(params.mode);
-			}
-		} catch (error) {
-			return (error as Error).message;
-		}
-
-		return undefined;
+		return fileWriteProblem({mode: params.mode});
 	},
 	async read(ctx, params): Promise<FileModuleState> {
 		const state = params.state ?? 'file';
