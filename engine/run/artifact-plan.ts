@@ -4,16 +4,16 @@ import type {Inventory} from '../inventory/inventory.js';
 import {loadYamlFile} from '../load/yaml.js';
 import type {ControllerArtifact} from '../module.js';
 import {ParseContext} from '../playbook/context.js';
-import {checkParams, hasTemplate} from '../playbook/params.js';
+import {hasTemplate} from '../playbook/params.js';
 import {parseTaskList} from '../playbook/parse-task.js';
-import type {ModuleTask, Playbook, Task} from '../playbook/types.js';
+import type {Playbook, Task} from '../playbook/types.js';
 import {renderValue} from '../vars/template.js';
-import {attempt} from './attempt.js';
+import {attempt, renderParams} from './attempt.js';
 import type {HostRun} from './host-run.js';
 import {gatherFactsTask, playVars} from './prepare.js';
 import type {RunContext} from './run-context.js';
 import {inheritedConditions, inner, type Scope} from './scope.js';
-import {extendVars, omit, taskVars} from './variables.js';
+import {extendVars, taskVars} from './variables.js';
 import {displayName} from './walk.js';
 
 /*
@@ -33,13 +33,6 @@ export interface ArtifactPlan {
 	readonly needed: NeededArtifact[];
 	/** Download tasks whose parameters depend on what only a run knows (a registered result). */
 	readonly undecided: string[];
-}
-
-function paramsOf(task: ModuleTask, vars: Record<string, unknown>): Record<string, unknown> {
-	const rendered = Object.fromEntries(Object.entries(task.args)
-		.map(([key, value]) => [key, renderValue(value, vars, task.argWhere[key] ?? task.where)])
-		.filter(([, value]) => value !== omit));
-	return checkParams(task.module, rendered, key => (key === undefined ? task.where : task.argWhere[key] ?? task.where), 'run');
 }
 
 function collect(run: RunContext, tasks: readonly Task[], scope: Scope, host: HostRun, plan: ArtifactPlan): void {
@@ -73,7 +66,7 @@ function collect(run: RunContext, tasks: readonly Task[], scope: Scope, host: Ho
 					continue;
 				}
 
-				const artifact = task.module.controllerArtifact(paramsOf(task, itemVars));
+				const artifact = task.module.controllerArtifact(renderParams(task, itemVars));
 				if (artifact) {
 					plan.needed.push({artifact, task: name, host: host.name, arch: String(host.facts.arch ?? '?')});
 				}

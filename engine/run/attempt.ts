@@ -44,8 +44,15 @@ function normalPath(path: string): string {
 	return normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
 }
 
-function dropOmitted(args: Record<string, unknown>): Record<string, unknown> {
-	return Object.fromEntries(Object.entries(args).filter(([, value]) => value !== omit));
+/**
+ * The task's parameters for this host: each rendered with its own position (so a template error
+ * points at its line), `omit` ones left out, then checked against the module's schema.
+ */
+export function renderParams(task: ModuleTask, vars: Record<string, unknown>): Record<string, unknown> {
+	const rendered = Object.fromEntries(Object.entries(task.args)
+		.map(([key, value]) => [key, renderValue(value, vars, task.argWhere[key] ?? task.where)])
+		.filter(([, value]) => value !== omit));
+	return checkParams(task.module, rendered, key => (key === undefined ? task.where : task.argWhere[key] ?? task.where), 'run');
 }
 
 interface Target {
@@ -73,9 +80,7 @@ function targetOf(run: RunContext, task: ModuleTask, host: HostRun, delegateTo: 
 
 /** Runs read, plan and (outside check mode) apply once, for one set of rendered parameters. */
 export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, host: HostRun, vars: Record<string, unknown>, check: boolean, delegateTo: string | undefined): Promise<ItemResult> {
-	// Each parameter rendered with its own position, so a template error points at its line.
-	const rendered = dropOmitted(Object.fromEntries(Object.entries(task.args).map(([key, value]) => [key, renderValue(value, vars, task.argWhere[key] ?? task.where)])));
-	const params = checkParams(task.module, rendered, key => (key === undefined ? task.where : task.argWhere[key] ?? task.where), 'run');
+	const params = renderParams(task, vars);
 	const {connect, loginUser, delegatedTo, acting} = targetOf(run, task, host, delegateTo, vars);
 	// A password set in play or task vars is a secret too, once met.
 	run.redactor.addFrom(vars);
