@@ -1,7 +1,7 @@
 import {mkdir, rm, writeFile} from 'node:fs/promises';
-import {connect} from 'node:net';
 import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
+import {answersWithBanner} from '../../test/helpers/sshd.js';
 import {writeInventory} from '../../test/lab/lab-inventory.js';
 import {identify, terminate, type ProcessIdentity} from '../../test/lab/processes.js';
 import {createKeyPair, type SshIdentity, writeKnownHosts} from '../../test/lab/ssh-keys.js';
@@ -17,21 +17,10 @@ import {checkNoOtherOwner, readLightState, removeLightState, thisProcess, writeL
  * scenario; anything a task writes outside /srv would land on the machine itself.
  */
 
-/** The sshd listens as soon as it has started; a TCP connect that gets the SSH banner says so. */
+/** The sshd listens as soon as it has started. */
 async function waitForSshd(address: string, deadline: number): Promise<void> {
 	for (;;) {
-		const banner = await new Promise<boolean>(resolve => {
-			const socket = connect({host: address, port: 22, timeout: 1000});
-			socket.once('data', chunk => {
-				socket.destroy();
-				resolve(chunk.toString('latin1').startsWith('SSH-'));
-			});
-			socket.once('error', () => resolve(false));
-			socket.once('timeout', () => {
-				socket.destroy();
-				resolve(false);
-			});
-		});
+		const banner = await answersWithBanner(22, address);
 		if (banner) {
 			return;
 		}

@@ -128,9 +128,10 @@ async function waitForBanner(child: ChildProcess, port: number, log: () => strin
 	throw new Error(`sshd did not answer on 127.0.0.1:${port} within 10 s: ${log()}`);
 }
 
-async function answersWithBanner(port: number): Promise<boolean> {
+/** Whether an SSH server answers at host:port: a TCP connect that gets the SSH banner says so. */
+export async function answersWithBanner(port: number, host = '127.0.0.1'): Promise<boolean> {
 	return new Promise(resolve => {
-		const socket = connect(port, '127.0.0.1');
+		const socket = connect(port, host);
 		socket.setTimeout(1000);
 		socket.once('data', (chunk: Buffer) => {
 			socket.destroy();
