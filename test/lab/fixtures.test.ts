@@ -16,6 +16,7 @@ let mirror: ArtifactMirror | undefined;
 test.before('build the artifacts and serve them on the lab bridge', async t => {
 	t.timeout(15 * 60_000, 'the lab artifacts were not built in time');
 	artifacts = await labArtifacts();
+	await lab.ready();
 	mirror = await ArtifactMirror.start(artifacts.directory, labNetwork.bridgeAddress);
 });
 

@@ -11,8 +11,14 @@ const startTimeoutMs = 15 * 60_000;
  * cannot start fails the tests with the reason (one line for a missing prerequisite); it never
  * skips them. Returns a getter for the running lab.
  */
-export function useLab(test: TestFn, options: StartLabOptions): () => Lab {
+export function useLab(test: TestFn, options: StartLabOptions): (() => Lab) & {ready(): Promise<void>} {
 	let lab: Lab | undefined;
+	// ava runs a file's before hooks at once: one that needs the lab's bridge (a mirror on it) waits
+	// for this, as the bridge exists only while some lab runs.
+	let started: () => void = () => undefined;
+	const ready = new Promise<void>(resolve => {
+		started = resolve;
+	});
 	// ava ends a timed-out test file with SIGTERM, and Ctrl-C sends SIGINT: stop the hosts before going.
 	const stopAndExit = (signal: NodeJS.Signals) => {
 		void (lab?.stop() ?? Promise.resolve()).finally(() => process.exit(128 + constants.signals[signal]));
@@ -29,6 +35,8 @@ export function useLab(test: TestFn, options: StartLabOptions): () => Lab {
 			}
 
 			t.fail(process.env['CI'] ? `the end-to-end tests must run in CI, and the lab cannot start: ${error.message}` : `pb lab: ${error.message}`);
+		} finally {
+			started();
 		}
 	});
 	test.after.always('stop the lab', async t => {
@@ -36,11 +44,13 @@ export function useLab(test: TestFn, options: StartLabOptions): () => Lab {
 		await lab?.stop();
 		process.off('SIGTERM', stopAndExit).off('SIGINT', stopAndExit);
 	});
-	return () => {
+	const getLab = () => {
 		if (!lab) {
 			throw new Error('the lab did not start (see the failed hook)');
 		}
 
 		return lab;
 	};
+
+	return Object.assign(getLab, {ready: async () => ready});
 }

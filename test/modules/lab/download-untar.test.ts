@@ -40,7 +40,9 @@ async function buildRelease(): Promise<Buffer> {
 	return archive;
 }
 
-test.before('serve artifacts from the lab bridge', async () => {
+test.before('serve artifacts from the lab bridge', async t => {
+	// It waits for the lab below: the first start on a machine builds its base.
+	t.timeout(20 * 60_000);
 	artifacts = await mkdtemp(join(tmpdir(), 'pb-lab-artifacts-'));
 	cache = await mkdtemp(join(tmpdir(), 'pb-lab-cache-'));
 	files['releases/tool-1.0.tar.gz'] = await buildRelease();
@@ -55,6 +57,7 @@ test.before('serve artifacts from the lab bridge', async () => {
 		await writeFile(join(artifacts, path), content);
 	}
 
+	await lab.ready();
 	mirror = await ArtifactMirror.start(artifacts, labNetwork.bridgeAddress);
 	mirror.setFault('faults/corrupt.bin', {kind: 'wrong-bytes'});
 	mirror.setFault('faults/cut.bin', {kind: 'cut', afterBytes: 50_000});

@@ -53,9 +53,12 @@ ${yum.replace(/^/gm, '        ')}
 `;
 }
 
-test.before('build the yum repository and serve it on the lab bridge', async () => {
+test.before('build the yum repository and serve it on the lab bridge', async t => {
+	// It waits for the lab below: the first start on a machine builds its base.
+	t.timeout(20 * 60_000);
 	repository = await mkdtemp(join(tmpdir(), 'pb-lab-yum-'));
 	await addToRepository(repository, [{name: 'pb-hello', version: '1.0'}, {name: 'pb-dep', version: '2.0'}, {name: 'pb-world', version: '1.0', requires: 'pb-dep'}]);
+	await lab.ready();
 	mirror = await ArtifactMirror.start(repository, labNetwork.bridgeAddress);
 	const servicesRepository = await mkdtemp(join(tmpdir(), 'pb-lab-yum-services-'));
 	await addToRepository(servicesRepository, [{name: 'pb-daemon', version: '1.0', service: true}]);

@@ -52,6 +52,7 @@ export function usePlaybookLab(test: TestFn, options: PlaybookLabOptions) {
 	test.before('build the artifacts, serve them on the lab bridge', async t => {
 		t.timeout(15 * 60_000, 'the lab artifacts were not built in time');
 		artifacts = await labArtifacts();
+		await lab.ready();
 		mirror = await ArtifactMirror.start(artifacts.directory, labNetwork.bridgeAddress);
 		scratch = await mkdtemp(join(tmpdir(), 'pb-playbook-lab-'));
 		varsFile = await writeLabPlaybookVars(scratch, artifacts, mirror.url);
