@@ -14,6 +14,8 @@ export interface ConnectionSettings {
 	readonly become: boolean;
 	readonly becomeUser: string;
 	readonly becomePassword: string | undefined;
+	/** ansible_ssh_timeout, in seconds: overrides --timeout for this host. */
+	readonly connectTimeoutSeconds: number | undefined;
 }
 
 type Vars = Readonly<Record<string, unknown>>;
@@ -29,6 +31,7 @@ const names = {
 	become: ['ansible_become'],
 	becomeUser: ['ansible_become_user'],
 	becomePassword: ['ansible_become_password', 'ansible_become_pass'],
+	connectTimeout: ['ansible_ssh_timeout', 'ansible_timeout'],
 } as const;
 
 /**
@@ -63,6 +66,7 @@ export function connectionSettings(host: string, vars: Vars): ConnectionSettings
 		become: flag('become', false),
 		becomeUser: text('becomeUser') ?? 'root',
 		becomePassword: text('becomePassword'),
+		connectTimeoutSeconds: readSeconds(host, pick('connectTimeout')),
 	};
 }
 
@@ -81,19 +85,22 @@ function readConnection(host: string, value: unknown): 'ssh' | 'local' {
 }
 
 function readPort(host: string, found: [string, unknown] | undefined): number {
-	if (found === undefined) {
-		return 22;
-	}
+	return found === undefined ? 22 : readWholeNumber(host, found, 65_535, 'a port number', 'a whole number from 1 to 65535');
+}
 
-	const [name, value] = found;
-	const port = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-	if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65_535) {
-		throw new PbError(`host '${host}' has ${name}=${JSON.stringify(value)}, which is not a port number`, {
-			hint: `Set ${name} to a whole number from 1 to 65535.`,
+function readSeconds(host: string, found: [string, unknown] | undefined): number | undefined {
+	return found === undefined ? undefined : readWholeNumber(host, found, Number.MAX_SAFE_INTEGER, 'a number of seconds', 'a whole number of seconds, 1 or more');
+}
+
+function readWholeNumber(host: string, [name, value]: [string, unknown], max: number, what: string, wanted: string): number {
+	const number = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+	if (typeof number !== 'number' || !Number.isInteger(number) || number < 1 || number > max) {
+		throw new PbError(`host '${host}' has ${name}=${JSON.stringify(value)}, which is not ${what}`, {
+			hint: `Set ${name} to ${wanted}.`,
 		});
 	}
 
-	return port;
+	return number;
 }
 
 const truths = new Set(['y', 'yes', 'on', '1', 'true', 't']);

@@ -15,6 +15,7 @@ test('a host without connection variables gets Ansible\'s defaults', t => {
 		become: false,
 		becomeUser: 'root',
 		becomePassword: undefined,
+		connectTimeoutSeconds: undefined,
 	});
 });
 
@@ -30,6 +31,7 @@ test('the connection variables of the inventory are read into settings', t => {
 		ansible_become: 'yes',
 		ansible_become_user: 'postgres',
 		ansible_become_password: 'sudo-pw',
+		ansible_ssh_timeout: '30',
 	}), {
 		connection: 'ssh',
 		address: '10.0.0.5',
@@ -41,13 +43,15 @@ test('the connection variables of the inventory are read into settings', t => {
 		become: true,
 		becomeUser: 'postgres',
 		becomePassword: 'sudo-pw',
+		connectTimeoutSeconds: 30,
 	});
 });
 
 test('Ansible\'s older variable names still work', t => {
 	const settings = connectionSettings('web1', {
-		ansible_ssh_host: '10.0.0.6', ansible_ssh_port: '2200', ansible_ssh_user: 'old', ansible_ssh_pass: 'pw', ansible_become_pass: 'sudo',
+		ansible_ssh_host: '10.0.0.6', ansible_ssh_port: '2200', ansible_ssh_user: 'old', ansible_ssh_pass: 'pw', ansible_become_pass: 'sudo', ansible_timeout: 20,
 	});
+	t.is(settings.connectTimeoutSeconds, 20);
 	t.is(settings.address, '10.0.0.6');
 	t.is(settings.port, 2200);
 	t.is(settings.user, 'old');
@@ -70,5 +74,6 @@ const rejects = test.macro({
 
 test(rejects, {ansible_port: 'ssh'}, 'host \'web1\' has ansible_port="ssh", which is not a port number');
 test(rejects, {ansible_ssh_port: 0}, 'host \'web1\' has ansible_ssh_port=0, which is not a port number');
+test(rejects, {ansible_ssh_timeout: '10s'}, 'host \'web1\' has ansible_ssh_timeout="10s", which is not a number of seconds');
 test(rejects, {ansible_connection: 'docker'}, 'host \'web1\' has ansible_connection=docker, but pb connects with ssh or local only');
 test(rejects, {ansible_become: 'sometimes'}, 'host \'web1\' has ansible_become="sometimes", which is not a boolean');

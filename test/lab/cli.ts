@@ -25,7 +25,7 @@ async function up(count: string | undefined): Promise<void> {
 	const first = lab.hosts[0];
 	console.log(`inventory: ${lab.inventoryPath}`);
 	if (first) {
-		console.log(`log in:    ${sshCommand(lab.identity, first.address, '').join(' ').trim()}`);
+		console.log(`log in:    ${sshCommand(lab.identity, first.address, '', 10).join(' ').trim()}`);
 	}
 
 	console.log('stop with: npm run lab -- down');

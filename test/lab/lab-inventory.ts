@@ -14,6 +14,8 @@ export async function writeInventory(path: string, hosts: ReadonlyArray<{readonl
 		'',
 		'[lab:vars]',
 		'ansible_user=root',
+		// A suite that boots many hosts at once loads the machine: handshakes then take seconds.
+		'ansible_ssh_timeout=30',
 		`ansible_ssh_private_key_file=${identity.privateKeyPath}`,
 		`ansible_ssh_known_hosts_file=${identity.knownHostsPath}`,
 		`ansible_ssh_common_args='-o StrictHostKeyChecking=yes -o UserKnownHostsFile=${identity.knownHostsPath}'`,

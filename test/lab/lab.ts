@@ -76,8 +76,12 @@ export class Lab {
 		}));
 	}
 
-	/** Runs `command` on the host as root with the OpenSSH client, host key checked; resolves whatever the exit code. */
-	async ssh(host: LabHost, command: string, connectTimeoutSeconds = 5): Promise<CommandResult> {
+	/**
+	 * Runs `command` on the host as root with the OpenSSH client, host key checked; resolves whatever
+	 * the exit code. The timeout covers the banner exchange too, which takes seconds on a machine
+	 * loaded by a whole test suite: only tests that expect no answer should shorten it.
+	 */
+	async ssh(host: LabHost, command: string, connectTimeoutSeconds = 30): Promise<CommandResult> {
 		return runCommand(sshCommand(this.identity, host.address, command, connectTimeoutSeconds));
 	}
 

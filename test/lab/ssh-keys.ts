@@ -25,7 +25,7 @@ export interface SshIdentity {
  * The OpenSSH client command line for `command` on root@address, with host key checking on and
  * nothing taken from the user's own ssh config, keys or known_hosts.
  */
-export function sshCommand(identity: SshIdentity, address: string, command: string, connectTimeoutSeconds = 5): string[] {
+export function sshCommand(identity: SshIdentity, address: string, command: string, connectTimeoutSeconds: number): string[] {
 	return [
 		'ssh', '-F', '/dev/null',
 		'-o', 'BatchMode=yes',
