@@ -17,12 +17,12 @@ export interface ExecOptions {
 export interface ExecResult {
 	readonly stdout: string;
 	readonly stderr: string;
-	/** Exit status; -1 when the command died of a signal. */
+	/** Exit status: over SSH 128+n for a command killed by signal n, as sh says; -1 when a local command was. */
 	readonly code: number;
 }
 
 /**
- * One open channel to a host, reused by every task of the run.
+ * One open connection to a host, reused by every task of the run.
  * `exec` runs a shell command line (sh -c semantics) on the host.
  * A lost host rejects with HostUnreachable; a command that ran and failed resolves with its code.
  */

@@ -7,7 +7,8 @@ import PQueue from 'p-queue';
 import {HostUnreachable, type Connection, type ExecOptions, type ExecResult} from './connection.js';
 import {knownKeysFor, preferredHostKeyAlgorithms, verifyHostKey, type HostKeyPolicy} from './host-key-check.js';
 import {prepareCommand, type PreparedCommand} from './prepared-command.js';
-import {quoteShell} from './shell.js';
+import {quoteShell, scriptFor} from './shell.js';
+import {maxFramedStdin, ShellSession} from './shell-session.js';
 import {prepareAuthentication, type SshCredentials} from './ssh-auth.js';
 
 export interface SshOptions extends SshCredentials {
@@ -119,10 +120,17 @@ function describeConnectError(error: Ssh2Error, options: SshOptions, authFailure
 	return error.code === undefined ? error.message : `${error.message} (${error.code})`;
 }
 
-/** One SSH connection; each exec is a channel on it, at most channelsPerConnection at a time. */
+/**
+ * One SSH connection. Commands run in shells kept open on it (one per become user, more when
+ * commands run at once), or, with a large stdin, on a channel of their own: at most
+ * channelsPerConnection channels at a time.
+ */
 class SshConnection implements Connection {
-	private readonly channels = new PQueue({concurrency: channelsPerConnection});
-	/** Rejects the execs whose channel is open, when the connection goes. */
+	private readonly slots = new PQueue({concurrency: channelsPerConnection});
+	/** Shells waiting for their next command, by become user. */
+	private readonly idle = new Map<string, ShellSession[]>();
+	private openChannels = 0;
+	/** Rejects the commands that are running, when the connection goes. */
 	private readonly inFlight = new Set<(error: HostUnreachable) => void>();
 	private lostCause: Ssh2Error | undefined;
 	private lost: HostUnreachable | undefined;
@@ -146,13 +154,18 @@ class SshConnection implements Connection {
 	}
 
 	async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-		const prepared = prepareCommand(this.host, command, options);
-		return this.channels.add(async () => this.runOnChannel(prepared));
+		if (options.stdin !== undefined && options.stdin.length > maxFramedStdin) {
+			const prepared = prepareCommand(this.host, command, options);
+			return this.slots.add(async () => this.runOnChannel(prepared));
+		}
+
+		const script = scriptFor(this.host, command, options);
+		return this.slots.add(async () => this.runInShell(script, options));
 	}
 
 	async close(): Promise<void> {
 		if (!this.closing) {
-			// Execs still queued find the connection gone when their turn comes, and reject.
+			// Commands still queued find the connection gone when their turn comes, and reject.
 			this.closing = true;
 			this.client.end();
 		}
@@ -160,36 +173,59 @@ class SshConnection implements Connection {
 		await this.closed;
 	}
 
-	private async runOnChannel(prepared: PreparedCommand): Promise<ExecResult> {
-		if (this.lost) {
-			throw this.lost;
+	private async runInShell(script: string, options: ExecOptions): Promise<ExecResult> {
+		const key = options.become === undefined ? '' : `${options.become.user}\0${options.become.password ?? ''}`;
+		const waiting = this.idle.get(key) ?? [];
+		this.idle.set(key, waiting);
+		let shell = waiting.pop();
+		while (shell !== undefined && !shell.usable) {
+			shell = waiting.pop();
 		}
 
-		// Always /bin/sh, whatever the user's login shell is, so a command line means the same on every host;
-		// exec'd, so that a signal killing it reaches us as a signal, not as the login shell's status 128+n.
+		shell ??= await ShellSession.start(this.host, async commandLine => this.openChannel(commandLine), options.become, () => this.lost ?? this.channelGone());
+		try {
+			return await this.untilLost(shell.run(script, options.stdin));
+		} finally {
+			if (shell.usable) {
+				waiting.push(shell);
+			}
+		}
+	}
+
+	private async runOnChannel(prepared: PreparedCommand): Promise<ExecResult> {
+		// Always /bin/sh, whatever the user's login shell is, so a command line means the same on every host.
 		const channel = await this.openChannel(`exec /bin/sh -c ${quoteShell(prepared.commandLine)}`);
-		let abandon: ((error: HostUnreachable) => void) | undefined;
 		const exited = new Promise<number>((resolve, reject) => {
-			abandon = reject;
-			this.inFlight.add(reject);
 			// ssh2 passes the exit status to 'close' (null and a signal name when killed). Its 'exit' event
 			// can fire before this listener exists, when the whole reply arrives in one packet batch.
 			channel.on('close', (code: number | null | undefined) => {
 				if (code === undefined) {
 					// No exit status: the channel died with the connection.
-					reject(this.lost ?? new HostUnreachable(this.host, `${this.host}: the SSH channel on ${this.target} closed before the command exited.`));
+					reject(this.lost ?? this.channelGone());
 				} else {
 					resolve(code ?? -1);
 				}
 			});
 		});
+		return this.untilLost(prepared.run({stdin: channel, stdout: channel, stderr: channel.stderr, exited}));
+	}
+
+	/** `work`, or HostUnreachable as soon as the connection is lost. */
+	private async untilLost<T>(work: Promise<T>): Promise<T> {
+		let abandon: ((error: HostUnreachable) => void) | undefined;
+		const lost = new Promise<never>((_, reject) => {
+			abandon = reject;
+			this.inFlight.add(reject);
+		});
 		try {
-			return await prepared.run({stdin: channel, stdout: channel, stderr: channel.stderr, exited});
+			return await Promise.race([work, lost]);
 		} finally {
-			if (abandon) {
-				this.inFlight.delete(abandon);
-			}
+			this.inFlight.delete(abandon!);
 		}
+	}
+
+	private channelGone(): HostUnreachable {
+		return new HostUnreachable(this.host, `${this.host}: the SSH channel on ${this.target} closed before the command exited.`);
 	}
 
 	/**
@@ -197,11 +233,23 @@ class SshConnection implements Connection {
 	 * another one finished can be refused although fewer than MaxSessions are in use: try again shortly.
 	 */
 	private async openChannel(command: string): Promise<Ssh2Channel> {
+		if (this.lost) {
+			throw this.lost;
+		}
+
+		if (this.openChannels >= channelsPerConnection) {
+			// Every running command holds one channel, so an idle shell holds the one this command needs.
+			[...this.idle.values()].flat().find(shell => shell.usable)?.close();
+		}
+
 		for (let attempt = 1; ; attempt++) {
 			try {
-				return await new Promise<Ssh2Channel>((resolve, reject) => {
+				const channel = await new Promise<Ssh2Channel>((resolve, reject) => {
 					this.client.exec(command, (error, channel) => error ? reject(error) : resolve(channel));
 				});
+				this.openChannels++;
+				channel.on('close', () => this.openChannels--);
+				return channel;
 			} catch (error) {
 				if (this.lost) {
 					throw this.lost;

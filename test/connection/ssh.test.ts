@@ -31,10 +31,10 @@ test('exec returns stdout, stderr and the exit code', async t => {
 	t.deepEqual(result, {stdout: 'out\n', stderr: 'err\n', code: 3});
 });
 
-test('a command killed by a signal has exit code -1', async t => {
+test('a command killed by a signal has exit code 128+n, as sh says', async t => {
 	const connection = await openSsh(await trustingOptions(sshd, user.name));
 	t.teardown(async () => connection.close());
-	t.is((await connection.exec('kill -9 $$')).code, -1);
+	t.is((await connection.exec('kill -9 $$')).code, 137);
 });
 
 test('exec runs in cwd with env, values quoted whatever they hold', async t => {
@@ -64,6 +64,32 @@ test('5 MB of stdin arrives intact', async t => {
 	t.is(Number(remoteBytes), payload.length);
 	t.is(remoteSum, createHash('sha256').update(payload).digest('hex'));
 	t.is(result.code, 0);
+});
+
+test('commands one after another run in one shell kept open, each in a sh -c of its own', async t => {
+	const connection = await openSsh(await trustingOptions(sshd, user.name));
+	t.teardown(async () => connection.close());
+	const parents = [];
+	for (let index = 0; index < 5; index++) {
+		parents.push((await connection.exec('echo $PPID')).stdout);
+	}
+
+	t.is(new Set(parents).size, 1);
+	t.deepEqual(await connection.exec('cd /; export PB_LEAK=1; exit 4'), {stdout: '', stderr: '', code: 4});
+	t.deepEqual(await connection.exec('printf "%s|%s" "$PWD" "${PB_LEAK:-unset}"'), {stdout: `${user.home}|unset`, stderr: '', code: 0});
+	const broken = await connection.exec('if then');
+	t.is(broken.code, 2);
+	t.regex(broken.stderr, /syntax error/i);
+	t.is((await connection.exec('echo still here')).stdout, 'still here\n');
+});
+
+test('stdin of any bytes, and output without a final newline, come through the shell intact', async t => {
+	const connection = await openSsh(await trustingOptions(sshd, user.name));
+	t.teardown(async () => connection.close());
+	const payload = randomBytes(300 * 1024);
+	const result = await connection.exec('sha256sum | cut -d" " -f1 | tr -d "\\n"; printf "no newline" >&2', {stdin: payload});
+	t.deepEqual(result, {stdout: createHash('sha256').update(payload).digest('hex'), stderr: 'no newline', code: 0});
+	t.is((await connection.exec('cat; cat <<EOF\nheredoc\nEOF', {stdin: 'text\n'})).stdout, 'text\nheredoc\n');
 });
 
 test('30 concurrent execs on one connection all succeed (more than sshd\'s 10 sessions wait their turn)', async t => {
