@@ -143,10 +143,37 @@ function settingsOf(flags: RunFlags, vars: Record<string, unknown>): RunSettings
 	};
 }
 
-const out = (text: string) => process.stdout.write(`${text}\n`);
+/*
+ * stdout through a pipe or into a file gets one write per turn of the event loop: a run over
+ * hundreds of hosts prints a line per host and task, and each write there is a system call. A
+ * terminal gets each line at once, in step with the progress bars. stderr lines wait for what
+ * stdout has pending, so the two keep their order.
+ */
+const pending: string[] = [];
+function flushOut(): void {
+	if (pending.length > 0) {
+		process.stdout.write(`${pending.join('\n')}\n`);
+		pending.length = 0;
+	}
+}
+
+process.on('exit', flushOut);
+
+const out = (text: string) => {
+	if (process.stdout.isTTY) {
+		process.stdout.write(`${text}\n`);
+	} else if (pending.push(text) === 1) {
+		setImmediate(flushOut);
+	}
+};
+
+const err = (text: string) => {
+	flushOut();
+	process.stderr.write(`${text}\n`);
+};
 
 function reporter(flags: Pick<RunFlags, 'json' | 'verbose'>): EventSink {
-	return flags.json ? jsonReporter(out) : humanReporter({verbosity: flags.verbose, tty: process.stdout.isTTY === true, write: out, warn: text => process.stderr.write(`${text}\n`)});
+	return flags.json ? jsonReporter(out) : humanReporter({verbosity: flags.verbose, tty: process.stdout.isTTY === true, write: out, warn: err});
 }
 
 async function run(files: string[], flags: RunFlags): Promise<number> {
@@ -193,7 +220,7 @@ async function pull(files: string[], flags: RunFlags & {arch: string[]}): Promis
 	const {settings, inventory, playbooks} = await loadJob(files, flags);
 	const report = await pullArtifacts(playbooks, inventory, settings, splitTags(flags.arch), reporter(flags), out);
 	for (const line of report.undecided) {
-		process.stderr.write(`[WARNING]: not pulled, its parameters are known only during a run: ${line}\n`);
+		err(`[WARNING]: not pulled, its parameters are known only during a run: ${line}`);
 	}
 
 	out(`${report.fetched.length} artifact(s) in the controller's cache at ${artifactCache().directory}`);
@@ -287,7 +314,7 @@ async function main(): Promise<void> {
 			return;
 		}
 
-		process.stderr.write(`ERROR! ${formatError(error)}\n`);
+		err(`ERROR! ${formatError(error)}`);
 		const kind = error instanceof PbError ? error.kind : 'runtime';
 		process.exitCode = kind === 'parse' ? exitCodes.unreachableOrParse : kind === 'options' ? exitCodes.badOptions : exitCodes.other;
 	}

@@ -1,4 +1,5 @@
 import {resolve} from 'node:path';
+import PQueue from 'p-queue';
 import {userInfo} from 'node:os';
 import type {Connection} from '../connection/connection.js';
 import {openConnection} from '../connection/open.js';
@@ -23,11 +24,18 @@ export interface RunSettings extends RunOptions {
 	readonly offline: boolean;
 }
 
+/**
+ * SSH handshakes in progress at once. Each costs the controller a key exchange and a signature:
+ * 200 started together on two CPUs took longer than the connect timeout for some hosts, which were
+ * then counted unreachable. A handshake's timeout starts when its turn comes.
+ */
+const handshakesAtOnce = 20;
+
 /** Opens a host's one connection on first use; every later task reuses it. */
-function connector(name: string, how: ConnectionSettings, vars: Record<string, unknown>, settings: RunSettings, opened: Connection[]): () => Promise<Connection> {
+function connector(name: string, how: ConnectionSettings, vars: Record<string, unknown>, settings: RunSettings, opened: Connection[], handshakes: PQueue): () => Promise<Connection> {
 	let connection: Promise<Connection> | undefined;
 	return async () => {
-		connection ??= (async () => {
+		connection ??= handshakes.add(async () => {
 			const knownHosts = vars.ansible_ssh_known_hosts_file;
 			const open = await openConnection(how.connection === 'local'
 				? {connection: 'local', host: name}
@@ -45,13 +53,14 @@ function connector(name: string, how: ConnectionSettings, vars: Record<string, u
 				});
 			opened.push(open);
 			return open;
-		})();
+		});
 		return connection;
 	};
 }
 
 function hostRuns(inventory: Inventory, settings: RunSettings, opened: Connection[], redactor: Redactor): Map<string, HostRun> {
 	const hosts = new Map<string, HostRun>();
+	const handshakes = new PQueue({concurrency: handshakesAtOnce});
 	const names = [...inventory.hosts.keys()];
 	for (const name of localhostNames) {
 		if (!inventory.hosts.has(name)) {
@@ -68,7 +77,7 @@ function hostRuns(inventory: Inventory, settings: RunSettings, opened: Connectio
 		redactor.addFrom(view);
 		const how = connectionSettings(name, view);
 		const loginUser = how.connection === 'local' ? userInfo().username : how.user;
-		hosts.set(name, new HostRun(name, vars, loginUser, connector(name, how, view, settings, opened)));
+		hosts.set(name, new HostRun(name, vars, loginUser, connector(name, how, view, settings, opened, handshakes)));
 	}
 
 	return hosts;
