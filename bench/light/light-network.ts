@@ -1,6 +1,6 @@
 import {spawn} from 'node:child_process';
 import {CommandFailed, mustRun, runCommand} from '../../test/lab/run-command.js';
-import {lightAddress, lightNamePrefix, lightNetwork, lightNetworkNames} from './light-paths.js';
+import {lightAddress, lightNamePrefix, lightNetwork, lightNetworkNames, lightVethOf} from './light-paths.js';
 
 /** Feeds `lines` to `ip -batch -`: one process for hundreds of commands, where one `ip` each takes seconds. */
 async function ipBatch(lines: readonly string[], options: {readonly namespace?: string; readonly force?: boolean} = {}): Promise<void> {
@@ -70,8 +70,13 @@ export async function processesInNamespace(namespace: string): Promise<number[]>
 	return result.exitCode === 0 ? result.stdout.split('\n').filter(Boolean).map(Number) : [];
 }
 
-/** Removes the namespaces (their veths go with them) and, with `bridge`, the bridge; what is gone already is fine. */
+/**
+ * Removes the namespaces and their veths and, with `bridge`, the bridge; what is gone already is
+ * fine. The veths go first, by name: a deleted namespace takes its veth with it only when the
+ * kernel gets round to it, and a reset that adds the same veth before then finds it still there.
+ */
 export async function removeLightNetworks(namespaces: readonly string[], bridge: boolean): Promise<void> {
+	await ipBatch(namespaces.map(namespace => `link delete ${lightVethOf(namespace)}`), {force: true});
 	await ipBatch(namespaces.map(namespace => `netns delete ${namespace}`), {force: true});
 	if (bridge && await linkExists(lightNetwork.bridge)) {
 		await mustRun(['ip', 'link', 'delete', lightNetwork.bridge]);

@@ -25,7 +25,13 @@ export function lightAddress(index: number): string {
 
 /** Namespace and the machine's end of the veth (interface names have at most 15 characters). */
 export function lightNetworkNames(index: number): {readonly namespace: string; readonly veth: string} {
-	return {namespace: `pbbench-${index}`, veth: `pbbench${index}v`};
+	const namespace = `pbbench-${index}`;
+	return {namespace, veth: lightVethOf(namespace)};
+}
+
+/** The machine's end of the namespace's link. */
+export function lightVethOf(namespace: string): string {
+	return `${namespace.replace('-', '')}v`;
 }
 
 export const lightNamePrefix = 'pbbench';
