@@ -88,6 +88,11 @@ function differsTest(attributes: Attributes): string {
 	].filter(Boolean).join(' -o ');
 }
 
+/**
+ * The read of one path: `absent`/`absent-in-dir`, or a `stat` line then what was asked for. No
+ * subshells or command substitutions where a program can print its answer itself: every fork is
+ * paid on the host once per task.
+ */
 function readScript(path: string, options: ReadOptions): string {
 	const stat = options.follow ? 'stat -L' : 'stat';
 	// A link is hashed only when followed: otherwise it is described as a link.
@@ -98,17 +103,16 @@ function readScript(path: string, options: ReadOptions): string {
 		options.inDirectory === undefined ? '' : `if [ -d "$p" ]; then p="$p"/${quote(options.inDirectory)}; echo indir; fi`,
 		'if [ ! -e "$p" ] && [ ! -L "$p" ]; then',
 		'  if [ -d "$(dirname -- "$p")" ]; then echo absent-in-dir; else echo absent; fi',
-		'  exit 0',
-		'fi',
+		'else',
 		// Raw mode in hex and the names last: no field holds a space, whatever the locale.
-		`info=$(${stat} -c '%f %u %g %s %Y %d:%i %U %G' -- "$p") || exit 1`,
-		'echo "stat $info"',
-		'if [ -L "$p" ]; then printf \'link %s\\n\' "$(readlink -- "$p")"; fi',
-		options.checksum === false ? '' : `if ${isRegular}; then h=$(sha256sum < "$p") || exit 1; echo "sha256 \${h%% *}"; fi`,
-		differs === '' ? '' : `if [ -d "$p" ]; then n=$(find "$p" -mindepth 1 \\( ${differs} \\) -print | wc -l) || exit 1; echo "beneath $n"; fi`,
+		`  ${stat} -c 'stat %f %u %g %s %Y %d:%i %U %G' -- "$p" || exit 1`,
+		'  if [ -L "$p" ]; then printf "link "; readlink -- "$p" || exit 1; fi',
+		options.checksum === false ? '' : `  if ${isRegular}; then printf 'sha256 '; sha256sum < "$p" || exit 1; fi`,
+		differs === '' ? '' : `  if [ -d "$p" ]; then n=$(find "$p" -mindepth 1 \\( ${differs} \\) -print | wc -l) || exit 1; echo "beneath $n"; fi`,
 		options.content
-			? `if ${isRegular} && [ "$(${stat} -c %s -- "$p")" -le ${contentLimit} ]; then echo content; base64 < "$p" || exit 1; fi`
+			? `  if ${isRegular} && [ "$(${stat} -c %s -- "$p")" -le ${contentLimit} ]; then echo content; base64 < "$p" || exit 1; fi`
 			: '',
+		'fi',
 	].filter(Boolean).join('\n');
 }
 
@@ -148,7 +152,8 @@ function parseFileState(path: string, stdout: string, inDirectory: string | unde
 		} else if (line.startsWith('beneath ')) {
 			state['differingBeneath'] = Number(line.slice('beneath '.length));
 		} else if (line.startsWith('sha256 ')) {
-			state['sha256'] = line.slice('sha256 '.length);
+			// sha256sum names its input `-` after the sum.
+			state['sha256'] = line.slice('sha256 '.length).split(' ')[0];
 		} else if (line === 'content') {
 			state['content'] = Buffer.from(lines.slice(at + 1).join(''), 'base64');
 			break;
@@ -160,8 +165,8 @@ function parseFileState(path: string, stdout: string, inDirectory: string | unde
 
 /** What is at each path on the host now, all in one round trip. */
 export async function readFileStates(ctx: HostRunner, requests: ReadonlyArray<{readonly path: string; readonly options?: ReadOptions}>): Promise<FileState[]> {
-	// Each path in its own subshell, output separated by a line base64 never produces.
-	const script = requests.map(({path, options = {}}) => `(\n${readScript(path, options)}\n) || exit 1\necho --`).join('\n');
+	// Output separated by a line base64 never produces.
+	const script = requests.map(({path, options = {}}) => `${readScript(path, options)}\necho --`).join('\n');
 	const result = await ctx.run(script);
 	const paths = requests.map(request => request.path).join(', ');
 	if (result.code !== 0) {

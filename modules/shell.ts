@@ -16,7 +16,9 @@ export default defineModule({
   register: images`,
 	read: readGuards,
 	plan(state, params) {
-		return planRun(state, params, params.cmd, `exec ${quote(params.executable)} -c ${quote(params.cmd)}`);
+		// Every command already runs in a /bin/sh -c of its own: a second one would only cost the host a process.
+		const line = params.executable === '/bin/sh' ? params.cmd : `exec ${quote(params.executable)} -c ${quote(params.cmd)}`;
+		return planRun(state, params, params.cmd, line);
 	},
 	async apply(ctx, params, plan) {
 		return runPlanned(ctx, params, plan, `shell command \`${params.cmd}\``);

@@ -40,9 +40,9 @@ export const runCases: PlanCase[] = [
 		plan: {changed: false, msg: 'skipped, since /tmp/x does not exist'},
 	},
 	{
-		title: 'shell: the line goes to /bin/sh -c whole',
+		title: 'shell: the line is the script the connection gives to /bin/sh -c, whole',
 		module: shell, state: {}, params: {cmd: 'echo $HOME | wc -c'},
-		plan: {changed: true, unpredictable, steps: {line: 'exec /bin/sh -c \'echo $HOME | wc -c\''}, result: {cmd: 'echo $HOME | wc -c'}},
+		plan: {changed: true, unpredictable, steps: {line: 'echo $HOME | wc -c'}, result: {cmd: 'echo $HOME | wc -c'}},
 	},
 	{
 		title: 'shell: executable picks the shell',
