@@ -63,10 +63,19 @@ async function labScenarios(options: BenchOptions, samples: Sample[], profiles: 
 	}
 
 	const ansible = await writeAnsibleConfig(workDirectory, options.hosts);
+	// Before the hosts start, so they do not wait: building a scenario's artifacts takes minutes.
+	const artifactDirectories = new Map<Scenario, string>();
+	for (const scenario of chosen) {
+		if (scenario.prepareArtifacts) {
+			artifactDirectories.set(scenario, await scenario.prepareArtifacts(log));
+		}
+	}
+
 	log(`starting ${options.hosts} lab hosts`);
 	await withHosts(async () => LabHosts.start(options.hosts, log), async hosts => {
 		for (const scenario of chosen) {
-			const mirror = scenario.artifactsDirectory === undefined ? undefined : await ArtifactMirror.start(scenario.artifactsDirectory, labNetwork.bridgeAddress);
+			const served = artifactDirectories.get(scenario);
+			const mirror = served === undefined ? undefined : await ArtifactMirror.start(served, labNetwork.bridgeAddress);
 			try {
 				log(`scenario ${scenario.id}: ${scenario.title}, ${options.hosts} lab hosts, ${options.runs} rounds`);
 				samples.push(...await runScenario({scenario, hosts, runs: options.runs, ansible, directory: workDirectory, mirrorUrl: mirror?.url, log}));

@@ -7,7 +7,7 @@ import type {Mode, Sample, Tool} from './samples.js';
 import type {Scenario, ScenarioPlaybooks} from './scenarios/scenario.js';
 import {ansibleCommand, ansibleCounts, type AnsibleSetup, closeControlMasters} from './tools/ansible.js';
 import {runFloor} from './tools/floor.js';
-import {pbCommand, pbCounts} from './tools/pb.js';
+import {pbCommand, pbCounts, pbEnv} from './tools/pb.js';
 import type {RunCounts} from './tools/run-counts.js';
 
 export interface ScenarioRun {
@@ -107,7 +107,7 @@ async function runTool(tool: 'pb' | 'ansible', mode: Mode, run: ScenarioRun, pla
 	const command = tool === 'pb'
 		? pbCommand({playbook: playbooks.pb, inventory: run.hosts.inventoryPath, forks: run.hosts.hosts.length, check, extraVars: playbooks.extraVars})
 		: ansibleCommand(playbooks.ansible, run.hosts.inventoryPath, check, playbooks.extraVars);
-	const result = await measure(command, {env: tool === 'ansible' ? run.ansible!.env : {...process.env, FORCE_COLOR: '0'}, cwd: run.directory});
+	const result = await measure(command, {env: tool === 'ansible' ? run.ansible!.env : pbEnv(run.directory), cwd: run.directory});
 	if (tool === 'ansible') {
 		await closeControlMasters(run.ansible!);
 	}

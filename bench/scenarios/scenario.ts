@@ -4,7 +4,8 @@ import type {BenchHost} from '../bench-hosts.js';
 export interface ScenarioPlaybooks {
 	readonly pb: string;
 	readonly ansible: string;
-	readonly extraVars: Readonly<Record<string, string>>;
+	/** What both tools get with -e: `key=value` words or `@FILE`. */
+	readonly extraVars: readonly string[];
 }
 
 /**
@@ -18,9 +19,13 @@ export interface Scenario {
 	readonly title: string;
 	/** Tasks each host goes through, for the per-task numbers. */
 	readonly tasksPerHost: number;
-	/** A directory served over HTTP to the hosts while the scenario runs, when it downloads anything. */
-	readonly artifactsDirectory?: string;
-	/** Writes the playbooks into `directory`; `mirrorUrl` is where `artifactsDirectory` is served. */
+	/**
+	 * For a scenario that downloads anything: finds or builds what it downloads, before any host
+	 * starts (a build takes minutes), and resolves with the directory to serve to the hosts over
+	 * HTTP while the scenario runs.
+	 */
+	prepareArtifacts?(log: (line: string) => void): Promise<string>;
+	/** Writes the playbooks into `directory`; `mirrorUrl` is where the prepared artifacts are served. */
 	writePlaybooks(directory: string, mirrorUrl: string | undefined): Promise<ScenarioPlaybooks>;
 	/** The floor of a first run: the scenario's changes, as a plain script. */
 	floorApply(host: BenchHost, mirrorUrl: string | undefined): string;

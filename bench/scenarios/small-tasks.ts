@@ -132,7 +132,7 @@ export const smallTasksScenario: Scenario = {
 	async writePlaybooks(directory: string): Promise<ScenarioPlaybooks> {
 		const playbook = join(directory, 'small-tasks.yml');
 		await writeFile(playbook, playbookYaml());
-		return {pb: playbook, ansible: playbook, extraVars: {}};
+		return {pb: playbook, ansible: playbook, extraVars: []};
 	},
 
 	floorApply(host: BenchHost): string {

@@ -23,25 +23,29 @@ export interface AnsibleSetup {
 	readonly env: NodeJS.ProcessEnv;
 }
 
+/** ansible-core, and Debian's collections package for ansible.posix.sysctl (the containerd scenario's). */
+const packages = ['ansible-core', 'ansible'];
+
 async function installed(): Promise<boolean> {
-	return (await runCommand(['ansible-playbook', '--version']).catch(() => ({exitCode: 1}))).exitCode === 0;
+	const missing = await runCommand(['dpkg-query', '-W', '-f', '${Status}\n', ...packages]).catch(() => ({exitCode: 1, stdout: ''}));
+	return missing.exitCode === 0 && missing.stdout.split('\n').filter(line => line.endsWith(' installed')).length === packages.length;
 }
 
-/** Installs Debian's ansible-core when ansible-playbook is missing (apt-get update first if the install fails). */
+/** Installs Debian's ansible-core and ansible when either is missing (apt-get update first if the install fails). */
 export async function ensureAnsible(log: (line: string) => void): Promise<void> {
 	if (await installed()) {
 		return;
 	}
 
-	log('installing ansible-core from Debian\'s packages (apt-get install -y ansible-core)');
-	let install = await runCommand(['apt-get', 'install', '-y', 'ansible-core']);
+	log(`installing Ansible from Debian's packages (apt-get install -y ${packages.join(' ')})`);
+	let install = await runCommand(['apt-get', 'install', '-y', ...packages]);
 	if (install.exitCode !== 0) {
 		await runCommand(['apt-get', 'update']);
-		install = await runCommand(['apt-get', 'install', '-y', 'ansible-core']);
+		install = await runCommand(['apt-get', 'install', '-y', ...packages]);
 	}
 
 	if (install.exitCode !== 0 || !await installed()) {
-		throw new Error(`cannot install ansible-core with apt-get (run as root, with Debian's package lists reachable):\n${install.stderr.trim().split('\n').slice(-5).join('\n')}`);
+		throw new Error(`cannot install ${packages.join(' ')} with apt-get (run as root, with Debian's package lists reachable):\n${install.stderr.trim().split('\n').slice(-5).join('\n')}`);
 	}
 }
 
@@ -77,10 +81,10 @@ export async function writeAnsibleConfig(directory: string, forks: number): Prom
 	return {configPath, controlPathDirectory, env: {...process.env, ANSIBLE_CONFIG: configPath, ANSIBLE_NOCOLOR: '1'}};
 }
 
-export function ansibleCommand(playbook: string, inventory: string, check: boolean, extraVars: Readonly<Record<string, string>>): string[] {
+export function ansibleCommand(playbook: string, inventory: string, check: boolean, extraVars: readonly string[]): string[] {
 	return [
 		'ansible-playbook', playbook, '-i', inventory,
-		...Object.entries(extraVars).flatMap(([name, value]) => ['-e', `${name}=${value}`]),
+		...extraVars.flatMap(words => ['-e', words]),
 		...(check ? ['--check'] : []),
 	];
 }

@@ -1,3 +1,4 @@
+import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {RunEvent} from '../../engine/report/events.js';
 import {type RunCounts, sumCounts} from './run-counts.js';
@@ -10,7 +11,7 @@ export interface PbRun {
 	readonly inventory: string;
 	readonly forks: number;
 	readonly check: boolean;
-	readonly extraVars: Readonly<Record<string, string>>;
+	readonly extraVars: readonly string[];
 	/** Flags for node itself, such as --cpu-prof. */
 	readonly nodeFlags?: readonly string[];
 }
@@ -19,9 +20,17 @@ export interface PbRun {
 export function pbCommand(run: PbRun): string[] {
 	return [
 		process.execPath, ...run.nodeFlags ?? [], pbCli, 'run', run.playbook, '-i', run.inventory, '--json', '--forks', String(run.forks),
-		...Object.entries(run.extraVars).flatMap(([name, value]) => ['-e', `${name}=${value}`]),
+		...run.extraVars.flatMap(words => ['-e', words]),
 		...(run.check ? ['--check'] : []),
 	];
+}
+
+/**
+ * pb's environment: no colours, and a controller cache of the benchmark's own, in its work
+ * directory (emptied at every start), so the first download really fetches from the mirror.
+ */
+export function pbEnv(directory: string): NodeJS.ProcessEnv {
+	return {...process.env, FORCE_COLOR: '0', PB_CACHE_DIR: join(directory, 'pb-cache')};
 }
 
 export function pbCounts(stdout: string): RunCounts {
