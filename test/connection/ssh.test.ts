@@ -92,6 +92,15 @@ test('stdin of any bytes, and output without a final newline, come through the s
 	t.is((await connection.exec('cat; cat <<EOF\nheredoc\nEOF', {stdin: 'text\n'})).stdout, 'text\nheredoc\n');
 });
 
+test('a command that leaves a process in the background returns while that process runs', async t => {
+	const connection = await openSsh(await trustingOptions(sshd, user.name));
+	t.teardown(async () => connection.close());
+	const started = await connection.exec('sleep 300 & echo $!');
+	const pid = started.stdout.trim();
+	t.is(started.code, 0);
+	t.is((await connection.exec(`kill ${pid}`)).code, 0, 'the background process was still running');
+});
+
 test('30 concurrent execs on one connection all succeed (more than sshd\'s 10 sessions wait their turn)', async t => {
 	const connection = await openSsh(await trustingOptions(sshd, user.name));
 	t.teardown(async () => connection.close());
