@@ -2,7 +2,7 @@ import {createHash, randomBytes} from 'node:crypto';
 import {createReadStream, createWriteStream} from 'node:fs';
 import {mkdir, readFile, rename, rm, stat, writeFile} from 'node:fs/promises';
 import {homedir} from 'node:os';
-import {join} from 'node:path';
+import {dirname, join} from 'node:path';
 import {Writable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import {httpGet} from './artifacts/http-get.js';
@@ -55,7 +55,15 @@ export function defaultCacheDirectory(): string {
 	return join(process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'pb', 'artifacts');
 }
 
-async function sha256Of(path: string): Promise<string> {
+/** Written whole or not at all: a reader never sees half a file. */
+export async function writeDerived(path: string, content: string): Promise<void> {
+	await mkdir(dirname(path), {recursive: true});
+	const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+	await writeFile(temp, content);
+	await rename(temp, path);
+}
+
+export async function sha256Of(path: string): Promise<string> {
 	const hash = createHash('sha256');
 	await pipeline(createReadStream(path), hash);
 	return hash.digest('hex');
@@ -89,7 +97,19 @@ export class ArtifactCache {
 		return join(this.directory, 'sha256', sha256);
 	}
 
-	/** The cached file with this sha256, checked against it once per run (a damaged file is removed). */
+	/**
+	 * Where a fact read from the cached file's bytes (the members of an archive) is kept: named by
+	 * the same sha256, so it holds as long as the file does.
+	 */
+	derivedPathOf(sha256: string, kind: string): string {
+		return join(this.directory, kind, sha256);
+	}
+
+	/**
+	 * The cached file with this sha256, checked against it (a damaged file is removed). A file is
+	 * hashed once: its size, mtime and inode are then kept, as git's index keeps them, and a later
+	 * run that finds them unchanged trusts it without reading tens of megabytes again.
+	 */
 	async lookup(sha256: string): Promise<CachedArtifact | undefined> {
 		const path = this.pathOf(sha256);
 		const info = await stat(path).catch(() => undefined);
@@ -98,9 +118,15 @@ export class ArtifactCache {
 		}
 
 		if (!this.#verified.has(sha256)) {
-			if (await sha256Of(path) !== sha256) {
-				await rm(path, {force: true});
-				return undefined;
+			const stamp = `${info.size} ${info.mtimeMs} ${info.ino}`;
+			const stampPath = this.derivedPathOf(sha256, 'verified');
+			if (await readFile(stampPath, 'utf8').catch(() => undefined) !== stamp) {
+				if (await sha256Of(path) !== sha256) {
+					await rm(path, {force: true});
+					return undefined;
+				}
+
+				await writeDerived(stampPath, stamp);
 			}
 
 			this.#verified.add(sha256);

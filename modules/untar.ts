@@ -215,7 +215,7 @@ export default defineModule({
 			return {kind: 'unpredictable', reason: archive.unpredictable};
 		}
 
-		const members = selectMembers(params.src, await archiveMembers(archive), params.strip_components, params.include);
+		const members = selectMembers(params.src, await archiveMembers(archive, artifactCache().derivedPathOf(src.sha256 ?? '', 'members')), params.strip_components, params.include);
 		if (!dest.exists) {
 			return {kind: 'read', dest, members, present: members.map(member => ({path: posix.join(params.dest, member.path), exists: false, parentIsDir: false}))};
 		}

@@ -1,7 +1,9 @@
 import {createHash} from 'node:crypto';
 import {createReadStream} from 'node:fs';
+import {readFile} from 'node:fs/promises';
 import {pipeline} from 'node:stream/promises';
 import {Parser, type ReadEntry} from 'tar';
+import {writeDerived} from '../artifact-cache.js';
 
 /** One member of a tar archive (plain or gzip), read on the controller. */
 export interface ArchiveMember {
@@ -97,14 +99,27 @@ async function readMembers(path: string): Promise<ArchiveMember[]> {
 	return resolveHardLinks(await Promise.all(pending));
 }
 
+/** The list kept at `keptAt` by an earlier run, or the archive read now and its list kept there. */
+async function keptMembers(path: string, keptAt: string): Promise<ArchiveMember[]> {
+	const kept = await readFile(keptAt, 'utf8').then(text => JSON.parse(text) as ArchiveMember[], () => undefined);
+	if (Array.isArray(kept)) {
+		return kept;
+	}
+
+	const members = await readMembers(path);
+	await writeDerived(keptAt, JSON.stringify(members));
+	return members;
+}
+
 /**
- * The members of the archive at `path`, read once per process: cache files are named by their
- * hash, so what a path holds never changes.
+ * The members of the archive at `path` (a cache file, named by its hash, so what it holds never
+ * changes), read once per process, and kept at `keptAt` for later runs: decompressing and hashing
+ * containerd's archive takes a second or two of the controller's CPU.
  */
-export async function archiveMembers(path: string): Promise<ArchiveMember[]> {
+export async function archiveMembers(path: string, keptAt: string): Promise<ArchiveMember[]> {
 	let members = read.get(path);
 	if (!members) {
-		members = readMembers(path);
+		members = keptMembers(path, keptAt);
 		read.set(path, members);
 		members.catch(() => read.delete(path));
 	}

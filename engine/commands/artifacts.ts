@@ -1,10 +1,7 @@
-import {createHash} from 'node:crypto';
-import {createReadStream} from 'node:fs';
 import {mkdir, mkdtemp, readdir, rename, rm, stat} from 'node:fs/promises';
 import {join} from 'node:path';
-import {pipeline} from 'node:stream/promises';
 import * as tar from 'tar';
-import {artifactCache} from '../artifact-cache.js';
+import {artifactCache, sha256Of} from '../artifact-cache.js';
 import {PbError} from '../errors.js';
 import type {Inventory} from '../inventory/inventory.js';
 import type {Playbook} from '../playbook/types.js';
@@ -87,12 +84,6 @@ export async function exportArtifacts(file: string): Promise<number> {
 
 	await tar.create({file, cwd: directory, portable: true}, parts);
 	return (await readdir(join(directory, 'sha256')).catch(() => [])).length;
-}
-
-async function sha256Of(path: string): Promise<string> {
-	const hash = createHash('sha256');
-	await pipeline(createReadStream(path), hash);
-	return hash.digest('hex');
 }
 
 /** Adds an exported cache to this controller's, checking every artifact against its sha256. */

@@ -1,0 +1,44 @@
+import {mkdir, mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import test from 'ava';
+import * as tar from 'tar';
+import {ArtifactCache} from '../../engine/artifact-cache.js';
+import {archiveMembers} from '../../engine/artifacts/tar-members.js';
+
+async function scratch(t: {teardown(fn: () => Promise<void>): void}): Promise<string> {
+	const directory = await mkdtemp(join(tmpdir(), 'pb-cache-test-'));
+	t.teardown(async () => rm(directory, {recursive: true, force: true}));
+	return directory;
+}
+
+test('a cached file is hashed once and its size, mtime and inode kept; a file changed since is found damaged by the next run and removed', async t => {
+	const directory = await scratch(t);
+	const kept = await new ArtifactCache(directory).store(Buffer.from('the artifact'));
+	// Each ArtifactCache is a run: this one has not checked the file yet.
+	t.is((await new ArtifactCache(directory).lookup(kept.sha256))?.path, kept.path);
+	const info = await stat(kept.path);
+	t.is(await readFile(join(directory, 'verified', kept.sha256), 'utf8'), `${info.size} ${info.mtimeMs} ${info.ino}`);
+
+	await writeFile(kept.path, 'other bytes, written later');
+	t.is(await new ArtifactCache(directory).lookup(kept.sha256), undefined);
+	await t.throwsAsync(stat(kept.path), {code: 'ENOENT'});
+});
+
+test('an archive\'s members are read once and kept for later runs, which need not read the archive', async t => {
+	const directory = await scratch(t);
+	await mkdir(join(directory, 'tree', 'bin'), {recursive: true});
+	await writeFile(join(directory, 'tree', 'bin', 'tool'), 'binary', {mode: 0o755});
+	const archive = join(directory, 'archive.tar.gz');
+	await tar.create({file: archive, cwd: join(directory, 'tree'), gzip: true, portable: true}, ['bin']);
+	const keptAt = join(directory, 'members', 'archive');
+
+	const members = await archiveMembers(archive, keptAt);
+	t.deepEqual(members.map(({name, type, mode, size}) => ({name, type, mode, size})), [
+		{name: 'bin/', type: 'directory', mode: 0o755, size: 0},
+		{name: 'bin/tool', type: 'file', mode: 0o755, size: 6},
+	]);
+	// Another run: the archive is gone, the kept list answers.
+	await rm(archive);
+	t.deepEqual(await archiveMembers(join(directory, 'elsewhere.tar.gz'), keptAt), members);
+});
