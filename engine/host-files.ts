@@ -1,5 +1,6 @@
 import {randomBytes} from 'node:crypto';
 import {posix} from 'node:path';
+import type {StdinFile} from './connection/connection.js';
 import type {HostContext} from './module.js';
 
 /*
@@ -266,7 +267,7 @@ export function ownership(owner: string | undefined, group: string | undefined):
  * given its mode and owner, validated, then renamed over `path`. A failure at any point leaves
  * `path` as it was and no temp file behind.
  */
-export async function writeFileAtomic(ctx: HostRunner, path: string, content: Buffer | string, options: WriteOptions = {}): Promise<WriteResult> {
+export async function writeFileAtomic(ctx: HostRunner, path: string, content: Buffer | string | StdinFile, options: WriteOptions = {}): Promise<WriteResult> {
 	const temp = posix.join(posix.dirname(path), `.${posix.basename(path)}.pb-tmp-${randomBytes(6).toString('hex')}`);
 	const backup = options.backup ? backupName(path, new Date()) : undefined;
 	const owners = ownership(options.owner, options.group);

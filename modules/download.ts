@@ -1,4 +1,4 @@
-import {readFile} from 'node:fs/promises';
+import {stat} from 'node:fs/promises';
 import {posix} from 'node:path';
 import {artifactCache} from '../engine/artifact-cache.js';
 import {checksumFromList, parseChecksum} from '../engine/artifacts/checksum.js';
@@ -289,7 +289,7 @@ export default defineModule({
 			}
 
 			if (cachePath !== undefined) {
-				await writeFileAtomic(ctx, path, await readFile(cachePath), attributes);
+				await writeFileAtomic(ctx, path, {path: cachePath, size: (await stat(cachePath)).size}, attributes);
 				return {};
 			}
 

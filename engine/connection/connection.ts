@@ -6,9 +6,19 @@ export interface Become {
 	readonly password?: string | undefined;
 }
 
+/** A controller file streamed to a command's stdin, never held in memory whole (a large archive pushed to many hosts). */
+export interface StdinFile {
+	readonly path: string;
+	readonly size: number;
+}
+
+export function isStdinFile(stdin: ExecOptions['stdin']): stdin is StdinFile {
+	return typeof stdin === 'object' && !Buffer.isBuffer(stdin);
+}
+
 export interface ExecOptions {
 	/** Written to the command's standard input, then closed. */
-	readonly stdin?: string | Buffer | undefined;
+	readonly stdin?: string | Buffer | StdinFile | undefined;
 	readonly cwd?: string | undefined;
 	readonly env?: Readonly<Record<string, string>> | undefined;
 	readonly become?: Become | undefined;

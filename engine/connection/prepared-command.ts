@@ -1,3 +1,4 @@
+import {createReadStream} from 'node:fs';
 import type {Readable, Writable} from 'node:stream';
 import {SudoHandshake, wrapInSudo} from './become.js';
 import type {ExecOptions, ExecResult} from './connection.js';
@@ -18,13 +19,24 @@ export interface PreparedCommand {
 	run(streams: CommandStreams): Promise<ExecResult>;
 }
 
+/** Writes the command's stdin and closes it: bytes at once, a file as a stream. */
+function feed(stdin: Writable, input: ExecOptions['stdin']): void {
+	if (input === undefined || typeof input === 'string' || Buffer.isBuffer(input)) {
+		stdin.end(input ?? '');
+		return;
+	}
+
+	// A command that exits without reading it all closes its stdin: that is its business, not an error.
+	createReadStream(input.path).on('error', () => stdin.end()).pipe(stdin);
+}
+
 export function prepareCommand(host: string, command: string, options: ExecOptions): PreparedCommand {
 	const script = scriptFor(host, command, options);
 	const {become} = options;
 	if (become === undefined) {
 		return {
 			commandLine: script,
-			run: async streams => collect(streams, () => streams.stdin.end(options.stdin ?? '')),
+			run: async streams => collect(streams, () => feed(streams.stdin, options.stdin)),
 		};
 	}
 
@@ -35,7 +47,7 @@ export function prepareCommand(host: string, command: string, options: ExecOptio
 			const handshake = new SudoHandshake(host, become, sudo, {
 				write: data => streams.stdin.write(data),
 				end: () => streams.stdin.end(),
-			}, () => streams.stdin.end(options.stdin ?? ''));
+			}, () => feed(streams.stdin, options.stdin));
 			return handshake.finish(await collect(streams, () => undefined, handshake));
 		},
 	};

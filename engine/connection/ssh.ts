@@ -1,10 +1,11 @@
 import type {EventEmitter} from 'node:events';
+import {readFile} from 'node:fs/promises';
 import {homedir} from 'node:os';
 import {join} from 'node:path';
 import type {Duplex, Readable} from 'node:stream';
 import {NodeSSH} from 'node-ssh';
 import PQueue from 'p-queue';
-import {HostUnreachable, type Connection, type ExecOptions, type ExecResult} from './connection.js';
+import {HostUnreachable, isStdinFile, type Become, type Connection, type ExecOptions, type ExecResult} from './connection.js';
 import {knownKeysFor, preferredHostKeyAlgorithms, verifyHostKey, type HostKeyPolicy} from './host-key-check.js';
 import {prepareCommand, type PreparedCommand} from './prepared-command.js';
 import {quoteShell, scriptFor} from './shell.js';
@@ -154,13 +155,15 @@ class SshConnection implements Connection {
 	}
 
 	async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-		if (options.stdin !== undefined && options.stdin.length > maxFramedStdin) {
+		const {stdin} = options;
+		if ((isStdinFile(stdin) ? stdin.size : stdin?.length ?? 0) > maxFramedStdin) {
 			const prepared = prepareCommand(this.host, command, options);
 			return this.slots.add(async () => this.runOnChannel(prepared));
 		}
 
 		const script = scriptFor(this.host, command, options);
-		return this.slots.add(async () => this.runInShell(script, options));
+		const bytes = isStdinFile(stdin) ? await readFile(stdin.path) : stdin;
+		return this.slots.add(async () => this.runInShell(script, options.become, bytes));
 	}
 
 	async close(): Promise<void> {
@@ -173,8 +176,8 @@ class SshConnection implements Connection {
 		await this.closed;
 	}
 
-	private async runInShell(script: string, options: ExecOptions): Promise<ExecResult> {
-		const key = options.become === undefined ? '' : `${options.become.user}\0${options.become.password ?? ''}`;
+	private async runInShell(script: string, become: Become | undefined, stdin: string | Buffer | undefined): Promise<ExecResult> {
+		const key = become === undefined ? '' : `${become.user}\0${become.password ?? ''}`;
 		const waiting = this.idle.get(key) ?? [];
 		this.idle.set(key, waiting);
 		let shell = waiting.pop();
@@ -182,9 +185,9 @@ class SshConnection implements Connection {
 			shell = waiting.pop();
 		}
 
-		shell ??= await ShellSession.start(this.host, async commandLine => this.openChannel(commandLine), options.become, () => this.lost ?? this.channelGone());
+		shell ??= await ShellSession.start(this.host, async commandLine => this.openChannel(commandLine), become, () => this.lost ?? this.channelGone());
 		try {
-			return await this.untilLost(shell.run(script, options.stdin));
+			return await this.untilLost(shell.run(script, stdin));
 		} finally {
 			if (shell.usable) {
 				waiting.push(shell);

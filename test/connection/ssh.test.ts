@@ -1,6 +1,6 @@
 import {spawn} from 'node:child_process';
 import {createHash, randomBytes, randomUUID} from 'node:crypto';
-import {readFile} from 'node:fs/promises';
+import {readFile, writeFile} from 'node:fs/promises';
 import {createServer, connect, type Server, type Socket} from 'node:net';
 import {join} from 'node:path';
 import test from 'ava';
@@ -99,6 +99,18 @@ test('a command that leaves a process in the background returns while that proce
 	const pid = started.stdout.trim();
 	t.is(started.code, 0);
 	t.is((await connection.exec(`kill ${pid}`)).code, 0, 'the background process was still running');
+});
+
+test('a controller file given as stdin arrives intact, streamed when large, and whole when small', async t => {
+	const connection = await openSsh(await trustingOptions(sshd, user.name));
+	t.teardown(async () => connection.close());
+	for (const size of [3 * 1024 * 1024, 1000]) {
+		const payload = randomBytes(size);
+		const path = join(sshd.dir, `stdin-${size}`);
+		await writeFile(path, payload);
+		const result = await connection.exec('sha256sum | cut -d" " -f1', {stdin: {path, size}});
+		t.is(result.stdout.trim(), createHash('sha256').update(payload).digest('hex'), `${size} bytes`);
+	}
 });
 
 test('30 concurrent execs on one connection all succeed (more than sshd\'s 10 sessions wait their turn)', async t => {
