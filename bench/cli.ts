@@ -1,6 +1,7 @@
 import {mkdir, rm, writeFile} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
 import {ArtifactMirror} from '../test/lab/artifact-mirror.js';
+import {withFileLock} from '../test/lab/file-lock.js';
 import {labNetwork} from '../test/lab/lab-paths.js';
 import type {BenchHosts} from './bench-hosts.js';
 import {formatProfile, type ProfileSummary} from './cpu-profile.js';
@@ -23,6 +24,7 @@ import {ansibleVersions, ensureAnsible, writeAnsibleConfig} from './tools/ansibl
  */
 
 const workDirectory = '/var/lib/pb-bench/work';
+const lockPath = '/run/pb-bench/bench.lock';
 const log = (line: string) => console.error(line);
 
 /** Hosts running now, stopped on Ctrl-C too (a crash is cleared by the next start). */
@@ -119,6 +121,13 @@ async function main(): Promise<void> {
 		log('interrupted: stopping the hosts');
 		void Promise.allSettled([...running].map(async hosts => hosts.stop())).then(() => process.exit(130));
 	});
+	// Two benchmarks at once would share the work directory and each other's CPUs: the second waits.
+	log(`waiting for any other benchmark on this machine to end (${lockPath})`);
+	await mkdir(dirname(lockPath), {recursive: true});
+	await withFileLock(lockPath, async () => measureAll(options));
+}
+
+async function measureAll(options: BenchOptions): Promise<void> {
 	const machine = await describeMachine();
 	log(`machine: ${formatMachine(machine)}`);
 	await rm(workDirectory, {recursive: true, force: true});
