@@ -1,4 +1,4 @@
-import {randomBytes} from 'node:crypto';
+import {createHash, randomBytes} from 'node:crypto';
 import {posix} from 'node:path';
 import type {StdinFile} from './connection/connection.js';
 import type {HostContext} from './module.js';
@@ -90,15 +90,20 @@ function differsTest(attributes: Attributes): string {
 }
 
 /**
- * The read of one path: `absent`/`absent-in-dir`, or a `stat` line then what was asked for. No
- * subshells or command substitutions where a program can print its answer itself: every fork is
- * paid on the host once per task.
+ * The read of one path: `absent`/`absent-in-dir`, or a `stat` line then what was asked for. Every
+ * process is paid on the host once per task, so there are as few as the answer needs: content
+ * fetched whole is hashed on the controller, not by sha256sum too.
  */
 function readScript(path: string, options: ReadOptions): string {
 	const stat = options.follow ? 'stat -L' : 'stat';
 	// A link is hashed only when followed: otherwise it is described as a link.
 	const isRegular = options.follow ? '[ -f "$p" ]' : '[ -f "$p" ] && [ ! -L "$p" ]';
 	const differs = options.beneath === undefined ? '' : differsTest(options.beneath);
+	const hash = options.checksum === false ? '' : 'printf \'sha256 \'; sha256sum < "$p" || exit 1';
+	// The size is the stat line's 4th field.
+	const fileBody = options.content
+		? `if [ "$4" -le ${contentLimit} ]; then echo content; base64 < "$p" || exit 1; ${hash === '' ? '' : `else ${hash}; `}fi`
+		: hash;
 	return [
 		`p=${quote(path)}`,
 		options.inDirectory === undefined ? '' : `if [ -d "$p" ]; then p="$p"/${quote(options.inDirectory)}; echo indir; fi`,
@@ -106,18 +111,18 @@ function readScript(path: string, options: ReadOptions): string {
 		'  if [ -d "$(dirname -- "$p")" ]; then echo absent-in-dir; else echo absent; fi',
 		'else',
 		// Raw mode in hex and the names last: no field holds a space, whatever the locale.
-		`  ${stat} -c 'stat %f %u %g %s %Y %d:%i %U %G' -- "$p" || exit 1`,
+		`  info=$(${stat} -c '%f %u %g %s %Y %d:%i %U %G' -- "$p") || exit 1`,
+		'  echo "stat $info"',
+		'  set -f; set -- $info; set +f',
 		'  if [ -L "$p" ]; then printf "link "; readlink -- "$p" || exit 1; fi',
-		options.checksum === false ? '' : `  if ${isRegular}; then printf 'sha256 '; sha256sum < "$p" || exit 1; fi`,
 		differs === '' ? '' : `  if [ -d "$p" ]; then n=$(find "$p" -mindepth 1 \\( ${differs} \\) -print | wc -l) || exit 1; echo "beneath $n"; fi`,
-		options.content
-			? `  if ${isRegular} && [ "$(${stat} -c %s -- "$p")" -le ${contentLimit} ]; then echo content; base64 < "$p" || exit 1; fi`
-			: '',
+		// Last: the content runs to the end of this path's output.
+		fileBody === '' ? '' : `  if ${isRegular}; then ${fileBody}; fi`,
 		'fi',
 	].filter(Boolean).join('\n');
 }
 
-function parseFileState(path: string, stdout: string, inDirectory: string | undefined): FileState {
+function parseFileState(path: string, stdout: string, {inDirectory, checksum = true}: ReadOptions): FileState {
 	const lines = stdout.split('\n');
 	let at = 0;
 	let actualPath = path;
@@ -156,7 +161,12 @@ function parseFileState(path: string, stdout: string, inDirectory: string | unde
 			// sha256sum names its input `-` after the sum.
 			state['sha256'] = line.slice('sha256 '.length).split(' ')[0];
 		} else if (line === 'content') {
-			state['content'] = Buffer.from(lines.slice(at + 1).join(''), 'base64');
+			const content = Buffer.from(lines.slice(at + 1).join(''), 'base64');
+			state['content'] = content;
+			if (checksum) {
+				state['sha256'] = createHash('sha256').update(content).digest('hex');
+			}
+
 			break;
 		}
 	}
@@ -175,7 +185,7 @@ export async function readFileStates(ctx: HostRunner, requests: ReadonlyArray<{r
 	}
 
 	const outputs = result.stdout.split(/^--\n/m);
-	return requests.map(({path, options = {}}, index) => withPrediction(ctx, parseFileState(path, outputs[index] ?? '', options.inDirectory), options.inDirectory));
+	return requests.map(({path, options = {}}, index) => withPrediction(ctx, parseFileState(path, outputs[index] ?? '', options), options.inDirectory));
 }
 
 /**
