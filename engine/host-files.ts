@@ -10,7 +10,17 @@ import type {HostContext} from './module.js';
  */
 
 /** What these helpers need of a host context. */
-export type HostRunner = Pick<HostContext, 'host' | 'run' | 'predictedPath'>;
+export type HostRunner = Pick<HostContext, 'host' | 'run' | 'predictedPath' | 'knownHashes'>;
+
+/**
+ * The sha256 of each large file a run has hashed on one host, with the file's identity then
+ * (device:inode, size, mtime, ctime): a later task of the run reading the same unchanged file (the
+ * archive a download just checked, which untar then reads) gets the sum without hashing it again.
+ */
+export type KnownHashes = Map<string, {readonly identity: string; readonly sha256: string}>;
+
+/** Smaller files are hashed again: checking the identity costs about as much. */
+const rememberedFrom = 1024 * 1024;
 
 /** Quotes a word for POSIX sh: the shell passes it through as is, whatever it holds. */
 export function quote(word: string): string {
@@ -94,13 +104,16 @@ function differsTest(attributes: Attributes): string {
  * process is paid on the host once per task, so there are as few as the answer needs: content
  * fetched whole is hashed on the controller, not by sha256sum too.
  */
-function readScript(path: string, options: ReadOptions): string {
+function readScript(path: string, options: ReadOptions, known: {readonly identity: string; readonly sha256: string} | undefined): string {
 	const stat = options.follow ? 'stat -L' : 'stat';
 	// A link is hashed only when followed: otherwise it is described as a link.
 	const isRegular = options.follow ? '[ -f "$p" ]' : '[ -f "$p" ] && [ ! -L "$p" ]';
 	const differs = options.beneath === undefined ? '' : differsTest(options.beneath);
-	const hash = options.checksum === false ? '' : 'printf \'sha256 \'; sha256sum < "$p" || exit 1';
-	// The size is the stat line's 4th field.
+	const hashNow = 'printf \'sha256 \'; sha256sum < "$p" || exit 1';
+	// The stat line's fields: $4 the size, $5 the mtime, $6 device:inode, $7 the ctime.
+	const hash = options.checksum === false
+		? ''
+		: known === undefined ? hashNow : `if [ "$6 $4 $5 $7" = ${quote(known.identity)} ]; then echo ${quote(`sha256 ${known.sha256}`)}; else ${hashNow}; fi`;
 	const fileBody = options.content
 		? `if [ "$4" -le ${contentLimit} ]; then echo content; base64 < "$p" || exit 1; ${hash === '' ? '' : `else ${hash}; `}fi`
 		: hash;
@@ -111,7 +124,7 @@ function readScript(path: string, options: ReadOptions): string {
 		'  if [ -d "$(dirname -- "$p")" ]; then echo absent-in-dir; else echo absent; fi',
 		'else',
 		// Raw mode in hex and the names last: no field holds a space, whatever the locale.
-		`  info=$(${stat} -c '%f %u %g %s %Y %d:%i %U %G' -- "$p") || exit 1`,
+		`  info=$(${stat} -c '%f %u %g %s %Y %d:%i %Z %U %G' -- "$p") || exit 1`,
 		'  echo "stat $info"',
 		'  set -f; set -- $info; set +f',
 		'  if [ -L "$p" ]; then printf "link "; readlink -- "$p" || exit 1; fi',
@@ -122,7 +135,7 @@ function readScript(path: string, options: ReadOptions): string {
 	].filter(Boolean).join('\n');
 }
 
-function parseFileState(path: string, stdout: string, {inDirectory, checksum = true}: ReadOptions): FileState {
+function parseFileState(path: string, stdout: string, {inDirectory, checksum = true}: ReadOptions): FileState & {readonly identity?: string} {
 	const lines = stdout.split('\n');
 	let at = 0;
 	let actualPath = path;
@@ -136,7 +149,7 @@ function parseFileState(path: string, stdout: string, {inDirectory, checksum = t
 		return {path: actualPath, exists: false, parentIsDir: first === 'absent-in-dir'};
 	}
 
-	const [rawMode = '0', uid = '0', gid = '0', size = '0', mtime = '0', inode = '', owner = '', group = ''] = first.replace(/^stat /, '').split(' ');
+	const [rawMode = '0', uid = '0', gid = '0', size = '0', mtime = '0', inode = '', ctime = '', owner = '', group = ''] = first.replace(/^stat /, '').split(' ');
 	const modeBits = Number.parseInt(rawMode, 16);
 	const state: Record<string, unknown> = {
 		path: actualPath,
@@ -150,6 +163,7 @@ function parseFileState(path: string, stdout: string, {inDirectory, checksum = t
 		size: Number(size),
 		mtime: Number(mtime),
 		inode,
+		identity: `${inode} ${size} ${mtime} ${ctime}`,
 	};
 	for (at++; at < lines.length; at++) {
 		const line = lines[at] ?? '';
@@ -177,7 +191,9 @@ function parseFileState(path: string, stdout: string, {inDirectory, checksum = t
 /** What is at each path on the host now, all in one round trip. */
 export async function readFileStates(ctx: HostRunner, requests: ReadonlyArray<{readonly path: string; readonly options?: ReadOptions}>): Promise<FileState[]> {
 	// Output separated by a line base64 never produces.
-	const script = requests.map(({path, options = {}}) => `${readScript(path, options)}\necho --`).join('\n');
+	// A remembered sum is used only for the very file it was taken of (the script compares identities), so either path may offer it.
+	const known = (path: string, {inDirectory}: ReadOptions) => ctx.knownHashes?.get(inDirectory === undefined ? path : posix.join(path, inDirectory)) ?? ctx.knownHashes?.get(path);
+	const script = requests.map(({path, options = {}}) => `${readScript(path, options, known(path, options))}\necho --`).join('\n');
 	const result = await ctx.run(script);
 	const paths = requests.map(request => request.path).join(', ');
 	if (result.code !== 0) {
@@ -185,7 +201,14 @@ export async function readFileStates(ctx: HostRunner, requests: ReadonlyArray<{r
 	}
 
 	const outputs = result.stdout.split(/^--\n/m);
-	return requests.map(({path, options = {}}, index) => withPrediction(ctx, parseFileState(path, outputs[index] ?? '', options), options.inDirectory));
+	return requests.map(({path, options = {}}, index) => {
+		const {identity, ...state} = parseFileState(path, outputs[index] ?? '', options);
+		if (identity !== undefined && state.exists && state.sha256 !== undefined && state.size >= rememberedFrom) {
+			ctx.knownHashes?.set(state.path, {identity, sha256: state.sha256});
+		}
+
+		return withPrediction(ctx, state, options.inDirectory);
+	});
 }
 
 /**

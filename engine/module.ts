@@ -1,5 +1,6 @@
 import type {Connection, ExecOptions, ExecResult} from './connection/connection.js';
 import type {SourcePosition} from './errors.js';
+import type {KnownHashes} from './host-files.js';
 
 /**
  * The module contract. A module is one file in modules/ exporting one `defineModule(...)`:
@@ -85,6 +86,8 @@ export interface HostContext {
 	predictedPath?(path: string): PredictedPath | undefined;
 	/** In check mode: every path below `directory` that earlier tasks would have written (e.g. .repo files). */
 	predictedBelow?(directory: string): PredictedPath[];
+	/** The sums of large files this run has hashed on the host (host-files reads keep it). */
+	readonly knownHashes?: KnownHashes;
 	/** The raw connection, for modules that need their own become handling. */
 	readonly connection: Connection;
 	warn(message: string): void;

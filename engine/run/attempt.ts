@@ -98,6 +98,7 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 		playbookDir: task.dir,
 		where: task.where,
 		connection: conn,
+		knownHashes: acting.knownHashes,
 		...(check ? {
 			predictedPath: (path: string) => acting.predicted.get(normalPath(path)),
 			predictedBelow: (directory: string) => [...acting.predicted.values()].filter(predicted => normalPath(predicted.path).startsWith(`${normalPath(directory)}/`)),

@@ -1,4 +1,5 @@
 import type {Connection} from '../connection/connection.js';
+import type {KnownHashes} from '../host-files.js';
 import type {PredictedPath} from '../module.js';
 import type {Recap} from '../report/events.js';
 
@@ -17,6 +18,7 @@ export class HostRun {
 	readonly notified = new Set<string>();
 	/** Check mode: paths earlier tasks would have changed, by path. */
 	readonly predicted = new Map<string, PredictedPath>();
+	readonly knownHashes: KnownHashes = new Map();
 	readonly recap: Recap = {ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0};
 	readonly connect: () => Promise<Connection>;
 	/** Who commands run as without become: becoming that same user needs no sudo. */

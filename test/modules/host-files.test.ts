@@ -1,7 +1,8 @@
-import {mkdir, readFile, symlink, writeFile} from 'node:fs/promises';
+import {createHash} from 'node:crypto';
+import {mkdir, readFile, rename, symlink, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
-import {formatMode, parseMode, quote, readFileStates, writeFileAtomic, HostFileError} from '../../engine/host-files.js';
+import {formatMode, parseMode, quote, readFileStates, writeFileAtomic, HostFileError, type KnownHashes} from '../../engine/host-files.js';
 import {localHost} from '../helpers/host-context.js';
 import {tempDir} from './tree-snapshot.js';
 
@@ -54,4 +55,28 @@ test('writeFileAtomic: a failure leaves the old file and says where', async t =>
 	t.true(error instanceof HostFileError);
 	t.regex(error?.message ?? '', new RegExp(`^cannot write ${path} on localhost: .*no-such-user-pb`));
 	t.is(await readFile(path, 'utf8'), 'old');
+});
+
+test('readFileStates: a large file\'s sum is taken once a run, and taken again once the file is another', async t => {
+	const dir = await tempDir(t);
+	const path = join(dir, 'archive.tar.gz');
+	const first = Buffer.alloc(2 * 1024 * 1024, 1);
+	await writeFile(path, first);
+	const knownHashes: KnownHashes = new Map();
+	const host = {...localHost(), knownHashes};
+	const [read] = await readFileStates(host, [{path}]);
+	t.is(read?.exists && read.sha256, createHash('sha256').update(first).digest('hex'));
+	t.is(knownHashes.get(path)?.sha256, read?.exists ? read.sha256 : undefined);
+
+	// Not hashed again: the remembered sum comes back, even one planted here to tell the two apart.
+	knownHashes.set(path, {...knownHashes.get(path)!, sha256: 'remembered'});
+	const [again] = await readFileStates(host, [{path: dir, options: {inDirectory: 'archive.tar.gz'}}]);
+	t.is(again?.exists && again.sha256, 'remembered');
+
+	// Same size, other bytes, a new inode: hashed again.
+	const second = Buffer.alloc(2 * 1024 * 1024, 2);
+	await writeFile(`${path}.new`, second);
+	await rename(`${path}.new`, path);
+	const [changed] = await readFileStates(host, [{path}]);
+	t.is(changed?.exists && changed.sha256, createHash('sha256').update(second).digest('hex'));
 });
