@@ -190,9 +190,9 @@ function parseFileState(path: string, stdout: string, {inDirectory, checksum = t
 
 /** What is at each path on the host now, all in one round trip. */
 export async function readFileStates(ctx: HostRunner, requests: ReadonlyArray<{readonly path: string; readonly options?: ReadOptions}>): Promise<FileState[]> {
-	// Output separated by a line base64 never produces.
 	// A remembered sum is used only for the very file it was taken of (the script compares identities), so either path may offer it.
 	const known = (path: string, {inDirectory}: ReadOptions) => ctx.knownHashes?.get(inDirectory === undefined ? path : posix.join(path, inDirectory)) ?? ctx.knownHashes?.get(path);
+	// Output separated by a line base64 never produces.
 	const script = requests.map(({path, options = {}}) => `${readScript(path, options, known(path, options))}\necho --`).join('\n');
 	const result = await ctx.run(script);
 	const paths = requests.map(request => request.path).join(', ');
