@@ -1,7 +1,7 @@
 import {createReadStream} from 'node:fs';
 import type {Readable, Writable} from 'node:stream';
 import {SudoHandshake, wrapInSudo} from './become.js';
-import type {ExecOptions, ExecResult} from './connection.js';
+import {isStdinFile, type ExecOptions, type ExecResult} from './connection.js';
 import {scriptFor} from './shell.js';
 
 /** The standard streams of a started command, local process or SSH channel alike. */
@@ -21,7 +21,7 @@ export interface PreparedCommand {
 
 /** Writes the command's stdin and closes it: bytes at once, a file as a stream. */
 function feed(stdin: Writable, input: ExecOptions['stdin']): void {
-	if (input === undefined || typeof input === 'string' || Buffer.isBuffer(input)) {
+	if (!isStdinFile(input)) {
 		stdin.end(input ?? '');
 		return;
 	}
