@@ -64,7 +64,7 @@ async function labScenarios(options: BenchOptions, samples: Sample[], profiles: 
 		return;
 	}
 
-	const ansible = await writeAnsibleConfig(workDirectory, options.hosts);
+	const ansible = options.withoutAnsible ? undefined : await writeAnsibleConfig(workDirectory, options.hosts);
 	// Before the hosts start, so they do not wait: building a scenario's artifacts takes minutes.
 	const artifactDirectories = new Map<Scenario, string>();
 	for (const scenario of chosen) {
@@ -134,7 +134,7 @@ async function measureAll(options: BenchOptions): Promise<void> {
 	await mkdir(workDirectory, {recursive: true});
 	const samples: Sample[] = [];
 	const profiles: Profiled[] = [];
-	const ansible = options.scenarios.length > 0 ? await ensureAnsible(log).then(ansibleVersions) : undefined;
+	const ansible = options.scenarios.length > 0 && !options.withoutAnsible ? await ensureAnsible(log).then(ansibleVersions) : undefined;
 	// Written after every scenario, so an interrupted benchmark keeps what it measured.
 	const save = async () => {
 		await mkdir(dirname(options.out), {recursive: true});

@@ -9,12 +9,14 @@ export interface BenchOptions {
 	/** Light host counts for the scale scenario; empty skips it. */
 	readonly scale: readonly number[];
 	readonly scaleRuns: number;
+	/** pb and the floor only: for measuring a change to pb without ansible-playbook's minutes. */
+	readonly withoutAnsible: boolean;
 	/** A CPU profile of pb re-running each scenario, summarised. */
 	readonly profile: boolean;
 	readonly out: string;
 }
 
-export const usage = `npm run bench -- [--hosts N] [--runs R] [--scenarios ${scenarios.map(scenario => scenario.id).join(',')}] [--scale 100,200 | --scale none] [--scale-runs R] [--profile] [--out results.json]`;
+export const usage = `npm run bench -- [--hosts N] [--runs R] [--scenarios ${scenarios.map(scenario => scenario.id).join(',')}] [--scale 100,200 | --scale none] [--scale-runs R] [--without-ansible] [--profile] [--out results.json]`;
 
 function wholeNumber(text: string, flag: string, min: number): number {
 	const value = Number(text);
@@ -34,6 +36,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
 			scenarios: {type: 'string', default: scenarios.map(scenario => scenario.id).join(',')},
 			scale: {type: 'string', default: '100,200'},
 			'scale-runs': {type: 'string', default: '3'},
+			'without-ansible': {type: 'boolean', default: false},
 			profile: {type: 'boolean', default: false},
 			out: {type: 'string', default: '/var/lib/pb-bench/results.json'},
 		},
@@ -52,6 +55,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
 		scenarios: chosen,
 		scale: values.scale === 'none' ? [] : values.scale.split(',').map(count => wholeNumber(count, '--scale', 1)),
 		scaleRuns: wholeNumber(values['scale-runs'], '--scale-runs', 1),
+		withoutAnsible: values['without-ansible'],
 		profile: values.profile,
 		out: values.out,
 	};
