@@ -102,35 +102,39 @@ function differsTest(attributes: Attributes): string {
 /**
  * The read of one path: `absent`/`absent-in-dir`, or a `stat` line then what was asked for. Every
  * process is paid on the host once per task, so there are as few as the answer needs: content
- * fetched whole is hashed on the controller, not by sha256sum too.
+ * fetched whole is hashed on the controller, not by sha256sum too, and the parent directory is
+ * named by the controller, not by dirname. It runs inline in the host's kept shell (see
+ * ExecOptions), so it never exits: a step that fails sets `f`, and the whole read's status is `f`'s.
  */
 function readScript(path: string, options: ReadOptions, known: {readonly identity: string; readonly sha256: string} | undefined): string {
 	const stat = options.follow ? 'stat -L' : 'stat';
 	// A link is hashed only when followed: otherwise it is described as a link.
 	const isRegular = options.follow ? '[ -f "$p" ]' : '[ -f "$p" ] && [ ! -L "$p" ]';
 	const differs = options.beneath === undefined ? '' : differsTest(options.beneath);
-	const hashNow = 'printf \'sha256 \'; sha256sum < "$p" || exit 1';
+	const hashNow = 'printf \'sha256 \'; sha256sum < "$p" || f=1';
 	// The stat line's fields: $4 the size, $5 the mtime, $6 device:inode, $7 the ctime.
 	const hash = options.checksum === false
 		? ''
 		: known === undefined ? hashNow : `if [ "$6 $4 $5 $7" = ${quote(known.identity)} ]; then echo ${quote(`sha256 ${known.sha256}`)}; else ${hashNow}; fi`;
 	const fileBody = options.content
-		? `if [ "$4" -le ${contentLimit} ]; then echo content; base64 < "$p" || exit 1; ${hash === '' ? '' : `else ${hash}; `}fi`
+		? `if [ "$4" -le ${contentLimit} ]; then echo content; base64 < "$p" || f=1; ${hash === '' ? '' : `else ${hash}; `}fi`
 		: hash;
 	return [
-		`p=${quote(path)}`,
-		options.inDirectory === undefined ? '' : `if [ -d "$p" ]; then p="$p"/${quote(options.inDirectory)}; echo indir; fi`,
+		`p=${quote(path)}; d=${quote(posix.dirname(path))}`,
+		// The directory asked about is there: a missing entry in it is missing in a directory.
+		options.inDirectory === undefined ? '' : `if [ -d "$p" ]; then d=$p; p="$p"/${quote(options.inDirectory)}; echo indir; fi`,
 		'if [ ! -e "$p" ] && [ ! -L "$p" ]; then',
-		'  if [ -d "$(dirname -- "$p")" ]; then echo absent-in-dir; else echo absent; fi',
-		'else',
+		'  if [ -d "$d" ]; then echo absent-in-dir; else echo absent; fi',
 		// Raw mode in hex and the names last: no field holds a space, whatever the locale.
-		`  info=$(${stat} -c '%f %u %g %s %Y %d:%i %Z %U %G' -- "$p") || exit 1`,
+		`elif info=$(${stat} -c '%f %u %g %s %Y %d:%i %Z %U %G' -- "$p"); then`,
 		'  echo "stat $info"',
 		'  set -f; set -- $info; set +f',
-		'  if [ -L "$p" ]; then printf "link "; readlink -- "$p" || exit 1; fi',
-		differs === '' ? '' : `  if [ -d "$p" ]; then n=$(find "$p" -mindepth 1 \\( ${differs} \\) -print | wc -l) || exit 1; echo "beneath $n"; fi`,
+		'  if [ -L "$p" ]; then printf "link "; readlink -- "$p" || f=1; fi',
+		differs === '' ? '' : `  if [ -d "$p" ]; then n=$(find "$p" -mindepth 1 \\( ${differs} \\) -print | wc -l) || f=1; echo "beneath $n"; fi`,
 		// Last: the content runs to the end of this path's output.
 		fileBody === '' ? '' : `  if ${isRegular}; then ${fileBody}; fi`,
+		'else',
+		'  f=1',
 		'fi',
 	].filter(Boolean).join('\n');
 }
@@ -193,8 +197,8 @@ export async function readFileStates(ctx: HostRunner, requests: ReadonlyArray<{r
 	// A remembered sum is used only for the very file it was taken of (the script compares identities), so either path may offer it.
 	const known = (path: string, {inDirectory}: ReadOptions) => ctx.knownHashes?.get(inDirectory === undefined ? path : posix.join(path, inDirectory)) ?? ctx.knownHashes?.get(path);
 	// Output separated by a line base64 never produces.
-	const script = requests.map(({path, options = {}}) => `${readScript(path, options, known(path, options))}\necho --`).join('\n');
-	const result = await ctx.run(script);
+	const script = ['f=0', ...requests.map(({path, options = {}}) => `${readScript(path, options, known(path, options))}\necho --`), '[ "$f" = 0 ]'].join('\n');
+	const result = await ctx.run(script, {inline: true});
 	const paths = requests.map(request => request.path).join(', ');
 	if (result.code !== 0) {
 		throw new HostFileError(ctx.host, paths, `cannot read ${paths} on ${ctx.host}`, result.stderr);

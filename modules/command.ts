@@ -99,7 +99,8 @@ export async function readGuards(ctx: HostContext, params: RunParams): Promise<G
 		return {};
 	}
 
-	const result = await ctx.run(inDirectory(params.chdir, script));
+	// Without chdir the test is pb's own and needs no process of its own on the host (ExecOptions.inline).
+	const result = await ctx.run(inDirectory(params.chdir, script), {inline: params.chdir === undefined});
 	if (result.code !== 0) {
 		throw new Error(`cannot check creates/removes in ${params.chdir ?? 'the home directory'} on ${ctx.host}: ${result.stderr.trim()}`);
 	}

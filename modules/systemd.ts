@@ -239,16 +239,21 @@ export default defineModule({
 
 		const scope = params.scope;
 		const name = params.name === undefined ? undefined : unitName(params.name);
+		// Inline in the host's kept shell (ExecOptions.inline): no exit, the status is the last command's.
 		const script = [
-			'command -v systemctl >/dev/null 2>&1 || { echo "no-systemd systemctl is not installed"; exit 0; }',
+			'if ! command -v systemctl >/dev/null 2>&1; then echo "no-systemd systemctl is not installed"',
 			// sd_booted(): systemd as PID 1 makes this directory; systemctl alone proves nothing.
-			'[ -d /run/systemd/system ] || { echo "no-systemd PID 1 is $(cat /proc/1/comm 2>/dev/null || echo unknown), not systemd"; exit 0; }',
-			'echo "home $HOME"',
-			name === undefined ? '' : `${systemctl(scope)} show --property=${properties.join(',')} -- ${quote(name)} || exit 1`,
-			'echo --',
-			params.daemon_reload ? `${systemctl(scope)} show --property=Id,NeedDaemonReload -- '*' || exit 1` : '',
+			'elif [ ! -d /run/systemd/system ]; then echo "no-systemd PID 1 is $(cat /proc/1/comm 2>/dev/null || echo unknown), not systemd"',
+			'else',
+			'  echo "home $HOME"',
+			'  f=0',
+			name === undefined ? '' : `  ${systemctl(scope)} show --property=${properties.join(',')} -- ${quote(name)} || f=1`,
+			'  echo --',
+			params.daemon_reload ? `  ${systemctl(scope)} show --property=Id,NeedDaemonReload -- '*' || f=1` : '',
+			'  [ "$f" = 0 ]',
+			'fi',
 		].filter(Boolean).join('\n');
-		const result = await ctx.run(script);
+		const result = await ctx.run(script, {inline: true});
 		if (result.code !== 0) {
 			throw new Error(`cannot read ${name ?? 'the units'} with systemctl on ${ctx.host}: ${result.stderr.trim()}`);
 		}

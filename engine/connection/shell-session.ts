@@ -13,7 +13,9 @@ import {quoteShell} from './shell.js';
  * sh -c's meaning (its exports, cd and exit stay its own, a syntax error is its own failure), with
  * stdin from /dev/null or from a here-document the shell itself reads, never from the shell's own
  * input; then its status and an end tag on stdout and the end tag on stderr. The tag holds a random
- * key per command, so no output can forge it.
+ * key per command, so no output can forge it. An inline script (pb's own reads, see ExecOptions)
+ * runs in the kept shell itself, through `command eval`: no process of its own, and a syntax
+ * error fails that command without ending the shell.
  */
 
 /** Larger stdin goes on a channel of its own, streamed, rather than base64 in a here-document. */
@@ -101,8 +103,8 @@ export class ShellSession {
 		return !this.ended;
 	}
 
-	/** Runs `script` as `/bin/sh -c` would; one command at a time per session. */
-	async run(script: string, stdin: string | Buffer | undefined): Promise<ExecResult> {
+	/** Runs `script` as `/bin/sh -c` would, or inline in this shell; one command at a time per session. */
+	async run(script: string, stdin: string | Buffer | undefined, inline = false): Promise<ExecResult> {
 		if (this.ended) {
 			throw this.lostWith();
 		}
@@ -110,7 +112,7 @@ export class ShellSession {
 		const key = randomBytes(9).toString('hex');
 		const tag = `\npb-${key}:`;
 		const input = stdin === undefined || stdin.length === 0 ? undefined : Buffer.from(stdin).toString('base64').replaceAll(/.{76}/g, '$&\n');
-		const command = `/bin/sh -c ${quoteShell(script)}`;
+		const command = `${inline ? 'command eval' : '/bin/sh -c'} ${quoteShell(script)}`;
 		const frame = [
 			input === undefined
 				? `${command} </dev/null`

@@ -163,7 +163,8 @@ class SshConnection implements Connection {
 
 		const script = scriptFor(this.host, command, options);
 		const bytes = isStdinFile(stdin) ? await readFile(stdin.path) : stdin;
-		return this.slots.add(async () => this.runInShell(script, options.become, bytes));
+		const inline = options.inline === true && options.env === undefined && options.cwd === undefined && (bytes === undefined || bytes.length === 0);
+		return this.slots.add(async () => this.runInShell(script, options.become, bytes, inline));
 	}
 
 	async close(): Promise<void> {
@@ -176,7 +177,7 @@ class SshConnection implements Connection {
 		await this.closed;
 	}
 
-	private async runInShell(script: string, become: Become | undefined, stdin: string | Buffer | undefined): Promise<ExecResult> {
+	private async runInShell(script: string, become: Become | undefined, stdin: string | Buffer | undefined, inline: boolean): Promise<ExecResult> {
 		const key = become === undefined ? '' : `${become.user}\0${become.password ?? ''}`;
 		const waiting = this.idle.get(key) ?? [];
 		this.idle.set(key, waiting);
@@ -187,7 +188,7 @@ class SshConnection implements Connection {
 
 		shell ??= await ShellSession.start(this.host, async commandLine => this.openChannel(commandLine), become, () => this.lost ?? this.channelGone());
 		try {
-			return await this.untilLost(shell.run(script, stdin));
+			return await this.untilLost(shell.run(script, stdin, inline));
 		} finally {
 			if (shell.usable) {
 				waiting.push(shell);

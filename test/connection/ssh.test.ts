@@ -83,6 +83,22 @@ test('commands one after another run in one shell kept open, each in a sh -c of 
 	t.is((await connection.exec('echo still here')).stdout, 'still here\n');
 });
 
+test('an inline script runs in the kept shell itself; one with env or a syntax error leaves that shell as it was', async t => {
+	const connection = await openSsh(await trustingOptions(sshd, user.name));
+	t.teardown(async () => connection.close());
+	// $$ is the shell running the script: the kept shell's for inline ones, and sh -c's parent is that shell too.
+	const kept = (await connection.exec('echo $PPID')).stdout;
+	t.is((await connection.exec('echo $$', {inline: true})).stdout, kept);
+	t.is((await connection.exec('echo $$', {inline: true})).stdout, kept);
+	t.deepEqual(await connection.exec('printf "%s" "${PB_ENV:-unset}"; false', {inline: true, env: {PB_ENV: 'set'}}), {stdout: 'set', stderr: '', code: 1});
+	t.is((await connection.exec('printf "%s" "${PB_ENV:-unset}"', {inline: true})).stdout, 'unset');
+	const broken = await connection.exec('if then', {inline: true});
+	t.is(broken.code, 2);
+	t.regex(broken.stderr, /syntax error/i);
+	t.is((await connection.exec('read line; echo "[$line]"', {inline: true})).stdout, '[]\n');
+	t.is((await connection.exec('echo still $$', {inline: true})).stdout, `still ${kept}`);
+});
+
 test('stdin of any bytes, and output without a final newline, come through the shell intact', async t => {
 	const connection = await openSsh(await trustingOptions(sshd, user.name));
 	t.teardown(async () => connection.close());
