@@ -1,5 +1,5 @@
 import {createHash, randomBytes} from 'node:crypto';
-import {createReadStream, createWriteStream} from 'node:fs';
+import {createReadStream, createWriteStream, type Stats} from 'node:fs';
 import {mkdir, readFile, rename, rm, stat, writeFile} from 'node:fs/promises';
 import {homedir} from 'node:os';
 import {dirname, join} from 'node:path';
@@ -63,6 +63,11 @@ export async function writeDerived(path: string, content: string): Promise<void>
 	await rename(temp, path);
 }
 
+/** What says a cached file is the one hashed before: size, mtime and inode, as git's index keeps them. */
+function stampOf(info: Stats): string {
+	return `${info.size} ${info.mtimeMs} ${info.ino}`;
+}
+
 export async function sha256Of(path: string): Promise<string> {
 	const hash = createHash('sha256');
 	await pipeline(createReadStream(path), hash);
@@ -84,8 +89,11 @@ export class ArtifactCache {
 	/** Keyed by the expected sha256 (if any), sources and headers. */
 	readonly #inFlight = new Map<string, InFlight>();
 	readonly #texts = new Map<string, Promise<{text: string; url: string}>>();
-	/** Files whose hash was checked in this process: a cache file is trusted only once it was. */
-	readonly #verified = new Set<string>();
+	/**
+	 * Files whose hash was checked (or is being checked) in this process: a cache file is trusted
+	 * only once it was. Every host's task asks at once; they share one check.
+	 */
+	readonly #verified = new Map<string, Promise<boolean>>();
 	/** `pb run --offline`: nothing is fetched; what the cache lacks is an error. */
 	offline = false;
 
@@ -117,22 +125,34 @@ export class ArtifactCache {
 			return undefined;
 		}
 
-		if (!this.#verified.has(sha256)) {
-			const stamp = `${info.size} ${info.mtimeMs} ${info.ino}`;
-			const stampPath = this.derivedPathOf(sha256, 'verified');
-			if (await readFile(stampPath, 'utf8').catch(() => undefined) !== stamp) {
-				if (await sha256Of(path) !== sha256) {
-					await rm(path, {force: true});
-					return undefined;
-				}
+		let verified = this.#verified.get(sha256);
+		if (verified === undefined) {
+			verified = this.#verify(path, sha256, info);
+			this.#verified.set(sha256, verified);
+		}
 
-				await writeDerived(stampPath, stamp);
-			}
-
-			this.#verified.add(sha256);
+		if (!await verified) {
+			this.#verified.delete(sha256);
+			return undefined;
 		}
 
 		return {path, sha256, size: info.size, url: undefined};
+	}
+
+	/** Whether the file holds `sha256`, removing it when not; the verdict is stamped beside it. */
+	async #verify(path: string, sha256: string, info: Stats): Promise<boolean> {
+		const stampPath = this.derivedPathOf(sha256, 'verified');
+		if (await readFile(stampPath, 'utf8').catch(() => undefined) === stampOf(info)) {
+			return true;
+		}
+
+		if (await sha256Of(path) !== sha256) {
+			await rm(path, {force: true});
+			return false;
+		}
+
+		await writeDerived(stampPath, stampOf(info));
+		return true;
 	}
 
 	/** The artifact, from the cache or fetched into it; concurrent requests for one artifact share a transfer. */
@@ -237,7 +257,9 @@ export class ArtifactCache {
 	async #keep(temp: string, sha256: string, size: number, url: string | undefined): Promise<CachedArtifact> {
 		await mkdir(join(this.directory, 'sha256'), {recursive: true});
 		await rename(temp, this.pathOf(sha256));
-		this.#verified.add(sha256);
+		// Hashed on its way in: the next run need not read it again.
+		await writeDerived(this.derivedPathOf(sha256, 'verified'), stampOf(await stat(this.pathOf(sha256))));
+		this.#verified.set(sha256, Promise.resolve(true));
 		return {path: this.pathOf(sha256), sha256, size, url};
 	}
 

@@ -15,14 +15,26 @@ async function scratch(t: {teardown(fn: () => Promise<void>): void}): Promise<st
 test('a cached file is hashed once and its size, mtime and inode kept; a file changed since is found damaged by the next run and removed', async t => {
 	const directory = await scratch(t);
 	const kept = await new ArtifactCache(directory).store(Buffer.from('the artifact'));
-	// Each ArtifactCache is a run: this one has not checked the file yet.
-	t.is((await new ArtifactCache(directory).lookup(kept.sha256))?.path, kept.path);
+	// Hashed on its way in: stamped at once.
 	const info = await stat(kept.path);
 	t.is(await readFile(join(directory, 'verified', kept.sha256), 'utf8'), `${info.size} ${info.mtimeMs} ${info.ino}`);
+	// Each ArtifactCache is a run: this one has not checked the file yet.
+	t.is((await new ArtifactCache(directory).lookup(kept.sha256))?.path, kept.path);
 
 	await writeFile(kept.path, 'other bytes, written later');
 	t.is(await new ArtifactCache(directory).lookup(kept.sha256), undefined);
 	await t.throwsAsync(stat(kept.path), {code: 'ENOENT'});
+});
+
+test('lookups made at once (every host\'s task) share one check: a damaged file is found so by all, and removed', async t => {
+	const directory = await scratch(t);
+	const kept = await new ArtifactCache(directory).store(Buffer.from('the artifact'));
+	await writeFile(kept.path, 'damaged');
+	const cache = new ArtifactCache(directory);
+	t.deepEqual(await Promise.all(Array.from({length: 5}, async () => cache.lookup(kept.sha256))), [undefined, undefined, undefined, undefined, undefined]);
+	await t.throwsAsync(stat(kept.path), {code: 'ENOENT'});
+	const again = await cache.store(Buffer.from('the artifact'));
+	t.is((await cache.lookup(kept.sha256))?.path, again.path);
 });
 
 test('an archive\'s members are read once and kept for later runs, which need not read the archive', async t => {
