@@ -127,16 +127,20 @@ export class ArtifactCache {
 
 		let verified = this.#verified.get(sha256);
 		if (verified === undefined) {
-			verified = this.#verify(path, sha256, info);
-			this.#verified.set(sha256, verified);
+			const checking = this.#verify(path, sha256, info);
+			// A damaged file, or a check that failed, is checked again by the next lookup.
+			const forget = () => {
+				if (this.#verified.get(sha256) === checking) {
+					this.#verified.delete(sha256);
+				}
+			};
+
+			void checking.then(ok => ok || forget(), forget);
+			this.#verified.set(sha256, checking);
+			verified = checking;
 		}
 
-		if (!await verified) {
-			this.#verified.delete(sha256);
-			return undefined;
-		}
-
-		return {path, sha256, size: info.size, url: undefined};
+		return await verified ? {path, sha256, size: info.size, url: undefined} : undefined;
 	}
 
 	/** Whether the file holds `sha256`, removing it when not; the verdict is stamped beside it. */
