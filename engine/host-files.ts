@@ -299,23 +299,42 @@ export function ownership(owner: string | undefined, group: string | undefined):
 	return group === undefined ? undefined : `:${group}`;
 }
 
+/** Text written from the script itself is quoted into one argument of sh -c: kept well under Linux's 128 KiB per argument. */
+const maxScriptText = 16 * 1024;
+
 /**
- * Writes `content` to `path` atomically: into a temp file beside it (streamed through stdin),
- * given its mode and owner, validated, then renamed over `path`. A failure at any point leaves
- * `path` as it was and no temp file behind.
+ * `content` as text the script can write itself with printf, or undefined: a file streamed from
+ * the controller, content too big, or bytes a shell string cannot carry (NUL, invalid UTF-8).
+ */
+function scriptText(content: Buffer | string | StdinFile): string | undefined {
+	if (typeof content === 'object' && !Buffer.isBuffer(content)) {
+		return undefined;
+	}
+
+	const text = content.toString();
+	const fits = text.length <= maxScriptText && !text.includes('\0');
+	return fits && (typeof content === 'string' || Buffer.from(text).equals(content)) ? text : undefined;
+}
+
+/**
+ * Writes `content` to `path` atomically: into a temp file beside it, given its mode and owner,
+ * validated, then renamed over `path`. A failure at any point leaves `path` as it was and no temp
+ * file behind. Small text is written by the script's own printf; anything else is streamed
+ * through stdin (which costs the host a `base64 -d` and a `cat`).
  */
 export async function writeFileAtomic(ctx: HostRunner, path: string, content: Buffer | string | StdinFile, options: WriteOptions = {}): Promise<WriteResult> {
 	const temp = posix.join(posix.dirname(path), `.${posix.basename(path)}.pb-tmp-${randomBytes(6).toString('hex')}`);
 	const backup = options.backup ? backupName(path, new Date()) : undefined;
 	const owners = ownership(options.owner, options.group);
+	const text = scriptText(content);
 	const script = [
 		`d=${quote(path)}`,
 		`t=${quote(temp)}`,
 		// noclobber: the temp file is ours alone, never a file (or link) someone put there.
-		'( set -C; : > "$t" ) || exit 1',
+		'set -C; : > "$t" || exit 1; set +C',
 		'trap \'rm -f -- "$t"\' EXIT',
 		'trap \'rm -f -- "$t"; exit 1\' HUP INT TERM',
-		'cat > "$t" || exit 1',
+		text === undefined ? 'cat > "$t" || exit 1' : `printf '%s' ${quote(text)} > "$t" || exit 1`,
 		// Owners before mode: chown clears setuid bits. A replaced file keeps its owner where we
 		// may give it (as root) and its mode, unless told otherwise.
 		'm=; if [ -f "$d" ] && [ ! -L "$d" ]; then chown "$(stat -c %u:%g -- "$d")" "$t" 2>/dev/null; m=$(stat -c %a -- "$d"); fi',
@@ -325,7 +344,7 @@ export async function writeFileAtomic(ctx: HostRunner, path: string, content: Bu
 		backup === undefined ? '' : `if [ -f "$d" ]; then cp -p -- "$d" ${quote(backup)} || exit 1; echo backup; fi`,
 		'mv -f -- "$t" "$d" || exit 1',
 	].filter(Boolean).join('\n');
-	const result = await ctx.run(script, {stdin: content});
+	const result = await ctx.run(script, text === undefined ? {stdin: content} : {});
 	if (result.code === validateFailed) {
 		throw new HostFileError(ctx.host, path, `validate (${options.validate ?? ''}) rejected the new ${path}; ${path} was left as it was`, result.stderr);
 	}

@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto';
 import {mkdir, readFile, rename, symlink, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
-import {formatMode, parseMode, quote, readFileStates, writeFileAtomic, HostFileError, type KnownHashes} from '../../engine/host-files.js';
+import {formatMode, parseMode, quote, readFileStates, writeFileAtomic, HostFileError, type HostRunner, type KnownHashes} from '../../engine/host-files.js';
 import {localHost} from '../helpers/host-context.js';
 import {tempDir} from './tree-snapshot.js';
 
@@ -55,6 +55,25 @@ test('writeFileAtomic: a failure leaves the old file and says where', async t =>
 	t.true(error instanceof HostFileError);
 	t.regex(error?.message ?? '', new RegExp(`^cannot write ${path} on localhost: .*no-such-user-pb`));
 	t.is(await readFile(path, 'utf8'), 'old');
+});
+
+test('writeFileAtomic: small text is written by the script itself, other bytes through stdin, each byte for byte', async t => {
+	const dir = await tempDir(t);
+	const host = localHost();
+	const stdins: unknown[] = [];
+	const recording: HostRunner = {...host, async run(command, options) {
+		stdins.push(options?.stdin);
+		return host.run(command, options);
+	}};
+	const text = 'it\'s "quoted" $HOME `id` \\n %s\n\ttabs, ünïcode, no final newline ';
+	const binary = Buffer.from([0, 1, 2, 255, 10]);
+	const large = 'x'.repeat(20 * 1024);
+	for (const [name, content] of [['text', text], ['binary', binary], ['large', large], ['empty', '']] as const) {
+		await writeFileAtomic(recording, join(dir, name), content);
+		t.deepEqual(await readFile(join(dir, name)), Buffer.from(content), name);
+	}
+
+	t.deepEqual(stdins, [undefined, binary, large, undefined]);
 });
 
 test('readFileStates: a large file\'s sum is taken once a run, and taken again once the file is another', async t => {
