@@ -15,6 +15,8 @@ export interface SummaryRow {
 	readonly pbPeakRssMb: number | undefined;
 	readonly pbCpuMs: Spread | undefined;
 	readonly load: Spread | undefined;
+	/** Runs of this line (any tool) that failed, left out of its times. */
+	readonly failedRuns: number;
 }
 
 const modes: readonly Mode[] = ['first', 'rerun', 'check'];
@@ -28,9 +30,11 @@ export function summarize(samples: readonly Sample[]): SummaryRow[] {
 
 	return [...groups.values()].flatMap(group => modes.flatMap(mode => {
 		const floorMode: Mode = mode === 'first' ? 'first' : 'check';
-		const of = (tool: Tool, wanted: Mode) => group.filter(sample => sample.tool === tool && sample.mode === wanted);
+		const all = (tool: Tool, wanted: Mode) => group.filter(sample => sample.tool === tool && sample.mode === wanted);
+		const of = (tool: Tool, wanted: Mode) => all(tool, wanted).filter(sample => sample.failed === undefined);
 		const pb = of('pb', mode);
-		if (pb.length === 0) {
+		const failedRuns = [...all('pb', mode), ...all('ansible', mode)].filter(sample => sample.failed !== undefined).length;
+		if (pb.length === 0 && failedRuns === 0) {
 			return [];
 		}
 
@@ -44,9 +48,10 @@ export function summarize(samples: readonly Sample[]): SummaryRow[] {
 			pb: spread(pb.map(run => run.wallMs)),
 			ansible: spread(of('ansible', mode).map(run => run.wallMs)),
 			floor: spread(of('floor', floorMode).map(run => run.wallMs)),
-			pbPeakRssMb: Math.max(...pb.map(run => run.peakRssMb ?? 0)),
+			pbPeakRssMb: pb.length === 0 ? undefined : Math.max(...pb.map(run => run.peakRssMb ?? 0)),
 			pbCpuMs: spread(pb.map(run => run.cpuMs ?? 0)),
 			load: spread(group.map(run => run.load)),
+			failedRuns,
 		}];
 	}));
 }
@@ -62,13 +67,13 @@ export function overheadPerHostTaskMs(row: SummaryRow): number | undefined {
 
 export function markdownTable(rows: readonly SummaryRow[]): string {
 	const lines = [
-		'| scenario | hosts | run | pb s, median (min–max) | ansible-playbook s | ansible/pb | floor s | pb/floor | pb overhead per host-task | pb CPU per host-task | pb peak RSS | load (1 min) |',
-		'|---|---|---|---|---|---|---|---|---|---|---|---|',
+		'| scenario | hosts | run | pb s, median (min–max) | ansible-playbook s | ansible/pb | floor s | pb/floor | pb overhead per host-task | pb CPU per host-task | pb peak RSS | load (1 min) | failed runs |',
+		'|---|---|---|---|---|---|---|---|---|---|---|---|---|',
 	];
 	for (const row of rows) {
 		const overhead = overheadPerHostTaskMs(row);
 		const cpu = row.pbCpuMs ? row.pbCpuMs.median / (row.tasksPerHost * row.hosts) : undefined;
-		lines.push(`| ${row.scenario} | ${row.hosts} ${row.hostKind} | ${row.mode} | ${timeCell(row.pb)} | ${timeCell(row.ansible)} | ${ratio(row.ansible, row.pb)} | ${timeCell(row.floor)} | ${ratio(row.pb, row.floor)} | ${overhead === undefined ? '–' : `${overhead.toFixed(2)} ms`} | ${cpu === undefined ? '–' : `${cpu.toFixed(2)} ms`} | ${row.pbPeakRssMb === undefined ? '–' : `${row.pbPeakRssMb.toFixed(0)} MB`} | ${row.load ? `${row.load.min.toFixed(1)}–${row.load.max.toFixed(1)}` : '–'} |`);
+		lines.push(`| ${row.scenario} | ${row.hosts} ${row.hostKind} | ${row.mode} | ${timeCell(row.pb)} | ${timeCell(row.ansible)} | ${ratio(row.ansible, row.pb)} | ${timeCell(row.floor)} | ${ratio(row.pb, row.floor)} | ${overhead === undefined ? '–' : `${overhead.toFixed(2)} ms`} | ${cpu === undefined ? '–' : `${cpu.toFixed(2)} ms`} | ${row.pbPeakRssMb === undefined ? '–' : `${row.pbPeakRssMb.toFixed(0)} MB`} | ${row.load ? `${row.load.min.toFixed(1)}–${row.load.max.toFixed(1)}` : '–'} | ${row.failedRuns} |`);
 	}
 
 	return lines.join('\n');

@@ -32,7 +32,8 @@ function tail(text: string): string {
  * a first run; on the hosts the round's first tool converged, every tool re-runs, then checks, and
  * the floor reads the state; last, the floor itself gets fresh hosts. So each round has one sample
  * of every tool in every mode (ansible-playbook's runs are what makes a round long). Every first
- * run must leave the state the very first one left.
+ * run must leave the state the very first one left. A run that fails is recorded as failed and the
+ * rounds go on; after a failed first run, that round has nothing converged to re-run.
  */
 export async function runScenario(run: ScenarioRun): Promise<Sample[]> {
 	const {scenario, hosts, ansible, log} = run;
@@ -44,7 +45,8 @@ export async function runScenario(run: ScenarioRun): Promise<Sample[]> {
 	const record = (tool: Tool, mode: Mode, wallMs: number, load: number, extra: Partial<Sample> = {}) => {
 		const sample: Sample = {scenario: scenario.id, hostKind: hosts.kind, hosts: hosts.hosts.length, tasksPerHost: scenario.tasksPerHost, tool, mode, wallMs, load, ...extra};
 		samples.push(sample);
-		log(`  ${tool} ${mode}: ${(wallMs / 1000).toFixed(2)} s${sample.changed === undefined ? '' : `, ${sample.changed} changed`}${sample.peakRssMb === undefined ? '' : `, peak RSS ${sample.peakRssMb.toFixed(0)} MB`} (load ${load.toFixed(1)})`);
+		const said = sample.failed === undefined ? '' : `, FAILED: ${sample.failed}`;
+		log(`  ${tool} ${mode}: ${(wallMs / 1000).toFixed(2)} s${sample.changed === undefined ? '' : `, ${sample.changed} changed`}${sample.peakRssMb === undefined ? '' : `, peak RSS ${sample.peakRssMb.toFixed(0)} MB`} (load ${load.toFixed(1)})${said}`);
 	};
 
 	const freshHosts = async () => {
@@ -71,6 +73,11 @@ export async function runScenario(run: ScenarioRun): Promise<Sample[]> {
 			await freshHosts();
 			const first = await runTool(converger, 'first', run, playbooks);
 			record(converger, 'first', first.wallMs, first.load, first.extra);
+			// A failed first run left the hosts half done: nothing to compare, nothing converged to re-run.
+			if (first.extra.failed !== undefined) {
+				continue;
+			}
+
 			await sameState(`${converger}'s first run`);
 			if (converger !== order[0]) {
 				continue;
@@ -79,8 +86,8 @@ export async function runScenario(run: ScenarioRun): Promise<Sample[]> {
 			for (const mode of ['rerun', 'check'] as const) {
 				for (const tool of order) {
 					const converged = await runTool(tool, mode, run, playbooks);
-					if (converged.counts.changed > 0) {
-						log(`  note: ${tool} ${mode} on converged hosts reported ${converged.counts.changed} changes`);
+					if ((converged.counts?.changed ?? 0) > 0) {
+						log(`  note: ${tool} ${mode} on converged hosts reported ${converged.counts!.changed} changes`);
 					}
 
 					record(tool, mode, converged.wallMs, converged.load, converged.extra);
@@ -101,7 +108,11 @@ export async function runScenario(run: ScenarioRun): Promise<Sample[]> {
 	return samples;
 }
 
-async function runTool(tool: 'pb' | 'ansible', mode: Mode, run: ScenarioRun, playbooks: ScenarioPlaybooks): Promise<{wallMs: number; load: number; counts: RunCounts; extra: Partial<Sample>}> {
+/**
+ * One run of a tool, measured. A run that fails is a sample too (`extra.failed`, without counts):
+ * one failure in hours of measuring should not throw the rest away.
+ */
+async function runTool(tool: 'pb' | 'ansible', mode: Mode, run: ScenarioRun, playbooks: ScenarioPlaybooks): Promise<{wallMs: number; load: number; counts: RunCounts | undefined; extra: Partial<Sample>}> {
 	const check = mode === 'check';
 	const load = loadavg()[0]!;
 	const command = tool === 'pb'
@@ -113,7 +124,8 @@ async function runTool(tool: 'pb' | 'ansible', mode: Mode, run: ScenarioRun, pla
 	}
 
 	if (result.exitCode !== 0) {
-		throw new Error(`${tool} ${mode} failed with exit code ${result.exitCode}: ${command.join(' ')}\n${tail(result.stdout)}\n${tail(result.stderr)}`);
+		const failed = `exit code ${result.exitCode}: ${command.join(' ')}\n${tail(result.stdout)}\n${tail(result.stderr)}`;
+		return {wallMs: result.wallMs, load, counts: undefined, extra: {failed}};
 	}
 
 	const counts = tool === 'pb' ? pbCounts(result.stdout) : ansibleCounts(result.stdout);

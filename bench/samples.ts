@@ -19,4 +19,6 @@ export interface Sample {
 	readonly changed?: number;
 	/** The 1-minute load average when the run started: how busy the machine was. */
 	readonly load: number;
+	/** Set when the run failed: its exit code and the end of its output. Not counted in the times. */
+	readonly failed?: string;
 }
