@@ -10,7 +10,7 @@ import type {HostContext} from './module.js';
  */
 
 /** What these helpers need of a host context. */
-export type HostRunner = Pick<HostContext, 'host' | 'run' | 'predictedPath' | 'knownHashes'>;
+export type HostRunner = Pick<HostContext, 'host' | 'run' | 'predictedPath' | 'knownHashes' | 'readAhead'>;
 
 /**
  * The sha256 of each large file a run has hashed on one host, with the file's identity then
@@ -139,7 +139,7 @@ function readScript(path: string, options: ReadOptions, known: {readonly identit
 	].filter(Boolean).join('\n');
 }
 
-function parseFileState(path: string, stdout: string, {inDirectory, checksum = true}: ReadOptions): FileState & {readonly identity?: string} {
+export function parseFileState(path: string, stdout: string, {inDirectory, checksum = true}: ReadOptions): FileState & {readonly identity?: string} {
 	const lines = stdout.split('\n');
 	let at = 0;
 	let actualPath = path;
@@ -192,8 +192,34 @@ function parseFileState(path: string, stdout: string, {inDirectory, checksum = t
 	return state as FileState;
 }
 
-/** What is at each path on the host now, all in one round trip. */
-export async function readFileStates(ctx: HostRunner, requests: ReadonlyArray<{readonly path: string; readonly options?: ReadOptions}>): Promise<FileState[]> {
+/** One path to read, and what to read of it. */
+export interface FileRequest {
+	readonly path: string;
+	readonly options?: ReadOptions;
+}
+
+/** Keeps a large file's sum for later reads of the same unchanged file in this run. */
+export function rememberHash(ctx: HostRunner, state: FileState, identity: string | undefined): void {
+	if (identity !== undefined && state.exists && state.sha256 !== undefined && state.size >= rememberedFrom) {
+		ctx.knownHashes?.set(state.path, {identity, sha256: state.sha256});
+	}
+}
+
+/**
+ * File states read earlier in the run, before the tasks that ask for them (engine/run/read-ahead.ts):
+ * as the host holds them, without check mode's predictions; undefined when not all are at hand.
+ */
+export interface ReadAheadCache {
+	statesFor(ctx: HostRunner, requests: readonly FileRequest[]): Promise<FileState[] | undefined>;
+}
+
+/** What is at each path on the host now, all in one round trip (none when read ahead). */
+export async function readFileStates(ctx: HostRunner, requests: readonly FileRequest[]): Promise<FileState[]> {
+	const early = await ctx.readAhead?.statesFor(ctx, requests);
+	if (early !== undefined) {
+		return early.map((state, index) => withPrediction(ctx, state, requests[index]?.options?.inDirectory));
+	}
+
 	// A remembered sum is used only for the very file it was taken of (the script compares identities), so either path may offer it.
 	const known = (path: string, {inDirectory}: ReadOptions) => ctx.knownHashes?.get(inDirectory === undefined ? path : posix.join(path, inDirectory)) ?? ctx.knownHashes?.get(path);
 	// Output separated by a line base64 never produces.
@@ -207,10 +233,7 @@ export async function readFileStates(ctx: HostRunner, requests: ReadonlyArray<{r
 	const outputs = result.stdout.split(/^--\n/m);
 	return requests.map(({path, options = {}}, index) => {
 		const {identity, ...state} = parseFileState(path, outputs[index] ?? '', options);
-		if (identity !== undefined && state.exists && state.sha256 !== undefined && state.size >= rememberedFrom) {
-			ctx.knownHashes?.set(state.path, {identity, sha256: state.sha256});
-		}
-
+		rememberHash(ctx, state, identity);
 		return withPrediction(ctx, state, options.inDirectory);
 	});
 }

@@ -1,6 +1,6 @@
 import type {Connection, ExecOptions, ExecResult} from './connection/connection.js';
 import type {SourcePosition} from './errors.js';
-import type {KnownHashes} from './host-files.js';
+import type {FileRequest, KnownHashes, ReadAheadCache} from './host-files.js';
 
 /**
  * The module contract. A module is one file in modules/ exporting one `defineModule(...)`:
@@ -88,6 +88,8 @@ export interface HostContext {
 	predictedBelow?(directory: string): PredictedPath[];
 	/** The sums of large files this run has hashed on the host (host-files reads keep it). */
 	readonly knownHashes?: KnownHashes;
+	/** File states read ahead for this task and the next ones (host-files reads use it). */
+	readonly readAhead?: ReadAheadCache;
 	/** The raw connection, for modules that need their own become handling. */
 	readonly connection: Connection;
 	warn(message: string): void;
@@ -176,6 +178,13 @@ export interface ModuleDefinition<S extends ParamSchema = ParamSchema, State = u
 	readonly freeParams?: boolean;
 	/** Whether apply must run even when the plan says unchanged (e.g. command: changed is decided by running). */
 	readonly alwaysApply?: boolean;
+	/**
+	 * The file states `read` will ask for, when that is all it asks of the host: the engine then
+	 * reads them together with those of the tasks around it, in one round trip
+	 * (engine/run/read-ahead.ts). Must name exactly what read passes to readFileStates; anything
+	 * else only loses the batching.
+	 */
+	readsAhead?(params: Params<S>): readonly FileRequest[];
 }
 
 export interface ControllerArtifact {

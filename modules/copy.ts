@@ -4,7 +4,7 @@ import {posix} from 'node:path';
 import {findSource} from '../engine/controller-source.js';
 import {applyFileWrite, fileWriteParams, fileWriteProblem, planFileWrite, type FileWriteSteps} from '../engine/file-write.js';
 import {defineModule, type Plan} from '../engine/module.js';
-import {type FileState, parseMode, readFileState} from '../engine/host-files.js';
+import {type FileRequest, type FileState, parseMode, readFileState} from '../engine/host-files.js';
 
 /** The file wanted at dest, from `content` or from `src` on the controller. */
 interface Source {
@@ -20,6 +20,11 @@ interface CopyState {
 async function loadSource(playbookDir: string, src: string): Promise<Source> {
 	const content = await readFile(await findSource(playbookDir, 'files', src, 'copy'));
 	return {content, sha256: createHash('sha256').update(content).digest('hex')};
+}
+
+/** dest, or src's name in dest when that is a directory: what the read asks of the host. */
+function destRequest(params: {readonly src?: string | undefined; readonly dest: string}): FileRequest {
+	return {path: params.dest, options: params.src === undefined ? {} : {inDirectory: posix.basename(params.src)}};
 }
 
 export default defineModule({
@@ -49,12 +54,13 @@ export default defineModule({
 
 		return fileWriteProblem(params);
 	},
+	readsAhead: params => [destRequest(params)],
 	async read(ctx, params): Promise<CopyState> {
 		const source = params.src === undefined
 			? {content: Buffer.from(params.content ?? ''), sha256: createHash('sha256').update(params.content ?? '').digest('hex')}
 			: await loadSource(ctx.playbookDir, params.src);
-		const inDirectory = params.src === undefined ? undefined : posix.basename(params.src);
-		const dest = await readFileState(ctx, params.dest, {content: ctx.diff, ...(inDirectory === undefined ? {} : {inDirectory})});
+		const request = destRequest(params);
+		const dest = await readFileState(ctx, request.path, {...request.options, content: ctx.diff});
 		return {dest, source};
 	},
 	plan({dest, source}, params): Plan<FileWriteSteps> {

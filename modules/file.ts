@@ -1,9 +1,9 @@
 import {randomBytes} from 'node:crypto';
 import {posix} from 'node:path';
 import {fileWriteProblem} from '../engine/file-write.js';
-import {defineModule, type Plan} from '../engine/module.js';
+import {defineModule, type Params, type Plan} from '../engine/module.js';
 import {
-	attributeChanges, attributeCommands, attributeLines, currentAttributes, type Attributes, type FileState,
+	attributeChanges, attributeCommands, attributeLines, currentAttributes, type Attributes, type FileRequest, type FileState,
 	parseMode, quote, readFileStates,
 } from '../engine/host-files.js';
 
@@ -187,19 +187,34 @@ function diffSide(state: string, attributes: Attributes, linkTarget: string | un
 	return `state: ${state}\n${linkTarget === undefined ? '' : `src: ${linkTarget}\n`}${attributeLines(attributes)}`;
 }
 
+const schema = {
+	path: {type: 'path', required: true, aliases: ['dest', 'name'], description: 'The path on the host'},
+	state: {type: 'str', choices: ['file', 'directory', 'absent', 'link', 'touch', 'hard'], description: 'What path should be; unset: its current kind (directory or file)'},
+	mode: {type: 'raw', description: 'Permissions: \'0755\' (quoted), 0755 (a YAML octal) or \'755\''},
+	owner: {type: 'str', description: 'User name or uid'},
+	group: {type: 'str', description: 'Group name or gid'},
+	recurse: {type: 'bool', default: false, description: 'state: directory: also set mode, owner and group on everything beneath'},
+	src: {type: 'path', description: 'state: link or hard: what the link points to (a relative link is relative to its directory)'},
+	force: {type: 'bool', default: false, description: 'link/hard: replace a file at path, or make a link to a src that does not exist'},
+} as const;
+
+/** The path, and the source of a link or hard link: what the read asks of the host. */
+function fileRequests(params: Params<typeof schema>): FileRequest[] {
+	const state = params.state ?? 'file';
+	const attributes = {mode: params.mode === undefined ? undefined : parseMode(params.mode), owner: params.owner, group: params.group};
+	const pathRequest = {path: params.path, options: {checksum: false, follow: followsLinks(state), ...(params.recurse ? {beneath: attributes} : {})}};
+	if (params.src === undefined) {
+		return [pathRequest];
+	}
+
+	const src = state === 'link' && !posix.isAbsolute(params.src) ? posix.join(posix.dirname(params.path), params.src) : params.src;
+	return [pathRequest, {path: src, options: {checksum: false, follow: true}}];
+}
+
 export default defineModule({
 	name: 'file',
 	summary: 'Make a path a file, directory, link or nothing, with the given mode and owner',
-	params: {
-		path: {type: 'path', required: true, aliases: ['dest', 'name'], description: 'The path on the host'},
-		state: {type: 'str', choices: ['file', 'directory', 'absent', 'link', 'touch', 'hard'], description: 'What path should be; unset: its current kind (directory or file)'},
-		mode: {type: 'raw', description: 'Permissions: \'0755\' (quoted), 0755 (a YAML octal) or \'755\''},
-		owner: {type: 'str', description: 'User name or uid'},
-		group: {type: 'str', description: 'Group name or gid'},
-		recurse: {type: 'bool', default: false, description: 'state: directory: also set mode, owner and group on everything beneath'},
-		src: {type: 'path', description: 'state: link or hard: what the link points to (a relative link is relative to its directory)'},
-		force: {type: 'bool', default: false, description: 'link/hard: replace a file at path, or make a link to a src that does not exist'},
-	},
+	params: schema,
 	example: `- name: Directory for containerd's configuration
   file:
     path: /etc/containerd
@@ -221,18 +236,10 @@ export default defineModule({
 
 		return fileWriteProblem({mode: params.mode});
 	},
+	readsAhead: fileRequests,
 	async read(ctx, params): Promise<FileModuleState> {
-		const state = params.state ?? 'file';
-		const attributes = {mode: params.mode === undefined ? undefined : parseMode(params.mode), owner: params.owner, group: params.group};
-		const pathRequest = {path: params.path, options: {checksum: false, follow: followsLinks(state), ...(params.recurse ? {beneath: attributes} : {})}};
-		if (params.src === undefined) {
-			const [path] = await readFileStates(ctx, [pathRequest]);
-			return {path: path!};
-		}
-
-		const src = state === 'link' && !posix.isAbsolute(params.src) ? posix.join(posix.dirname(params.path), params.src) : params.src;
-		const [path, source] = await readFileStates(ctx, [pathRequest, {path: src, options: {checksum: false, follow: true}}]);
-		return {path: path!, src: source!};
+		const [path, source] = await readFileStates(ctx, fileRequests(params));
+		return source === undefined ? {path: path!} : {path: path!, src: source};
 	},
 	plan(state, params): Plan<FileStep[]> {
 		const current = state.path;

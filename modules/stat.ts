@@ -1,5 +1,5 @@
 import {defineModule, type Plan} from '../engine/module.js';
-import {formatMode, readFileState, type FileState} from '../engine/host-files.js';
+import {type FileRequest, formatMode, readFileState, type FileState} from '../engine/host-files.js';
 
 /** The registered `stat` as Ansible names its fields (checksum is sha256 here, not sha1). */
 function statResult(file: FileState): Record<string, unknown> {
@@ -25,6 +25,10 @@ function statResult(file: FileState): Record<string, unknown> {
 	};
 }
 
+function statRequest(params: {readonly path: string; readonly get_checksum: boolean; readonly follow: boolean}): FileRequest {
+	return {path: params.path, options: {checksum: params.get_checksum, follow: params.follow}};
+}
+
 export default defineModule({
 	name: 'stat',
 	summary: 'Read what is at a path on the host (never changes anything)',
@@ -37,8 +41,10 @@ export default defineModule({
   stat:
     path: /etc/containerd/config.toml
   register: containerd_config`,
+	readsAhead: params => [statRequest(params)],
 	async read(ctx, params) {
-		return readFileState(ctx, params.path, {checksum: params.get_checksum, follow: params.follow});
+		const {path, options} = statRequest(params);
+		return readFileState(ctx, path, options);
 	},
 	plan(file): Plan<undefined> {
 		const msg = file.exists ? `${file.path} is a ${file.type}` : `${file.path} does not exist`;

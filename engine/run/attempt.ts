@@ -99,11 +99,20 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 		where: task.where,
 		connection: conn,
 		knownHashes: acting.knownHashes,
+		// Read ahead on the task's own host only: a delegated task's host walks another list.
+		...(delegatedTo === undefined && !task.module.controlOnly && env === undefined ? {readAhead: acting.readAhead} : {}),
 		...(check ? {
 			predictedPath: (path: string) => acting.predicted.get(normalPath(path)),
 			predictedBelow: (directory: string) => [...acting.predicted.values()].filter(predicted => normalPath(predicted.path).startsWith(`${normalPath(directory)}/`)),
 		} : {}),
-		run: async (command, options = {}) => conn.exec(command, {...options, become, env: env || options.env ? {...env, ...options.env} : undefined}),
+		async run(command, options = {}) {
+			// Only pb's own reads leave the host as it was: anything else may change what was read ahead.
+			if (options.inline !== true) {
+				acting.readAhead.invalidate();
+			}
+
+			return conn.exec(command, {...options, become, env: env || options.env ? {...env, ...options.env} : undefined});
+		},
 		warn: msg => run.emit({kind: 'warning', host: host.name, msg}),
 		progress: throttledProgress(run, host.name),
 	};
@@ -126,6 +135,8 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 
 	let applied: ApplyResult = {};
 	if (!check && (plan.changed || task.module.alwaysApply)) {
+		// Even an apply that changes things without ctx.run (through ctx.connection).
+		acting.readAhead.invalidate();
 		applied = await task.module.apply(ctx, params, plan);
 	}
 

@@ -2,6 +2,7 @@ import type {Connection} from '../connection/connection.js';
 import type {KnownHashes} from '../host-files.js';
 import type {PredictedPath} from '../module.js';
 import type {Recap} from '../report/events.js';
+import {ReadAhead} from './read-ahead.js';
 
 /** One host's state through a play: its variables, its fate, its counts. */
 export class HostRun {
@@ -19,6 +20,8 @@ export class HostRun {
 	/** Check mode: paths earlier tasks would have changed, by path. */
 	readonly predicted = new Map<string, PredictedPath>();
 	readonly knownHashes: KnownHashes = new Map();
+	/** File states read ahead for the coming tasks, until something may change the host. */
+	readonly readAhead = new ReadAhead();
 	readonly recap: Recap = {ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0};
 	readonly connect: () => Promise<Connection>;
 	/** Who commands run as without become: becoming that same user needs no sudo. */

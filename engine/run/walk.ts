@@ -7,6 +7,7 @@ import type {BlockTask, IncludeTask, ModuleTask, Task} from '../playbook/types.j
 import {renderValue} from '../vars/template.js';
 import {executeModuleTask, type TaskOutcome} from './execute-task.js';
 import type {HostRun} from './host-run.js';
+import {requestsAhead} from './read-ahead.js';
 import type {RunContext} from './run-context.js';
 import {effectiveCheckMode, effectiveTags, inheritedConditions, inner, runsOnce, selectedByTags, type Scope} from './scope.js';
 import {extendVars, taskVars} from './variables.js';
@@ -82,13 +83,17 @@ export async function flushHandlers(run: RunContext, scope: Scope, hosts: readon
 	}
 }
 
-async function runModuleTask(run: RunContext, task: ModuleTask, scope: Scope, hosts: readonly HostRun[], handler: boolean): Promise<Set<HostRun>> {
+/** `following`: the tasks after this one in its list, whose reads may be done with its own. */
+async function runModuleTask(run: RunContext, task: ModuleTask, scope: Scope, hosts: readonly HostRun[], handler: boolean, following: readonly Task[] = []): Promise<Set<HostRun>> {
 	const startedAt = Date.now();
 	const name = displayName(run, task, scope, hosts[0]);
 	run.emit({kind: 'task-start', name, module: task.module.name, where: `${task.where.file}:${task.where.line}`, handler});
 	const once = runsOnce(scope, task);
 	const targets = once ? hosts.slice(0, 1) : hosts;
-	const outcomes = await Promise.all(targets.map(async host => run.queue.add(async () => executeModuleTask(run, task, scope, host, name))));
+	const outcomes = await Promise.all(targets.map(async host => run.queue.add(async () => {
+		host.readAhead.begin(() => requestsAhead(run, task, following, scope, host));
+		return executeModuleTask(run, task, scope, host, name);
+	})));
 	run.emit({kind: 'task-end', name, durationMs: Date.now() - startedAt});
 	const failed = new Set<HostRun>();
 	const first = outcomes[0];
@@ -224,7 +229,7 @@ export async function runTasks(run: RunContext, tasks: readonly Task[], scope: S
 	let active = hosts.filter(host => !host.unreachable && !host.ended);
 	// A host that had failed before (it runs an `always`) stays; one that fails now, even in a handler, leaves.
 	const failedBefore = new Set(active.filter(host => host.failed));
-	for (const task of tasks) {
+	for (const [index, task] of tasks.entries()) {
 		if (active.length === 0) {
 			break;
 		}
@@ -235,7 +240,7 @@ export async function runTasks(run: RunContext, tasks: readonly Task[], scope: S
 		} else if (!selectedByTags(effectiveTags(scope, task), run.options.tags, run.options.skipTags)) {
 			continue;
 		} else if (task.kind === 'module') {
-			failedHere = await runModuleTask(run, task, scope, active, false);
+			failedHere = await runModuleTask(run, task, scope, active, false, tasks.slice(index + 1));
 		} else {
 			failedHere = await runInclude(run, task, scope, active, rescuable);
 		}

@@ -1,0 +1,92 @@
+import {mkdir, symlink, writeFile} from 'node:fs/promises';
+import {join} from 'node:path';
+import test from 'ava';
+import {readMany, requestKey} from '../../engine/files-ahead.js';
+import {type FileRequest, readFileStates} from '../../engine/host-files.js';
+import {ReadAhead} from '../../engine/run/read-ahead.js';
+import {localHost} from '../helpers/host-context.js';
+import {localInventory, runPlaybook, workspace} from '../helpers/playbook-run.js';
+import {tempDir} from '../modules/tree-snapshot.js';
+
+async function tree(t: Parameters<typeof tempDir>[0]): Promise<{dir: string; requests: FileRequest[]}> {
+	const dir = await tempDir(t);
+	await writeFile(join(dir, 'file'), 'content\n', {mode: 0o640});
+	await mkdir(join(dir, 'dir'));
+	await writeFile(join(dir, 'dir', 'inner'), 'x');
+	await symlink('file', join(dir, 'link'));
+	await symlink('missing', join(dir, 'dangling'));
+	await writeFile(join(dir, 'name\nwith newline'), 'odd');
+	const requests: FileRequest[] = [
+		{path: join(dir, 'file')},
+		{path: join(dir, 'file'), options: {checksum: false}},
+		{path: join(dir, 'dir')},
+		{path: join(dir, 'dir'), options: {inDirectory: 'inner'}},
+		{path: join(dir, 'dir'), options: {inDirectory: 'none'}},
+		{path: join(dir, 'link')},
+		{path: join(dir, 'link'), options: {follow: true}},
+		{path: join(dir, 'dangling')},
+		{path: join(dir, 'none')},
+		{path: join(dir, 'no', 'none')},
+		{path: join(dir, 'name\nwith newline')},
+	];
+	return {dir, requests};
+}
+
+test('many paths read at once give the very states each read alone gives, in one command', async t => {
+	const {requests} = await tree(t);
+	const alone = await readFileStates(localHost(), requests);
+	const host = localHost();
+	const together = await readMany(host, requests);
+	t.is(host.commands.length, 1);
+	t.deepEqual(requests.map(request => together?.get(requestKey(request))), alone);
+});
+
+test('reading ahead: the next tasks\' states come with this one\'s, and are read again once something may have changed', async t => {
+	const {dir, requests: [file, , directory, , , link]} = await tree(t);
+	const readAhead = new ReadAhead();
+	const host = {...localHost(), readAhead};
+	readAhead.begin(() => [directory!, link!]);
+	t.like(await readFileStates(host, [file!]), [{type: 'file', mode: 0o640}]);
+	readAhead.begin(() => [link!]);
+	t.like(await readFileStates(host, [directory!]), [{type: 'directory'}]);
+	readAhead.begin(() => []);
+	t.like(await readFileStates(host, [link!]), [{type: 'link', linkTarget: 'file'}]);
+	t.is(host.commands.length, 1, 'three tasks, one round trip');
+
+	// A command that may change the host (an apply) forgets what was read, and the next task after it reads alone.
+	readAhead.invalidate();
+	await writeFile(join(dir, 'file'), 'changed');
+	readAhead.begin(() => [directory!, link!]);
+	t.like(await readFileStates(host, [file!]), [{size: 'changed'.length}]);
+	t.is(host.commands.length, 2);
+	readAhead.begin(() => [link!]);
+	await readFileStates(host, [directory!]);
+	t.is(host.commands.length, 3, 'the task after a change reads what it needs and no more');
+});
+
+test('a task after a command that changed a file reads it as changed, not as read ahead before', async t => {
+	const dir = workspace({
+		hosts: localInventory('node1'),
+		'play.yml': `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - file: {path: "{{ root }}/a", state: directory}
+    - copy: {dest: "{{ root }}/a/f", content: "one\\n"}
+    - file: {path: "{{ root }}/b", state: directory}
+    - shell: "echo two > {{ root }}/a/f"
+      changed_when: false
+    - copy: {dest: "{{ root }}/a/f", content: "one\\n"}
+    - stat: {path: "{{ root }}/a/f"}
+      register: after
+    - debug: {msg: "{{ after.stat.size }}"}
+`,
+	});
+	const root = await tempDir(t);
+	const first = await runPlaybook(dir, {extraVars: {root}});
+	t.deepEqual(first.results.map(result => result.status), ['changed', 'changed', 'changed', 'ok', 'changed', 'ok', 'ok']);
+	// A re-run: the first three read ahead together; the copy after the shell still sees "two".
+	const again = await runPlaybook(dir, {extraVars: {root}});
+	t.deepEqual(again.results.map(result => result.status), ['ok', 'ok', 'ok', 'ok', 'changed', 'ok', 'ok']);
+	t.deepEqual(again.printed.map(line => line.msg), ['4']);
+});
