@@ -1,5 +1,5 @@
 import {posix} from 'node:path';
-import {type FileRequest, type FileState, type HostRunner, parseFileState, quote, rememberHash} from './host-files.js';
+import {type FileRequest, type FileState, type HostRunner, parseFileState, quote, rememberHash, statFormat} from './host-files.js';
 
 /*
  * The file states of many tasks in one round trip, with one process per kind of question: one
@@ -9,8 +9,6 @@ import {type FileRequest, type FileState, type HostRunner, parseFileState, quote
  * (engine/run/read-ahead.ts); any surprise in the output (a path that changed between the
  * script's steps) answers undefined, and the tasks then read as usual.
  */
-
-const statFormat = '%f %u %g %s %Y %d:%i %Z %U %G';
 
 /** Reads that fit: no content, no count beneath, no sum remembered from earlier in the run. */
 export function readableAhead(ctx: HostRunner, {path, options = {}}: FileRequest): boolean {

@@ -88,6 +88,9 @@ export interface ReadOptions {
 /** Content bigger than this is not fetched for diffs. */
 export const contentLimit = 1024 * 1024;
 
+/** What `stat -c` prints of a path, read by parseFileState: raw mode in hex and the names last, so no field holds a space whatever the locale. */
+export const statFormat = '%f %u %g %s %Y %d:%i %Z %U %G';
+
 const typeBits: ReadonlyMap<number, FileType> = new Map([[0o100000, 'file'], [0o040000, 'directory'], [0o120000, 'link']]);
 
 /** The `find` test for entries that differ from `attributes` (links have no mode of their own). */
@@ -125,8 +128,7 @@ function readScript(path: string, options: ReadOptions, known: {readonly identit
 		options.inDirectory === undefined ? '' : `if [ -d "$p" ]; then d=$p; p="$p"/${quote(options.inDirectory)}; echo indir; fi`,
 		'if [ ! -e "$p" ] && [ ! -L "$p" ]; then',
 		'  if [ -d "$d" ]; then echo absent-in-dir; else echo absent; fi',
-		// Raw mode in hex and the names last: no field holds a space, whatever the locale.
-		`elif info=$(${stat} -c '%f %u %g %s %Y %d:%i %Z %U %G' -- "$p"); then`,
+		`elif info=$(${stat} -c '${statFormat}' -- "$p"); then`,
 		'  echo "stat $info"',
 		'  set -f; set -- $info; set +f',
 		'  if [ -L "$p" ]; then printf "link "; readlink -- "$p" || f=1; fi',
