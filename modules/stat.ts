@@ -25,6 +25,7 @@ function statResult(file: FileState): Record<string, unknown> {
 	};
 }
 
+/** The path, followed or not, hashed or not: what the read asks of the host. */
 function statRequest(params: {readonly path: string; readonly get_checksum: boolean; readonly follow: boolean}): FileRequest {
 	return {path: params.path, options: {checksum: params.get_checksum, follow: params.follow}};
 }
