@@ -1,5 +1,4 @@
-import {posix} from 'node:path';
-import {type FileRequest, type FileState, type HostRunner, parseFileState, quote, rememberHash, statFormat} from './host-files.js';
+import {type FileRequest, type FileState, type HostRunner, knownHash, locateScript, parseFileState, rememberHash, statFormat} from './host-files.js';
 
 /*
  * The file states of many tasks in one round trip, with one process per kind of question: one
@@ -11,9 +10,9 @@ import {type FileRequest, type FileState, type HostRunner, parseFileState, quote
  */
 
 /** Reads that fit: no content, no count beneath, no sum remembered from earlier in the run. */
-export function readableAhead(ctx: HostRunner, {path, options = {}}: FileRequest): boolean {
-	const remembered = ctx.knownHashes?.has(path) === true || (options.inDirectory !== undefined && ctx.knownHashes?.has(posix.join(path, options.inDirectory)) === true);
-	return !options.content && options.beneath === undefined && !remembered;
+export function readableAhead(ctx: HostRunner, request: FileRequest): boolean {
+	const {options = {}} = request;
+	return !options.content && options.beneath === undefined && knownHash(ctx, request) === undefined;
 }
 
 /** What makes two requests one answer. */
@@ -21,10 +20,9 @@ export function requestKey({path, options = {}}: FileRequest): string {
 	return JSON.stringify([path, options.follow ?? false, options.checksum ?? true, options.inDirectory ?? null]);
 }
 
-/** Sets p (the path read) and d (its directory), following inDirectory as readScript does. */
+/** Sets p and d as the read of one path does; `say`: print that p went into its directory. */
 function locate(index: number, {path, options = {}}: FileRequest, say: boolean): string {
-	const indir = options.inDirectory === undefined ? '' : `if [ -d "$p" ]; then d=$p; p="$p"/${quote(options.inDirectory)};${say ? ` echo "${index} indir";` : ''} fi; `;
-	return `p=${quote(path)}; d=${quote(posix.dirname(path))}; ${indir}`;
+	return `${locateScript(path, options.inDirectory, say ? `echo "${index} indir"` : undefined)}\n`;
 }
 
 const exists = '{ [ -e "$p" ] || [ -L "$p" ]; }';

@@ -123,9 +123,8 @@ function readScript(path: string, options: ReadOptions, known: {readonly identit
 		? `if [ "$4" -le ${contentLimit} ]; then echo content; base64 < "$p" || f=1; ${hash === '' ? '' : `else ${hash}; `}fi`
 		: hash;
 	return [
-		`p=${quote(path)}; d=${quote(posix.dirname(path))}`,
 		// The directory asked about is there: a missing entry in it is missing in a directory.
-		options.inDirectory === undefined ? '' : `if [ -d "$p" ]; then d=$p; p="$p"/${quote(options.inDirectory)}; echo indir; fi`,
+		locateScript(path, options.inDirectory, 'echo indir'),
 		'if [ ! -e "$p" ] && [ ! -L "$p" ]; then',
 		'  if [ -d "$d" ]; then echo absent-in-dir; else echo absent; fi',
 		`elif info=$(${stat} -c '${statFormat}' -- "$p"); then`,
@@ -215,6 +214,23 @@ export interface ReadAheadCache {
 	statesFor(ctx: HostRunner, requests: readonly FileRequest[]): Promise<FileState[] | undefined>;
 }
 
+/**
+ * A sum this run took of the file a request reads, if any. It is used only for the very file it
+ * was taken of (the read compares identities), so either path may offer it.
+ */
+export function knownHash(ctx: HostRunner, {path, options = {}}: FileRequest): {readonly identity: string; readonly sha256: string} | undefined {
+	return ctx.knownHashes?.get(options.inDirectory === undefined ? path : posix.join(path, options.inDirectory)) ?? ctx.knownHashes?.get(path);
+}
+
+/**
+ * Sets p (the path to read) and d (its directory); into a directory named by `inDirectory` when
+ * p is one, saying so with `saying` (a command, or nothing).
+ */
+export function locateScript(path: string, inDirectory: string | undefined, saying: string | undefined): string {
+	const into = inDirectory === undefined ? '' : `if [ -d "$p" ]; then d=$p; p="$p"/${quote(inDirectory)};${saying === undefined ? '' : ` ${saying};`} fi`;
+	return [`p=${quote(path)}; d=${quote(posix.dirname(path))}`, into].filter(Boolean).join('\n');
+}
+
 /** What is at each path on the host now, all in one round trip (none when read ahead). */
 export async function readFileStates(ctx: HostRunner, requests: readonly FileRequest[]): Promise<FileState[]> {
 	const early = await ctx.readAhead?.statesFor(ctx, requests);
@@ -222,10 +238,8 @@ export async function readFileStates(ctx: HostRunner, requests: readonly FileReq
 		return early.map((state, index) => withPrediction(ctx, state, requests[index]?.options?.inDirectory));
 	}
 
-	// A remembered sum is used only for the very file it was taken of (the script compares identities), so either path may offer it.
-	const known = (path: string, {inDirectory}: ReadOptions) => ctx.knownHashes?.get(inDirectory === undefined ? path : posix.join(path, inDirectory)) ?? ctx.knownHashes?.get(path);
 	// Output separated by a line base64 never produces.
-	const script = ['f=0', ...requests.map(({path, options = {}}) => `${readScript(path, options, known(path, options))}\necho --`), '[ "$f" = 0 ]'].join('\n');
+	const script = ['f=0', ...requests.map(({path, options = {}}) => `${readScript(path, options, knownHash(ctx, {path, options}))}\necho --`), '[ "$f" = 0 ]'].join('\n');
 	const result = await ctx.run(script, {inline: true});
 	const paths = requests.map(request => request.path).join(', ');
 	if (result.code !== 0) {
