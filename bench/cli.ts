@@ -48,12 +48,17 @@ interface Profiled {
 	readonly summary: ProfileSummary;
 }
 
+/** The -e pb alone gets. */
+function pbVars(options: BenchOptions): string[] {
+	return [`artifact_via=${options.artifactVia}`];
+}
+
 async function profileIfAsked(options: BenchOptions, hosts: BenchHosts, scenario: Scenario, directory: string, mirrorUrl: string | undefined, profiles: Profiled[]): Promise<void> {
 	if (!options.profile) {
 		return;
 	}
 
-	const {path, summary} = await profilePbRerun(hosts, scenario, directory, mirrorUrl);
+	const {path, summary} = await profilePbRerun(hosts, scenario, directory, mirrorUrl, pbVars(options));
 	profiles.push({scenario: scenario.id, hosts: `${hosts.hosts.length} ${hosts.kind}`, path, summary});
 	log(`pb re-run of ${scenario.id} on ${hosts.hosts.length} ${hosts.kind} hosts, profiled (${path}):\n${formatProfile(summary)}`);
 }
@@ -80,7 +85,7 @@ async function labScenarios(options: BenchOptions, samples: Sample[], profiles: 
 			const mirror = served === undefined ? undefined : await ArtifactMirror.start(served, labNetwork.bridgeAddress);
 			try {
 				log(`scenario ${scenario.id}: ${scenario.title}, ${options.hosts} lab hosts, ${options.runs} rounds`);
-				samples.push(...await runScenario({scenario, hosts, runs: options.runs, ansible, directory: workDirectory, mirrorUrl: mirror?.url, log}));
+				samples.push(...await runScenario({scenario, hosts, runs: options.runs, ansible, directory: workDirectory, mirrorUrl: mirror?.url, pbVars: pbVars(options), log}));
 				await save();
 				await profileIfAsked(options, hosts, scenario, workDirectory, mirror?.url, profiles);
 				await save();
@@ -95,7 +100,7 @@ async function scaleRuns(options: BenchOptions, samples: Sample[], profiles: Pro
 	for (const count of options.scale) {
 		log(`scale: ${scaleScenario.id} on ${count} light hosts, ${options.scaleRuns} rounds`);
 		await withHosts(async () => startLightLab(count), async hosts => {
-			samples.push(...await runScenario({scenario: scaleScenario, hosts, runs: options.scaleRuns, ansible: undefined, directory: workDirectory, mirrorUrl: undefined, log}));
+			samples.push(...await runScenario({scenario: scaleScenario, hosts, runs: options.scaleRuns, ansible: undefined, directory: workDirectory, mirrorUrl: undefined, pbVars: pbVars(options), log}));
 			await save();
 			await profileIfAsked(options, hosts, scaleScenario, workDirectory, undefined, profiles);
 			await save();

@@ -11,12 +11,17 @@ export interface BenchOptions {
 	readonly scaleRuns: number;
 	/** pb and the floor only: for measuring a change to pb without ansible-playbook's minutes. */
 	readonly withoutAnsible: boolean;
+	/**
+	 * How pb's downloads reach the hosts (the bundled playbooks' artifact_via). host, as
+	 * ansible-playbook's get_url and the floor's curl do; controller is pb's default.
+	 */
+	readonly artifactVia: 'host' | 'controller';
 	/** A CPU profile of pb re-running each scenario, summarised. */
 	readonly profile: boolean;
 	readonly out: string;
 }
 
-export const usage = `npm run bench -- [--hosts N] [--runs R] [--scenarios ${scenarios.map(scenario => scenario.id).join(',')}] [--scale 100,200 | --scale none] [--scale-runs R] [--without-ansible] [--profile] [--out results.json]`;
+export const usage = `npm run bench -- [--hosts N] [--runs R] [--scenarios ${scenarios.map(scenario => scenario.id).join(',')}] [--scale 100,200 | --scale none] [--scale-runs R] [--without-ansible] [--artifact-via host|controller] [--profile] [--out results.json]`;
 
 function wholeNumber(text: string, flag: string, min: number): number {
 	const value = Number(text);
@@ -37,6 +42,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
 			scale: {type: 'string', default: '100,200'},
 			'scale-runs': {type: 'string', default: '3'},
 			'without-ansible': {type: 'boolean', default: false},
+			'artifact-via': {type: 'string', default: 'host'},
 			profile: {type: 'boolean', default: false},
 			out: {type: 'string', default: '/var/lib/pb-bench/results.json'},
 		},
@@ -49,6 +55,11 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
 		}
 	}
 
+	const artifactVia = values['artifact-via'];
+	if (artifactVia !== 'host' && artifactVia !== 'controller') {
+		throw new TypeError(`Expected \`--artifact-via\` to be host or controller, got \`${artifactVia}\``);
+	}
+
 	return {
 		hosts: wholeNumber(values.hosts, '--hosts', 1),
 		runs: wholeNumber(values.runs, '--runs', 1),
@@ -56,6 +67,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
 		scale: values.scale === 'none' ? [] : values.scale.split(',').map(count => wholeNumber(count, '--scale', 1)),
 		scaleRuns: wholeNumber(values['scale-runs'], '--scale-runs', 1),
 		withoutAnsible: values['without-ansible'],
+		artifactVia,
 		profile: values.profile,
 		out: values.out,
 	};

@@ -7,12 +7,12 @@ import type {Scenario} from './scenarios/scenario.js';
 import {pbCommand, pbEnv} from './tools/pb.js';
 
 /** One pb re-run of the scenario on the (converged) hosts under node --cpu-prof; the profile stays in `directory`. */
-export async function profilePbRerun(hosts: BenchHosts, scenario: Scenario, directory: string, mirrorUrl: string | undefined): Promise<{path: string; summary: ProfileSummary}> {
+export async function profilePbRerun(hosts: BenchHosts, scenario: Scenario, directory: string, mirrorUrl: string | undefined, pbVars: readonly string[]): Promise<{path: string; summary: ProfileSummary}> {
 	const playbooks = await scenario.writePlaybooks(directory, mirrorUrl);
 	const profiles = join(directory, `cpu-profile-${scenario.id}-${hosts.hosts.length}-${hosts.kind}`);
 	await mkdir(profiles, {recursive: true});
 	const command = pbCommand({
-		playbook: playbooks.pb, inventory: hosts.inventoryPath, forks: hosts.hosts.length, check: false, extraVars: playbooks.extraVars,
+		playbook: playbooks.pb, inventory: hosts.inventoryPath, forks: hosts.hosts.length, check: false, extraVars: [...playbooks.extraVars, ...pbVars],
 		nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profiles}`],
 	});
 	const result = await measure(command, {env: pbEnv(directory), cwd: directory});

@@ -19,6 +19,8 @@ export interface ScenarioRun {
 	readonly ansible: AnsibleSetup | undefined;
 	readonly directory: string;
 	readonly mirrorUrl: string | undefined;
+	/** More -e for pb alone: how its downloads reach the hosts. */
+	readonly pbVars: readonly string[];
 	readonly log: (line: string) => void;
 }
 
@@ -116,7 +118,7 @@ async function runTool(tool: 'pb' | 'ansible', mode: Mode, run: ScenarioRun, pla
 	const check = mode === 'check';
 	const load = loadavg()[0]!;
 	const command = tool === 'pb'
-		? pbCommand({playbook: playbooks.pb, inventory: run.hosts.inventoryPath, forks: run.hosts.hosts.length, check, extraVars: playbooks.extraVars})
+		? pbCommand({playbook: playbooks.pb, inventory: run.hosts.inventoryPath, forks: run.hosts.hosts.length, check, extraVars: [...playbooks.extraVars, ...run.pbVars]})
 		: ansibleCommand(playbooks.ansible, run.hosts.inventoryPath, check, playbooks.extraVars);
 	const result = await measure(command, {env: tool === 'ansible' ? run.ansible!.env : pbEnv(run.directory), cwd: run.directory});
 	if (tool === 'ansible') {

@@ -94,6 +94,8 @@ export class ArtifactCache {
 	 * only once it was. Every host's task asks at once; they share one check.
 	 */
 	readonly #verified = new Map<string, Promise<boolean>>();
+	/** Files being read back from a host (readOnce), by sha256. */
+	readonly #reading = new Map<string, Promise<CachedArtifact>>();
 	/** `pb run --offline`: nothing is fetched; what the cache lacks is an error. */
 	offline = false;
 
@@ -250,6 +252,33 @@ export class ArtifactCache {
 			return await this.#keep(temp, sha256, content.length, undefined);
 		} finally {
 			await rm(temp, {force: true});
+		}
+	}
+
+	/**
+	 * The file with this sha256: from the cache, or read by `read` (an archive read back from a
+	 * host) and kept. Every host's task asks at once: they share one read, so one host sends the
+	 * bytes. A failed read is not shared; each waiting caller then reads for itself.
+	 */
+	async readOnce(sha256: string, read: () => Promise<Buffer>): Promise<CachedArtifact> {
+		const cached = await this.lookup(sha256);
+		if (cached) {
+			return cached;
+		}
+
+		const shared = await this.#reading.get(sha256)?.catch(() => undefined);
+		if (shared) {
+			return shared;
+		}
+
+		const reading = read().then(async content => this.store(content));
+		this.#reading.set(sha256, reading);
+		try {
+			return await reading;
+		} finally {
+			if (this.#reading.get(sha256) === reading) {
+				this.#reading.delete(sha256);
+			}
 		}
 	}
 

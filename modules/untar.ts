@@ -31,7 +31,7 @@ interface UntarSteps {
 /** Paths read per round trip: keeps one command well under what sshd and sh take. */
 const readBatch = 150;
 
-/** The archive's bytes in the controller's cache: already there by hash, else read from the host once. */
+/** The archive's bytes in the controller's cache: already there by hash, else read back from one host for all. */
 async function cachedArchive(ctx: HostContext, src: Extract<FileState, {exists: true}>): Promise<string | {unpredictable: string}> {
 	const sha256 = src.sha256 ?? '';
 	const cache = artifactCache();
@@ -45,18 +45,21 @@ async function cachedArchive(ctx: HostContext, src: Extract<FileState, {exists: 
 	}
 
 	// Reading the archive changes nothing on the host, so check mode does it too.
-	const result = await ctx.run(`base64 < ${quote(src.path)}`);
-	if (result.code !== 0) {
-		throw new HostFileError(ctx.host, src.path, `cannot read ${src.path} on ${ctx.host}`, result.stderr);
-	}
+	const archive = await cache.readOnce(sha256, async () => {
+		const result = await ctx.run(`base64 < ${quote(src.path)}`);
+		if (result.code !== 0) {
+			throw new HostFileError(ctx.host, src.path, `cannot read ${src.path} on ${ctx.host}`, result.stderr);
+		}
 
-	const content = Buffer.from(result.stdout, 'base64');
-	const got = createHash('sha256').update(content).digest('hex');
-	if (got !== sha256) {
-		throw new Error(`${src.path} on ${ctx.host} changed while it was read (sha256 ${sha256}, then ${got}); run again`);
-	}
+		const content = Buffer.from(result.stdout, 'base64');
+		const got = createHash('sha256').update(content).digest('hex');
+		if (got !== sha256) {
+			throw new Error(`${src.path} on ${ctx.host} changed while it was read (sha256 ${sha256}, then ${got}); run again`);
+		}
 
-	return (await cache.store(content)).path;
+		return content;
+	});
+	return archive.path;
 }
 
 /** Why the member must be written, or undefined when dest already holds it; throws when something else is in its way. */

@@ -13,7 +13,8 @@ import type {Scenario, ScenarioPlaybooks} from './scenario.js';
  * runs the same tasks in the same order in its own modules (get_url, unarchive, template,
  * ansible.posix.sysctl, systemd); the floor is the same steps as one shell script per host. All
  * three fetch the lab's artifacts (Debian's containerd and runc in upstream's layout, the crictl
- * stand-in) from the lab's mirror.
+ * stand-in) from the lab's mirror; ansible-playbook and the floor on each host, pb as --artifact-via
+ * says (host unless told otherwise).
  */
 
 const repository = fileURLToPath(new URL('../../../', import.meta.url));

@@ -1,5 +1,7 @@
+import {createHash} from 'node:crypto';
 import {mkdir, mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
+import {setTimeout} from 'node:timers/promises';
 import {join} from 'node:path';
 import test from 'ava';
 import * as tar from 'tar';
@@ -35,6 +37,40 @@ test('lookups made at once (every host\'s task) share one check: a damaged file 
 	await t.throwsAsync(stat(kept.path), {code: 'ENOENT'});
 	const again = await cache.store(Buffer.from('the artifact'));
 	t.is((await cache.lookup(kept.sha256))?.path, again.path);
+});
+
+test('an archive read back from hosts at once is read from one of them; a failed read is not shared, and the next caller reads for itself', async t => {
+	const directory = await scratch(t);
+	const content = Buffer.from('the archive');
+	const sha256 = createHash('sha256').update(content).digest('hex');
+	const cache = new ArtifactCache(directory);
+	let reads = 0;
+	const read = async () => {
+		reads += 1;
+		return content;
+	};
+
+	const kept = await Promise.all(Array.from({length: 5}, async () => cache.readOnce(sha256, read)));
+	t.is(reads, 1);
+	t.deepEqual(new Set(kept.map(artifact => artifact.path)), new Set([cache.pathOf(sha256)]));
+	t.is(await readFile(cache.pathOf(sha256), 'utf8'), 'the archive');
+
+	const other = Buffer.from('another archive');
+	const otherSha256 = createHash('sha256').update(other).digest('hex');
+	let started: () => void = () => undefined;
+	const reading = new Promise<void>(resolve => {
+		started = resolve;
+	});
+	const failing = cache.readOnce(otherSha256, async () => {
+		started();
+		await setTimeout(50);
+		throw new Error('the host went away');
+	});
+	// Asked while the first read is under way: it waits for that one, then reads for itself.
+	await reading;
+	const waiting = cache.readOnce(otherSha256, async () => other);
+	await t.throwsAsync(failing, {message: 'the host went away'});
+	t.is((await waiting).sha256, otherSha256);
 });
 
 test('an archive\'s members are read once and kept for later runs, which need not read the archive', async t => {

@@ -26,14 +26,14 @@ let artifacts: string;
 const files: Record<string, Buffer> = {};
 
 /** A release tarball in the upstream layout (one top folder, bin/ and docs), built here. */
-async function buildRelease(): Promise<Buffer> {
+async function buildRelease(version: string): Promise<Buffer> {
 	const tree = await mkdtemp(join(tmpdir(), 'pb-lab-release-'));
 	await mkdir(join(tree, 'tool', 'bin'), {recursive: true});
-	await writeFile(join(tree, 'tool', 'bin', 'toold'), '#!/bin/sh\necho toold 1.0\n');
-	await writeFile(join(tree, 'tool', 'bin', 'toolctl'), '#!/bin/sh\necho toolctl 1.0\n');
+	await writeFile(join(tree, 'tool', 'bin', 'toold'), `#!/bin/sh\necho toold ${version}\n`);
+	await writeFile(join(tree, 'tool', 'bin', 'toolctl'), `#!/bin/sh\necho toolctl ${version}\n`);
 	await chmod(join(tree, 'tool', 'bin', 'toold'), 0o755);
 	await chmod(join(tree, 'tool', 'bin', 'toolctl'), 0o755);
-	await writeFile(join(tree, 'tool', 'README.md'), 'tool 1.0\n');
+	await writeFile(join(tree, 'tool', 'README.md'), `tool ${version}\n`);
 	execFileSync('tar', ['-czf', join(tree, 'release.tgz'), '-C', tree, 'tool']);
 	const archive = await readFile(join(tree, 'release.tgz'));
 	await rm(tree, {recursive: true, force: true});
@@ -45,7 +45,8 @@ test.before('serve artifacts from the lab bridge', async t => {
 	t.timeout(20 * 60_000);
 	artifacts = await mkdtemp(join(tmpdir(), 'pb-lab-artifacts-'));
 	cache = await mkdtemp(join(tmpdir(), 'pb-lab-cache-'));
-	files['releases/tool-1.0.tar.gz'] = await buildRelease();
+	files['releases/tool-1.0.tar.gz'] = await buildRelease('1.0');
+	files['releases/tool-2.0.tar.gz'] = await buildRelease('2.0');
 	files['releases/tool-cli'] = Buffer.from('#!/bin/sh\necho tool-cli\n');
 	for (const name of ['corrupt.bin', 'cut.bin', 'slow.bin']) {
 		files[`faults/${name}`] = Buffer.from(`${name} `.repeat(20_000));
@@ -155,6 +156,42 @@ test.serial('--diff shows the members untar would rewrite, before and after', as
 	const real = await runJson(playbook, '--limit', host!.name);
 	t.like(real.reported.find(reported => reported.task === 'install its binaries'), {status: 'changed', msg: '/usr/local: 1 of 3 members of /opt/pb/tool-1.0.tar.gz written: bin/toold'});
 	t.is(await sh(t, host!, '/usr/local/bin/toold'), 'toold 1.0\n');
+});
+
+test.serial('an archive each host fetched itself (via: host) is extracted from members read back to the controller; the second run fetches and writes nothing', async t => {
+	t.timeout(3 * 60_000);
+	const archive = files['releases/tool-2.0.tar.gz']!;
+	const dir = workspace({'via-host.yml': `- hosts: lab
+  gather_facts: false
+  tasks:
+    - name: fetched by each host
+      download:
+        url: ${mirror.urlOf('releases/tool-2.0.tar.gz')}
+        checksum: sha256:${sha256(archive)}
+        dest: /opt/
+        via: host
+    - name: its binaries
+      untar:
+        src: /opt/tool-2.0.tar.gz
+        dest: /opt/tool
+        create_dest: true
+        strip_components: 1
+        include: [bin/]
+`});
+	const playbook = join(dir, 'via-host.yml');
+	const first = await runJson(playbook);
+	t.is(first.code, 0, first.output);
+	t.is(gets('releases/tool-2.0.tar.gz'), 3, 'each host fetched its own; the controller fetched nothing');
+	t.deepEqual(first.changed, Object.fromEntries(lab().hosts.map(host => [host.name, 2])));
+	t.is((await readFile(join(cache, 'sha256', sha256(archive)))).compare(archive), 0, 'the members were listed from the bytes a host sent back');
+	for (const host of lab().hosts) {
+		t.is(await sh(t, host, '/opt/tool/bin/toold; /opt/tool/bin/toolctl; ls -A /opt/tool'), 'toold 2.0\ntoolctl 2.0\nbin\n');
+	}
+
+	const second = await runJson(playbook);
+	t.is(second.code, 0, second.output);
+	t.deepEqual(second.changed, Object.fromEntries(lab().hosts.map(host => [host.name, 0])));
+	t.is(gets('releases/tool-2.0.tar.gz'), 3);
 });
 
 test.serial('a corrupt mirror, a cut transfer and a slow mirror each fail clearly, via controller and via host, leaving no file', async t => {
