@@ -3,7 +3,7 @@ import {createReadStream, createWriteStream, type Stats} from 'node:fs';
 import {mkdir, readFile, rename, rm, stat, writeFile} from 'node:fs/promises';
 import {homedir} from 'node:os';
 import {dirname, join} from 'node:path';
-import {Writable} from 'node:stream';
+import {Transform, Writable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import {httpGet} from './artifacts/http-get.js';
 import {firstServed, TransferError, type RetryPolicy} from './artifacts/sources.js';
@@ -243,24 +243,14 @@ export class ArtifactCache {
 		throw new TransferError(request.sources[0] ?? request.name, 'network', `${request.name} is not in the controller's cache, and this run is offline: fetch it first with \`pb artifacts pull\``, {transient: false});
 	}
 
-	/** Keeps `content` (e.g. an archive read from a host) under its sha256. */
-	async store(content: Buffer): Promise<CachedArtifact> {
-		const sha256 = createHash('sha256').update(content).digest('hex');
-		const temp = await this.#tempPath();
-		try {
-			await writeFile(temp, content);
-			return await this.#keep(temp, sha256, content.length, undefined);
-		} finally {
-			await rm(temp, {force: true});
-		}
-	}
-
 	/**
-	 * The file with this sha256: from the cache, or read by `read` (an archive read back from a
-	 * host) and kept. Every host's task asks at once: they share one read, so one host sends the
-	 * bytes. A failed read is not shared; each waiting caller then reads for itself.
+	 * The file with this sha256: from the cache, or written by `read` into the sink it is given
+	 * (which it ends), checked against sha256 and kept; `what` names it in the error when the
+	 * bytes differ. Every host's task asks at once (an archive read back from the hosts): they
+	 * share one read, so one host sends the bytes. A failed read is not shared; each waiting
+	 * caller then reads for itself.
 	 */
-	async readOnce(sha256: string, read: () => Promise<Buffer>): Promise<CachedArtifact> {
+	async readOnce(sha256: string, what: string, read: (sink: Writable) => Promise<void>): Promise<CachedArtifact> {
 		const cached = await this.lookup(sha256);
 		if (cached) {
 			return cached;
@@ -271,7 +261,7 @@ export class ArtifactCache {
 			return shared;
 		}
 
-		const reading = read().then(async content => this.store(content));
+		const reading = this.#receive(sha256, what, read);
 		this.#reading.set(sha256, reading);
 		try {
 			return await reading;
@@ -279,6 +269,36 @@ export class ArtifactCache {
 			if (this.#reading.get(sha256) === reading) {
 				this.#reading.delete(sha256);
 			}
+		}
+	}
+
+	async #receive(sha256: string, what: string, read: (sink: Writable) => Promise<void>): Promise<CachedArtifact> {
+		const temp = await this.#tempPath();
+		try {
+			const hash = createHash('sha256');
+			let size = 0;
+			const sink = new Transform({
+				transform(chunk: Buffer, _encoding, callback) {
+					hash.update(chunk);
+					size += chunk.length;
+					callback(undefined, chunk);
+				},
+			});
+			const written = pipeline(sink, createWriteStream(temp));
+			const reading = read(sink).catch((error: unknown) => {
+				// Closes the temp file, unfinished: it is removed below.
+				sink.destroy();
+				throw error;
+			});
+			await Promise.all([reading, written]);
+			const got = hash.digest('hex');
+			if (got !== sha256) {
+				throw new Error(`${what} changed while it was read (sha256 ${sha256}, then ${got}); run again`);
+			}
+
+			return await this.#keep(temp, got, size, undefined);
+		} finally {
+			await rm(temp, {force: true});
 		}
 	}
 

@@ -1,4 +1,3 @@
-import {createHash} from 'node:crypto';
 import {posix} from 'node:path';
 import {artifactCache} from '../engine/artifact-cache.js';
 import {selectMembers, type SelectedMember} from '../engine/artifacts/member-selection.js';
@@ -45,19 +44,11 @@ async function cachedArchive(ctx: HostContext, src: Extract<FileState, {exists: 
 	}
 
 	// Reading the archive changes nothing on the host, so check mode does it too.
-	const archive = await cache.readOnce(sha256, async () => {
-		const result = await ctx.run(`base64 < ${quote(src.path)}`);
+	const archive = await cache.readOnce(sha256, `${src.path} on ${ctx.host}`, async sink => {
+		const result = await ctx.run(`cat < ${quote(src.path)}`, {stdoutTo: sink});
 		if (result.code !== 0) {
 			throw new HostFileError(ctx.host, src.path, `cannot read ${src.path} on ${ctx.host}`, result.stderr);
 		}
-
-		const content = Buffer.from(result.stdout, 'base64');
-		const got = createHash('sha256').update(content).digest('hex');
-		if (got !== sha256) {
-			throw new Error(`${src.path} on ${ctx.host} changed while it was read (sha256 ${sha256}, then ${got}); run again`);
-		}
-
-		return content;
 	});
 	return archive.path;
 }

@@ -1,3 +1,5 @@
+import type {Writable} from 'node:stream';
+
 /** How a command gains privileges on the host (only sudo for now). */
 export interface Become {
 	readonly method: 'sudo';
@@ -30,6 +32,13 @@ export interface ExecOptions {
 	 * a small VM. Without env and cwd only; elsewhere (a local host) it runs as any script does.
 	 */
 	readonly inline?: boolean | undefined;
+	/**
+	 * Where the command's standard output goes, as it arrives, instead of into the result: for
+	 * more bytes than are worth holding (an archive read back from the host). Ended once the
+	 * command exits. Over SSH the command then runs on a channel of its own, whose bytes need no
+	 * encoding.
+	 */
+	readonly stdoutTo?: Writable | undefined;
 }
 
 export interface ExecResult {

@@ -1,5 +1,6 @@
 import {createReadStream} from 'node:fs';
 import type {Readable, Writable} from 'node:stream';
+import {finished} from 'node:stream/promises';
 import {SudoHandshake, wrapInSudo} from './become.js';
 import {isStdinFile, type ExecOptions, type ExecResult} from './connection.js';
 import {scriptFor} from './shell.js';
@@ -36,7 +37,7 @@ export function prepareCommand(host: string, command: string, options: ExecOptio
 	if (become === undefined) {
 		return {
 			commandLine: script,
-			run: async streams => collect(streams, () => feed(streams.stdin, options.stdin)),
+			run: async streams => collect(streams, options.stdoutTo, () => feed(streams.stdin, options.stdin)),
 		};
 	}
 
@@ -48,15 +49,22 @@ export function prepareCommand(host: string, command: string, options: ExecOptio
 				write: data => streams.stdin.write(data),
 				end: () => streams.stdin.end(),
 			}, () => feed(streams.stdin, options.stdin));
-			return handshake.finish(await collect(streams, () => undefined, handshake));
+			return handshake.finish(await collect(streams, options.stdoutTo, () => undefined, handshake));
 		},
 	};
 }
 
-async function collect(streams: CommandStreams, start: () => void, handshake?: SudoHandshake): Promise<ExecResult> {
+async function collect(streams: CommandStreams, stdoutTo: Writable | undefined, start: () => void, handshake?: SudoHandshake): Promise<ExecResult> {
 	const stdout: Buffer[] = [];
 	const stderr: Buffer[] = [];
-	streams.stdout.on('data', (chunk: Buffer) => stdout.push(handshake ? handshake.stdout(chunk) : chunk));
+	streams.stdout.on('data', (chunk: Buffer) => {
+		const data = handshake ? handshake.stdout(chunk) : chunk;
+		if (stdoutTo) {
+			stdoutTo.write(data);
+		} else {
+			stdout.push(data);
+		}
+	});
 	streams.stderr.on('data', (chunk: Buffer) => {
 		stderr.push(chunk);
 		handshake?.stderr(chunk);
@@ -65,5 +73,11 @@ async function collect(streams: CommandStreams, start: () => void, handshake?: S
 	streams.stdin.on('error', () => undefined);
 	start();
 	const code = await streams.exited;
+	if (stdoutTo) {
+		stdoutTo.end();
+		// Written through: what reads on from it (a Transform's other side) is the caller's to wait for.
+		await finished(stdoutTo, {readable: false});
+	}
+
 	return {stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), code};
 }

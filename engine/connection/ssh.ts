@@ -123,8 +123,8 @@ function describeConnectError(error: Ssh2Error, options: SshOptions, authFailure
 
 /**
  * One SSH connection. Commands run in shells kept open on it (one per become user, more when
- * commands run at once), or, with a large stdin, on a channel of their own: at most
- * channelsPerConnection channels at a time.
+ * commands run at once), or, with a large stdin or a stdout sent to a stream, on a channel of
+ * their own: at most channelsPerConnection channels at a time.
  */
 class SshConnection implements Connection {
 	private readonly slots = new PQueue({concurrency: channelsPerConnection});
@@ -156,7 +156,7 @@ class SshConnection implements Connection {
 
 	async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
 		const {stdin} = options;
-		if ((isStdinFile(stdin) ? stdin.size : stdin?.length ?? 0) > maxFramedStdin) {
+		if (options.stdoutTo !== undefined || (isStdinFile(stdin) ? stdin.size : stdin?.length ?? 0) > maxFramedStdin) {
 			const prepared = prepareCommand(this.host, command, options);
 			return this.slots.add(async () => this.runOnChannel(prepared));
 		}

@@ -1,12 +1,25 @@
 import {createHash} from 'node:crypto';
-import {mkdir, mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises';
+import {mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
-import {setTimeout} from 'node:timers/promises';
 import {join} from 'node:path';
+import type {Writable} from 'node:stream';
+import {setTimeout} from 'node:timers/promises';
 import test from 'ava';
 import * as tar from 'tar';
 import {ArtifactCache} from '../../engine/artifact-cache.js';
 import {archiveMembers} from '../../engine/artifacts/tar-members.js';
+
+function sha256Of(content: Buffer): string {
+	return createHash('sha256').update(content).digest('hex');
+}
+
+/** Puts `content` into the cache as a read back from a host does. */
+async function keep(cache: ArtifactCache, text: string) {
+	const content = Buffer.from(text);
+	return cache.readOnce(sha256Of(content), 'the test\'s bytes', async sink => {
+		sink.end(content);
+	});
+}
 
 async function scratch(t: {teardown(fn: () => Promise<void>): void}): Promise<string> {
 	const directory = await mkdtemp(join(tmpdir(), 'pb-cache-test-'));
@@ -16,7 +29,7 @@ async function scratch(t: {teardown(fn: () => Promise<void>): void}): Promise<st
 
 test('a cached file is hashed once and its size, mtime and inode kept; a file changed since is found damaged by the next run and removed', async t => {
 	const directory = await scratch(t);
-	const kept = await new ArtifactCache(directory).store(Buffer.from('the artifact'));
+	const kept = await keep(new ArtifactCache(directory), 'the artifact');
 	// Hashed on its way in: stamped at once.
 	const info = await stat(kept.path);
 	t.is(await readFile(join(directory, 'verified', kept.sha256), 'utf8'), `${info.size} ${info.mtimeMs} ${info.ino}`);
@@ -30,47 +43,57 @@ test('a cached file is hashed once and its size, mtime and inode kept; a file ch
 
 test('lookups made at once (every host\'s task) share one check: a damaged file is found so by all, and removed', async t => {
 	const directory = await scratch(t);
-	const kept = await new ArtifactCache(directory).store(Buffer.from('the artifact'));
+	const kept = await keep(new ArtifactCache(directory), 'the artifact');
 	await writeFile(kept.path, 'damaged');
 	const cache = new ArtifactCache(directory);
 	t.deepEqual(await Promise.all(Array.from({length: 5}, async () => cache.lookup(kept.sha256))), [undefined, undefined, undefined, undefined, undefined]);
 	await t.throwsAsync(stat(kept.path), {code: 'ENOENT'});
-	const again = await cache.store(Buffer.from('the artifact'));
+	const again = await keep(cache, 'the artifact');
 	t.is((await cache.lookup(kept.sha256))?.path, again.path);
 });
 
-test('an archive read back from hosts at once is read from one of them; a failed read is not shared, and the next caller reads for itself', async t => {
+test('an archive read back from hosts at once is read from one of them, streamed into the cache and checked; a failed read is not shared, and the next caller reads for itself', async t => {
 	const directory = await scratch(t);
 	const content = Buffer.from('the archive');
-	const sha256 = createHash('sha256').update(content).digest('hex');
 	const cache = new ArtifactCache(directory);
 	let reads = 0;
-	const read = async () => {
+	const read = async (sink: Writable) => {
 		reads += 1;
-		return content;
+		sink.write(content.subarray(0, 4));
+		await setTimeout(10);
+		sink.end(content.subarray(4));
 	};
 
-	const kept = await Promise.all(Array.from({length: 5}, async () => cache.readOnce(sha256, read)));
+	const kept = await Promise.all(Array.from({length: 5}, async () => cache.readOnce(sha256Of(content), 'the archive on host1', read)));
 	t.is(reads, 1);
-	t.deepEqual(new Set(kept.map(artifact => artifact.path)), new Set([cache.pathOf(sha256)]));
-	t.is(await readFile(cache.pathOf(sha256), 'utf8'), 'the archive');
+	t.deepEqual(new Set(kept.map(artifact => artifact.path)), new Set([cache.pathOf(sha256Of(content))]));
+	t.is(await readFile(cache.pathOf(sha256Of(content)), 'utf8'), 'the archive');
 
 	const other = Buffer.from('another archive');
-	const otherSha256 = createHash('sha256').update(other).digest('hex');
 	let started: () => void = () => undefined;
 	const reading = new Promise<void>(resolve => {
 		started = resolve;
 	});
-	const failing = cache.readOnce(otherSha256, async () => {
+	const failing = cache.readOnce(sha256Of(other), 'the archive on host2', async sink => {
 		started();
+		sink.write('half of it');
 		await setTimeout(50);
 		throw new Error('the host went away');
 	});
 	// Asked while the first read is under way: it waits for that one, then reads for itself.
 	await reading;
-	const waiting = cache.readOnce(otherSha256, async () => other);
+	const waiting = cache.readOnce(sha256Of(other), 'the archive on host3', async sink => {
+		sink.end(other);
+	});
 	await t.throwsAsync(failing, {message: 'the host went away'});
-	t.is((await waiting).sha256, otherSha256);
+	t.is((await waiting).sha256, sha256Of(other));
+
+	const changed = Buffer.from('yet another archive');
+	await t.throwsAsync(cache.readOnce(sha256Of(changed), '/opt/a.tgz on host4', async sink => {
+		sink.end('other bytes');
+	}), {message: `/opt/a.tgz on host4 changed while it was read (sha256 ${sha256Of(changed)}, then ${sha256Of(Buffer.from('other bytes'))}); run again`});
+	t.is(await cache.lookup(sha256Of(changed)), undefined);
+	t.deepEqual(await readdir(join(directory, 'tmp')), [], 'no temp file left by the failed and the wrong reads');
 });
 
 test('an archive\'s members are read once and kept for later runs, which need not read the archive', async t => {

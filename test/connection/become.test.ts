@@ -1,3 +1,4 @@
+import {PassThrough} from 'node:stream';
 import test from 'ava';
 import {BecomeFailed, wrapInSudo} from '../../engine/connection/become.js';
 import type {Connection} from '../../engine/connection/connection.js';
@@ -75,6 +76,15 @@ test('ssh: become root with the right password', async t => {
 	t.is(result.code, 0);
 	t.false(result.stderr.includes('password'));
 	t.false(result.stdout.includes(sudoer.password));
+});
+
+test('ssh: stdout sent to a stream through sudo holds the command\'s bytes alone, never the prompt or the password', async t => {
+	const connection = await sshAs(sudoer, t);
+	const chunks: Buffer[] = [];
+	const sink = new PassThrough().on('data', (chunk: Buffer) => chunks.push(chunk));
+	const result = await connection.exec('id -un; head -c 200000 /dev/zero', {become: {method: 'sudo', user: 'root', password: sudoer.password}, stdoutTo: sink});
+	t.deepEqual(result, {stdout: '', stderr: '', code: 0});
+	t.true(Buffer.concat(chunks).equals(Buffer.concat([Buffer.from('root\n'), Buffer.alloc(200_000)])));
 });
 
 test('ssh: a wrong become password fails clearly, without showing the password', async t => {

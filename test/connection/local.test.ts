@@ -1,3 +1,4 @@
+import {PassThrough} from 'node:stream';
 import test from 'ava';
 import {openConnection} from '../../engine/connection/open.js';
 
@@ -24,6 +25,16 @@ test('an invalid environment variable name is refused before anything runs', asy
 	const connection = await openConnection({connection: 'local', host: 'localhost'});
 	const error = await t.throwsAsync(connection.exec('true', {env: {'BAD-NAME': 'x'}}), {instanceOf: TypeError});
 	t.is(error?.message, 'Cannot run a command on localhost: environment variable name "BAD-NAME" is not valid (letters, digits and _ only, not starting with a digit).');
+});
+
+test('stdout sent to a stream arrives there, not in the result, and the stream is ended', async t => {
+	const connection = await openConnection({connection: 'local', host: 'localhost'});
+	const chunks: Buffer[] = [];
+	const sink = new PassThrough().on('data', (chunk: Buffer) => chunks.push(chunk));
+	const result = await connection.exec('head -c 100000 /dev/zero | tr "\\0" x; echo err >&2', {stdoutTo: sink});
+	t.deepEqual(result, {stdout: '', stderr: 'err\n', code: 0});
+	t.is(Buffer.concat(chunks).toString(), 'x'.repeat(100_000));
+	t.true(sink.writableFinished);
 });
 
 test('a command that ignores its stdin still completes', async t => {

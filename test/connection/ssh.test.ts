@@ -3,6 +3,7 @@ import {createHash, randomBytes, randomUUID} from 'node:crypto';
 import {readFile, writeFile} from 'node:fs/promises';
 import {createServer, connect, type Server, type Socket} from 'node:net';
 import {join} from 'node:path';
+import {PassThrough} from 'node:stream';
 import test from 'ava';
 import {HostUnreachable} from '../../engine/connection/connection.js';
 import {openConnection} from '../../engine/connection/open.js';
@@ -127,6 +128,20 @@ test('a controller file given as stdin arrives intact, streamed when large, and 
 		const result = await connection.exec('sha256sum | cut -d" " -f1', {stdin: {path, size}});
 		t.is(result.stdout.trim(), createHash('sha256').update(payload).digest('hex'), `${size} bytes`);
 	}
+});
+
+test('stdout sent to a stream arrives there intact, byte for byte, and not in the result', async t => {
+	const connection = await openSsh(await trustingOptions(sshd, user.name));
+	t.teardown(async () => connection.close());
+	const payload = randomBytes(3 * 1024 * 1024);
+	const path = join(sshd.dir, 'read-back');
+	await writeFile(path, payload);
+	const chunks: Buffer[] = [];
+	const sink = new PassThrough().on('data', (chunk: Buffer) => chunks.push(chunk));
+	const result = await connection.exec(`cat < ${path}; echo done >&2`, {stdoutTo: sink});
+	t.deepEqual(result, {stdout: '', stderr: 'done\n', code: 0});
+	t.true(Buffer.concat(chunks).equals(payload));
+	t.true(sink.writableFinished, 'the stream is ended with the command');
 });
 
 test('30 concurrent execs on one connection all succeed (more than sshd\'s 10 sessions wait their turn)', async t => {
