@@ -6,7 +6,7 @@ import {hostDownload, hostFetchText} from '../engine/artifacts/host-download.js'
 import {sourceUrls, type RetryPolicy, type TransferError} from '../engine/artifacts/sources.js';
 import {
 	attributeChanges, attributeLines, currentAttributes, HostFileError, parseMode, readFileState, setAttributes, writeFileAtomic,
-	type Attributes, type FileState,
+	type Attributes, type FileRequest, type FileState,
 } from '../engine/host-files.js';
 import {fileWriteProblem} from '../engine/file-write.js';
 import {defineModule, type HostContext, type Params, type Plan, type PredictedPath} from '../engine/module.js';
@@ -41,6 +41,12 @@ interface DownloadSteps {
 
 function fileNameOf(url: string): string {
 	return decodeURIComponent(posix.basename(new URL(url).pathname));
+}
+
+/** What the read asks of dest: a directory is looked into for the URL's file name. */
+function destRequest(params: Params<typeof schema>): FileRequest {
+	const name = fileNameOf(params.url);
+	return {path: params.dest, options: name === '' ? {} : {inDirectory: name}};
 }
 
 function isHttpUrl(value: string): boolean {
@@ -192,10 +198,12 @@ export default defineModule({
 			},
 		};
 	},
+	readsAhead: params => [destRequest(params)],
 	async read(ctx, params): Promise<DownloadState> {
 		const name = fileNameOf(params.url);
 		const expected = await expectedSha256(ctx, params, name);
-		const dest = await readFileState(ctx, params.dest, name === '' ? {} : {inDirectory: name});
+		const request = destRequest(params);
+		const dest = await readFileState(ctx, request.path, request.options);
 		const path = !dest.exists && params.dest.endsWith('/') ? posix.join(params.dest, name) : dest.path;
 		if (expected === undefined) {
 			ctx.warn(`${path}: no checksum, so ${params.url} is fetched on every run and its bytes are not verified; add checksum: 'sha256:…'`);

@@ -185,6 +185,8 @@ export default defineModule({
 
 		return fileWriteProblem({mode: params.mode});
 	},
+	// No readsAhead: the archive is most often the dest of the download just before, which a batch
+	// would hash a second time; read after that download, its sum is remembered.
 	async read(ctx, params): Promise<UntarState> {
 		const wanted = [
 			{path: params.src, options: {follow: true}},

@@ -4,8 +4,10 @@ import test from 'ava';
 import {readMany, requestKey} from '../../engine/files-ahead.js';
 import {type FileRequest, readFileStates} from '../../engine/host-files.js';
 import {ReadAhead} from '../../engine/run/read-ahead.js';
-import {localHost} from '../helpers/host-context.js';
+import download from '../../modules/download.js';
+import {localHost, withDefaults} from '../helpers/host-context.js';
 import {localInventory, runPlaybook, workspace} from '../helpers/playbook-run.js';
+import {sha256} from '../modules/download-fixtures.js';
 import {tempDir} from '../modules/tree-snapshot.js';
 
 async function tree(t: Parameters<typeof tempDir>[0]): Promise<{dir: string; requests: FileRequest[]}> {
@@ -89,4 +91,23 @@ test('a task after a command that changed a file reads it as changed, not as rea
 	const again = await runPlaybook(dir, {extraVars: {root}});
 	t.deepEqual(again.results.map(result => result.status), ['ok', 'ok', 'ok', 'ok', 'changed', 'ok', 'ok']);
 	t.deepEqual(again.printed.map(line => line.msg), ['4']);
+});
+
+test('download reads ahead what its read asks for: read after a batch, it makes no round trip', async t => {
+	const dir = await tempDir(t);
+	const archive = Buffer.from('the archive');
+	await writeFile(join(dir, 'tool.tgz'), archive);
+	// Nothing is fetched: dest holds the bytes the checksum names.
+	const params = withDefaults(download, {url: 'http://127.0.0.1:9/v1/tool.tgz', dest: `${dir}/`, checksum: `sha256:${sha256(archive)}`}) as Parameters<typeof download.read>[1];
+	const alone = localHost();
+	const readAlone = await download.read(alone, params);
+	t.is(alone.commands.length, 1);
+
+	const readAhead = new ReadAhead();
+	const host = {...localHost(), readAhead};
+	readAhead.begin(() => [...download.readsAhead!(params)]);
+	await readFileStates(host, [{path: dir}]);
+	readAhead.begin(() => []);
+	t.deepEqual(await download.read(host, params), readAlone);
+	t.is(host.commands.length, 1, 'the batch read dest');
 });
