@@ -1,12 +1,20 @@
 import {stat} from 'node:fs/promises';
 import {isAbsolute, join} from 'node:path';
 
+/** The folders a task's relative paths start from: its own file's, then its playbook's. */
+export interface SourceDirs {
+	readonly playbookDir: string;
+	readonly playDir?: string | undefined;
+}
+
 /**
- * Where a module's relative `src` is on the controller: in the playbook's `folder` (files/ for
- * copy, templates/ for template) first, then beside the playbook, as Ansible looks.
+ * Where a module's relative `src` is on the controller, as Ansible looks: in `folder` (files/ for
+ * copy, templates/ for template) beside the task's file, then beside that file; then the same
+ * beside the playbook, when the task came from a task file it imports from elsewhere.
  */
-export async function findSource(playbookDir: string, folder: string, src: string, module: string): Promise<string> {
-	const candidates = isAbsolute(src) ? [src] : [join(playbookDir, folder, src), join(playbookDir, src)];
+export async function findSource(dirs: SourceDirs, folder: string, src: string, module: string): Promise<string> {
+	const roots = [...new Set([dirs.playbookDir, dirs.playDir ?? dirs.playbookDir])];
+	const candidates = isAbsolute(src) ? [src] : roots.flatMap(root => [join(root, folder, src), join(root, src)]);
 	for (const candidate of candidates) {
 		const info = await stat(candidate).catch(() => undefined);
 		if (info?.isDirectory()) {
@@ -18,5 +26,5 @@ export async function findSource(playbookDir: string, folder: string, src: strin
 		}
 	}
 
-	throw new Error(`src ${src} not found on the controller; looked for ${candidates.join(' and ')}`);
+	throw new Error(`src ${src} not found on the controller; looked for ${candidates.slice(0, -1).join(', ')}${candidates.length > 1 ? ' and ' : ''}${candidates.at(-1)}`);
 }

@@ -72,8 +72,10 @@ export interface HostContext {
 	readonly diff: boolean;
 	/** The host's variables as the task sees them (facts included), read-only. */
 	readonly vars: Readonly<Record<string, unknown>>;
-	/** Directory of the playbook file the task came from: where relative `src` paths start. */
+	/** Directory of the file the task was written in (a playbook, or a task file it imports): where relative `src` paths start. */
 	readonly playbookDir: string;
+	/** The playbook's own directory, looked in next when the task came from a task file elsewhere. */
+	readonly playDir?: string | undefined;
 	/** Where the task was written, for errors a module raises. */
 	readonly where: SourcePosition;
 	/** The host's connection with the task's become and environment already applied. */

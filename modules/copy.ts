@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto';
 import {readFile} from 'node:fs/promises';
 import {posix} from 'node:path';
-import {findSource} from '../engine/controller-source.js';
+import {findSource, type SourceDirs} from '../engine/controller-source.js';
 import {applyFileWrite, fileWriteParams, fileWriteProblem, planFileWrite, type FileWriteSteps} from '../engine/file-write.js';
 import {defineModule, type Plan} from '../engine/module.js';
 import {type FileRequest, type FileState, parseMode, readFileState} from '../engine/host-files.js';
@@ -17,8 +17,8 @@ interface CopyState {
 	readonly source: Source;
 }
 
-async function loadSource(playbookDir: string, src: string): Promise<Source> {
-	const content = await readFile(await findSource(playbookDir, 'files', src, 'copy'));
+async function loadSource(dirs: SourceDirs, src: string): Promise<Source> {
+	const content = await readFile(await findSource(dirs, 'files', src, 'copy'));
 	return {content, sha256: createHash('sha256').update(content).digest('hex')};
 }
 
@@ -31,7 +31,7 @@ export default defineModule({
 	name: 'copy',
 	summary: 'Copy a file from the controller, or given content, to the host (atomic, with backup and validate)',
 	params: {
-		src: {type: 'path', description: 'File on the controller; a relative path is looked up in the playbook\'s files/ then beside the playbook'},
+		src: {type: 'path', description: 'File on the controller; a relative path is looked up in files/ beside the task\'s file, then beside it, then the same beside the playbook that imports that file'},
 		content: {type: 'str', description: 'The file\'s content, instead of src'},
 		dest: {type: 'path', required: true, description: 'Path on the host; a directory (or a path ending in /) receives src under its own name'},
 		...fileWriteParams,
@@ -58,7 +58,7 @@ export default defineModule({
 	async read(ctx, params): Promise<CopyState> {
 		const source = params.src === undefined
 			? {content: Buffer.from(params.content ?? ''), sha256: createHash('sha256').update(params.content ?? '').digest('hex')}
-			: await loadSource(ctx.playbookDir, params.src);
+			: await loadSource(ctx, params.src);
 		const request = destRequest(params);
 		const dest = await readFileState(ctx, request.path, {...request.options, content: ctx.diff});
 		return {dest, source};

@@ -18,7 +18,7 @@ export default defineModule({
 	name: 'template',
 	summary: 'Render a Handlebars template on the controller with the host\'s variables and write it to the host (atomic, with backup and validate)',
 	params: {
-		src: {type: 'path', required: true, description: 'Template on the controller; a relative path is looked up in the playbook\'s templates/ then beside the playbook'},
+		src: {type: 'path', required: true, description: 'Template on the controller; a relative path is looked up in templates/ beside the task\'s file, then beside it, then the same beside the playbook that imports that file'},
 		dest: {type: 'path', required: true, description: 'Path of the file on the host'},
 		...fileWriteParams,
 	},
@@ -37,7 +37,7 @@ export default defineModule({
 	},
 	readsAhead: params => [{path: params.dest}],
 	async read(ctx, params): Promise<TemplateState> {
-		const file = await findSource(ctx.playbookDir, 'templates', params.src, 'template');
+		const file = await findSource(ctx, 'templates', params.src, 'template');
 		// Strict: an undefined variable fails the task with the template's file:line, never renders as ''.
 		const content = Buffer.from(renderFile(await readFile(file, 'utf8'), ctx.vars as Record<string, unknown>, file));
 		const dest = await readFileState(ctx, params.dest, {content: ctx.diff});

@@ -96,6 +96,7 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 		diff: run.options.diff,
 		vars,
 		playbookDir: task.dir,
+		playDir: scope.play.dir,
 		where: task.where,
 		connection: conn,
 		knownHashes: acting.knownHashes,

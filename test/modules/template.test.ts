@@ -77,6 +77,26 @@ test('src is looked up in templates/ first, then beside the playbook', async t =
 	t.is(await readFile(join(dir, 'beside.conf'), 'utf8'), 'beside\n');
 });
 
+test('in a task file imported from another folder, src is looked up beside that file first, then beside the playbook; a missing one names every place looked in', async t => {
+	const dir = await tempDir(t);
+	const play = workspace({
+		hosts: localInventory('node1'),
+		'templates/app.conf.hbs': 'the playbook\'s\n',
+		'templates/shared.hbs': 'shared\n',
+		'tasks/templates/app.conf.hbs': 'the task file\'s\n',
+		'tasks/render.yml': `- template: {src: app.conf.hbs, dest: ${dir}/app.conf}
+- template: {src: shared.hbs, dest: ${dir}/shared.conf}
+- template: {src: none.hbs, dest: ${dir}/none.conf}
+`,
+		'play.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - import_tasks: tasks/render.yml\n',
+	});
+	const run = await runPlaybook(play);
+	t.is(await readFile(join(dir, 'app.conf'), 'utf8'), 'the task file\'s\n');
+	t.is(await readFile(join(dir, 'shared.conf'), 'utf8'), 'shared\n');
+	const tasks = join(play, 'tasks');
+	t.like(run.results[2], {status: 'failed', msg: `src none.hbs not found on the controller; looked for ${join(tasks, 'templates', 'none.hbs')}, ${join(tasks, 'none.hbs')}, ${join(play, 'templates', 'none.hbs')} and ${join(play, 'none.hbs')}`});
+});
+
 test('validate rejecting the rendered file leaves dest as it was; backup keeps the replaced file', async t => {
 	const dir = await tempDir(t);
 	await writeFile(join(dir, 'node1.conf'), 'old\n');
