@@ -88,8 +88,12 @@ export interface ReadOptions {
 /** Content bigger than this is not fetched for diffs. */
 export const contentLimit = 1024 * 1024;
 
-/** What `stat -c` prints of a path, read by parseFileState: raw mode in hex and the names last, so no field holds a space whatever the locale. */
-export const statFormat = '%f %u %g %s %Y %d:%i %Z %U %G';
+/**
+ * What `stat -c` prints of a path, read by parseFileState: raw mode in hex and the names last, so
+ * no field holds a space whatever the locale. mtime and ctime to the nanosecond: a file rewritten
+ * in place within the second its sum was remembered in is not taken for the one hashed.
+ */
+export const statFormat = '%f %u %g %s %.9Y %d:%i %.9Z %U %G';
 
 const typeBits: ReadonlyMap<number, FileType> = new Map([[0o100000, 'file'], [0o040000, 'directory'], [0o120000, 'link']]);
 

@@ -98,4 +98,10 @@ test('readFileStates: a large file\'s sum is taken once a run, and taken again o
 	await rename(`${path}.new`, path);
 	const [changed] = await readFileStates(host, [{path}]);
 	t.is(changed?.exists && changed.sha256, createHash('sha256').update(second).digest('hex'));
+
+	// Same size, other bytes written in place, the same inode, within the second: hashed again too.
+	knownHashes.set(path, {...knownHashes.get(path)!, sha256: 'remembered'});
+	await writeFile(path, first);
+	const [inPlace] = await readFileStates(host, [{path}]);
+	t.is(inPlace?.exists && inPlace.sha256, createHash('sha256').update(first).digest('hex'));
 });
