@@ -90,8 +90,9 @@ export const contentLimit = 1024 * 1024;
 
 /**
  * What `stat -c` prints of a path, read by parseFileState: raw mode in hex and the names last, so
- * no field holds a space whatever the locale. mtime and ctime to the nanosecond: a file rewritten
- * in place within the second its sum was remembered in is not taken for the one hashed.
+ * no field holds a space whatever the locale. mtime and ctime to the nanosecond (`%.9Y`, GNU stat
+ * since coreutils 8.7): a file rewritten in place within the second its sum was remembered in is
+ * not taken for the one hashed.
  */
 export const statFormat = '%f %u %g %s %.9Y %d:%i %.9Z %U %G';
 
