@@ -150,7 +150,7 @@ function onlyWhen(play: Play, when: ConditionSource[], where: SourcePosition): P
 	const wrap = (tasks: readonly Task[]): Task[] => (tasks.length === 0 ? [] : [{
 		kind: 'block', name: undefined, where, when, tags: [], vars: {}, become: undefined, becomeUser: undefined,
 		environment: undefined, checkMode: undefined, noLog: false, ignoreErrors: false, delegateTo: undefined,
-		runOnce: false, dir: play.dir, block: tasks, rescue: [], always: [],
+		runOnce: false, dir: play.dir, keyWhere: {}, block: tasks, rescue: [], always: [],
 	}]);
 	return {...play, preTasks: wrap(play.preTasks), tasks: wrap(play.tasks), postTasks: wrap(play.postTasks)};
 }

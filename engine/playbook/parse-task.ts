@@ -55,7 +55,30 @@ function parseCommon(ctx: ParseContext, raw: Record<string, unknown>, where: Sou
 		delegateTo: raw.delegate_to === undefined ? undefined : ctx.string(raw.delegate_to, 'delegate_to', ctx.at(raw, 'delegate_to')),
 		runOnce: ctx.bool(raw.run_once, 'run_once', ctx.at(raw, 'run_once')) ?? false,
 		dir: ctx.dir,
+		keyWhere: keyPositions(ctx, raw),
 	};
+}
+
+/** Where each templated keyword's value is: loop for with_items too, label inside loop_control. */
+function keyPositions(ctx: ParseContext, raw: Record<string, unknown>): Record<string, SourcePosition> {
+	const positions: Record<string, SourcePosition> = {};
+	for (const key of ['name', 'vars', 'environment', 'delegate_to', 'include_tasks']) {
+		if (raw[key] !== undefined) {
+			positions[key] = ctx.at(raw, key);
+		}
+	}
+
+	const loopKey = raw.loop === undefined ? 'with_items' : 'loop';
+	if (raw[loopKey] !== undefined) {
+		positions['loop'] = ctx.at(raw, loopKey);
+	}
+
+	const control = raw.loop_control;
+	if (control !== null && typeof control === 'object' && 'label' in control) {
+		positions['label'] = ctx.at(control, 'label');
+	}
+
+	return positions;
 }
 
 function loopOf(ctx: ParseContext, raw: Record<string, unknown>): {loop: unknown; loopVar: string; loopLabel: string | undefined; loopIndexVar: string | undefined; loopPause: number} {

@@ -24,6 +24,16 @@ export interface TaskCommon {
 	readonly runOnce: boolean;
 	/** The file the task was written in: relative paths (src, templates) start from its folder. */
 	readonly dir: string;
+	/**
+	 * Where the values of its keywords were written (name, vars, environment, delegate_to, loop,
+	 * label, include_tasks), for errors about them; a keyword not here points at the task.
+	 */
+	readonly keyWhere: Readonly<Record<string, SourcePosition>>;
+}
+
+/** Where the task's `key` was written, or the task itself when that is not known. */
+export function whereOf(task: TaskCommon, key: string): SourcePosition {
+	return task.keyWhere[key] ?? task.where;
 }
 
 export interface ModuleTask extends TaskCommon {

@@ -4,7 +4,7 @@ import {compileCondition} from '../vars/condition.js';
 import {parseTemplate, referencedVariables} from '../vars/template.js';
 import {hasTemplate} from './params.js';
 import {didYouMean} from '../did-you-mean.js';
-import type {ConditionSource, ModuleTask, Play, Playbook, Task} from './types.js';
+import {type ConditionSource, type ModuleTask, type Play, type Playbook, type Task, whereOf} from './types.js';
 
 /*
  * The checks that need the template and expression languages, run on the whole playbook before
@@ -148,24 +148,24 @@ export function validatePlaybook(playbook: Playbook, inventory: Inventory, extra
 		check(play.vars, play.where);
 		for (const task of playTasks(play)) {
 			checkConditions(task.when);
-			check(task.name, task.where);
-			check(task.vars, task.where);
-			check(task.environment, task.where);
-			check(task.delegateTo, task.where);
+			check(task.name, whereOf(task, 'name'));
+			check(task.vars, whereOf(task, 'vars'));
+			check(task.environment, whereOf(task, 'environment'));
+			check(task.delegateTo, whereOf(task, 'delegate_to'));
 			if (task.kind === 'module') {
 				for (const [name, value] of Object.entries(task.args)) {
 					check(value, task.argWhere[name] ?? task.where);
 				}
 
-				check(task.loop, task.where);
-				check(task.loopLabel, task.where);
+				check(task.loop, whereOf(task, 'loop'));
+				check(task.loopLabel, whereOf(task, 'label'));
 				checkAssertions(task);
 				checkConditions(task.changedWhen);
 				checkConditions(task.failedWhen);
 				checkConditions(task.until);
 			} else if (task.kind === 'include') {
-				check(task.file, task.where);
-				check(task.loop, task.where);
+				check(task.file, whereOf(task, 'include_tasks'));
+				check(task.loop, whereOf(task, 'loop'));
 			}
 		}
 	}

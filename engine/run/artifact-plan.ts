@@ -6,7 +6,7 @@ import type {ControllerArtifact} from '../module.js';
 import {ParseContext} from '../playbook/context.js';
 import {hasTemplate} from '../playbook/params.js';
 import {parseTaskList} from '../playbook/parse-task.js';
-import type {Playbook, Task} from '../playbook/types.js';
+import {type Playbook, type Task, whereOf} from '../playbook/types.js';
 import {renderValue} from '../vars/template.js';
 import {attempt, renderParams} from './attempt.js';
 import type {HostRun} from './host-run.js';
@@ -59,7 +59,7 @@ function collect(run: RunContext, tasks: readonly Task[], scope: Scope, host: Ho
 		const name = displayName(run, task, scope, host);
 		try {
 			const vars = taskVars(run, host, scope, task, false);
-			const items = task.loop === undefined ? [undefined] : renderValue(task.loop, vars, task.where) as unknown[];
+			const items = task.loop === undefined ? [undefined] : renderValue(task.loop, vars, whereOf(task, 'loop')) as unknown[];
 			for (const item of items) {
 				const itemVars = task.loop === undefined ? vars : extendVars(vars, {[task.loopVar]: item});
 				if (!run.holds(inheritedConditions(scope, task), itemVars)) {

@@ -4,7 +4,7 @@ import {LocalConnection} from '../connection/local.js';
 import {PbError} from '../errors.js';
 import type {ApplyResult, EngineEffects, HostContext, Plan} from '../module.js';
 import {checkParams} from '../playbook/params.js';
-import type {ModuleTask} from '../playbook/types.js';
+import {type ModuleTask, whereOf} from '../playbook/types.js';
 import type {HostStatus} from '../report/events.js';
 import {renderValue} from '../vars/template.js';
 import type {HostRun} from './host-run.js';
@@ -69,10 +69,10 @@ function targetOf(run: RunContext, task: ModuleTask, host: HostRun, delegateTo: 
 		return {connect: host.connect, loginUser: host.loginUser, delegatedTo: undefined, acting: host};
 	}
 
-	const name = String(renderValue(delegateTo, vars, task.where));
+	const name = String(renderValue(delegateTo, vars, whereOf(task, 'delegate_to')));
 	const other = run.hosts.get(name);
 	if (!other) {
-		throw new PbError(`delegate_to names '${name}', which is not in the inventory`, {kind: 'runtime', where: task.where});
+		throw new PbError(`delegate_to names '${name}', which is not in the inventory`, {kind: 'runtime', where: whereOf(task, 'delegate_to')});
 	}
 
 	return {connect: other.connect, loginUser: other.loginUser, delegatedTo: name, acting: other};
@@ -88,7 +88,7 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 	// Becoming the user one already is needs no sudo (which a minimal host may not even have).
 	const become = wanted?.user === loginUser ? undefined : wanted;
 	const environment = effectiveEnvironment(scope, task);
-	const env = environment === undefined ? undefined : Object.fromEntries(Object.entries(renderValue(environment, vars, task.where) as Record<string, unknown>).map(([key, value]) => [key, String(value)]));
+	const env = environment === undefined ? undefined : Object.fromEntries(Object.entries(renderValue(environment, vars, whereOf(task, 'environment')) as Record<string, unknown>).map(([key, value]) => [key, String(value)]));
 	const conn = task.module.controlOnly ? localhost : await connect();
 	const ctx: HostContext = {
 		host: delegatedTo ?? host.name,

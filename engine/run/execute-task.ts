@@ -2,7 +2,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import {HostUnreachable} from '../connection/connection.js';
 import {formatError, PbError} from '../errors.js';
 import type {EngineEffects} from '../module.js';
-import type {ModuleTask} from '../playbook/types.js';
+import {type ModuleTask, whereOf} from '../playbook/types.js';
 import {conditionFalse, type HostStatus} from '../report/events.js';
 import {renderValue} from '../vars/template.js';
 import {attempt, type ItemResult} from './attempt.js';
@@ -153,9 +153,9 @@ function itemsOf(task: ModuleTask, vars: Record<string, unknown>): unknown[] | u
 		return undefined;
 	}
 
-	const items = renderValue(task.loop, vars, task.where);
+	const items = renderValue(task.loop, vars, whereOf(task, 'loop'));
 	if (!Array.isArray(items)) {
-		throw new PbError(`loop must give a list, got ${JSON.stringify(items)}`, {kind: 'runtime', where: task.where, hint: 'Write a YAML list, or a template naming a list variable: loop: "{{ packages }}".'});
+		throw new PbError(`loop must give a list, got ${JSON.stringify(items)}`, {kind: 'runtime', where: whereOf(task, 'loop'), hint: 'Write a YAML list, or a template naming a list variable: loop: "{{ packages }}".'});
 	}
 
 	return items;
@@ -180,8 +180,8 @@ async function runItems(current: TaskRun, vars: Record<string, unknown>): Promis
 				: {status: 'skipped', result: {changed: false, skipped: true, skip_reason: conditionFalse}, msg: conditionFalse};
 			if (items) {
 				item.result[task.loopVar] = value;
-				const label = task.loopLabel === undefined ? labelOf(value) : String(renderValue(task.loopLabel, itemVars, task.where));
-				const delegatedTo = current.delegateTo === undefined ? undefined : String(renderValue(current.delegateTo, itemVars, task.where));
+				const label = task.loopLabel === undefined ? labelOf(value) : String(renderValue(task.loopLabel, itemVars, whereOf(task, 'label')));
+				const delegatedTo = current.delegateTo === undefined ? undefined : String(renderValue(current.delegateTo, itemVars, whereOf(task, 'delegate_to')));
 				report(current, item, itemStart, label, delegatedTo);
 				reported++;
 			}
@@ -257,7 +257,7 @@ export async function executeModuleTask(run: RunContext, task: ModuleTask, scope
 		run.emit({kind: 'host-result', host: host.name, task: name, status: 'skipped', msg: 'No items in the list', durationMs: Date.now() - startedAt});
 	} else if (single !== undefined || results.length > reported) {
 		// Without a loop, or when the loop itself failed before any item ran.
-		const delegatedTo = current.delegateTo === undefined || results.at(-1)!.error ? undefined : String(renderValue(current.delegateTo, vars, task.where));
+		const delegatedTo = current.delegateTo === undefined || results.at(-1)!.error ? undefined : String(renderValue(current.delegateTo, vars, whereOf(task, 'delegate_to')));
 		report(current, results.at(-1)!, startedAt, undefined, delegatedTo);
 	}
 

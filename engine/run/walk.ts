@@ -3,7 +3,7 @@ import {formatError} from '../errors.js';
 import {loadYamlFile} from '../load/yaml.js';
 import {ParseContext} from '../playbook/context.js';
 import {parseTaskList} from '../playbook/parse-task.js';
-import type {BlockTask, IncludeTask, ModuleTask, Task} from '../playbook/types.js';
+import {type BlockTask, type IncludeTask, type ModuleTask, type Task, whereOf} from '../playbook/types.js';
 import {renderValue} from '../vars/template.js';
 import {executeModuleTask, type TaskOutcome} from './execute-task.js';
 import type {HostRun} from './host-run.js';
@@ -33,7 +33,7 @@ export function displayName(run: RunContext, task: ModuleTask, scope: Scope, hos
 	}
 
 	try {
-		return String(renderValue(task.name, taskVars(run, host, scope, task, run.options.check), task.where));
+		return String(renderValue(task.name, taskVars(run, host, scope, task, run.options.check), whereOf(task, 'name')));
 	} catch {
 		return task.name;
 	}

@@ -40,6 +40,12 @@ const cases: Array<{title: string; playbook: string; message: string | RegExp; l
 	{title: 'an undefined variable in a template', playbook: play('    - debug:\n        msg: "{{ containr_version }}"\n'), message: 'undefined variable \'containr_version\' in "{{ containr_version }}"', line: 4, column: 9},
 	{title: 'a template syntax error', playbook: play('    - debug:\n        msg: "{{ x }"\n'), message: /^template syntax error: /, line: 4, column: 9},
 	{title: 'key=value arguments that are not', playbook: play('    - file: just words\n'), message: 'file takes parameters as a mapping or as key=value pairs, got "just words"', line: 3, column: 13},
+	{title: 'an undefined variable in loop', playbook: play('    - debug: {msg: x}\n      loop: "{{ nowhere }}"\n'), message: 'undefined variable \'nowhere\' in "{{ nowhere }}"', line: 4, column: 13},
+	{title: 'an undefined variable in with_items', playbook: play('    - debug: {msg: x}\n      with_items: "{{ nowhere }}"\n'), message: 'undefined variable \'nowhere\' in "{{ nowhere }}"', line: 4, column: 19},
+	{title: 'an undefined variable in a loop label', playbook: play('    - debug: {msg: x}\n      loop: [1]\n      loop_control:\n        label: "{{ nolabel }}"\n'), message: 'undefined variable \'nolabel\' in "{{ nolabel }}"', line: 6, column: 16},
+	{title: 'an undefined variable in delegate_to', playbook: play('    - debug: {msg: x}\n      delegate_to: "{{ nobody }}"\n'), message: 'undefined variable \'nobody\' in "{{ nobody }}"', line: 4, column: 20},
+	{title: 'an undefined variable in environment', playbook: play('    - command: "true"\n      environment:\n        A: "{{ noenv }}"\n'), message: 'undefined variable \'noenv\' in "{{ noenv }}"', line: 5, column: 9},
+	{title: 'an undefined variable in a task name', playbook: play('    - name: "step {{ nostep }}"\n      debug: {msg: x}\n'), message: 'undefined variable \'nostep\' in "step {{ nostep }}"', line: 3, column: 13},
 	{title: 'a bad serial', playbook: '- hosts: all\n  serial: lots\n  tasks: []\n', message: /^serial takes a number of hosts or a percentage/, line: 2, column: 11},
 ];
 

@@ -126,6 +126,22 @@ test('delegate_to and loop_control.index_var see the loop item', async t => {
 	t.deepEqual(run.printed.map(line => line.msg), ['0:h2', '1:h3']);
 });
 
+test('a run-time error in delegate_to or loop points at that keyword\'s value', async t => {
+	const dir = workspace({
+		hosts: localInventory('h1'),
+		'play.yml': play(`    - set_fact: {helper: ghost, items: not a list}
+    - debug: {msg: x}
+      delegate_to: "{{ helper }}"
+      ignore_errors: true
+    - debug: {msg: x}
+      loop: "{{ items }}"
+`),
+	});
+	const run = await runPlaybook(dir);
+	t.regex(run.results[1]?.msg ?? '', /play\.yml:7:20: delegate_to names 'ghost', which is not in the inventory/);
+	t.regex(run.results[2]?.msg ?? '', /play\.yml:10:13: loop must give a list, got "not a list"/);
+});
+
 test('include_tasks with a loop runs the file once per item', async t => {
 	const dir = workspace({
 		hosts: localInventory('h1'),
