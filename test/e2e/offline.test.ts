@@ -7,7 +7,7 @@ import {labArtifacts} from '../lab/fixtures/artifacts.js';
 import {writeLabPlaybookVars} from '../lab/fixtures/playbook-vars.js';
 import {labNetwork} from '../lab/lab-paths.js';
 import {useLab} from '../lab/use-lab.js';
-import {labRuns} from '../modules/lab/lab-runs.js';
+import {labRuns} from '../helpers/lab-runs.js';
 
 /*
  * An air-gapped controller: `pb artifacts pull` fills the cache where the mirror is reachable,

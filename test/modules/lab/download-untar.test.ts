@@ -8,7 +8,7 @@ import {ArtifactMirror} from '../../lab/artifact-mirror.js';
 import {labNetwork} from '../../lab/lab-paths.js';
 import {useLab} from '../../lab/use-lab.js';
 import {sha256} from '../download-fixtures.js';
-import {labRuns} from './lab-runs.js';
+import {labRuns} from '../../helpers/lab-runs.js';
 
 /*
  * download and untar on real Debian hosts, through pb's command line, fetching from the lab's

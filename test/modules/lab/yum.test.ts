@@ -7,7 +7,7 @@ import {ArtifactMirror} from '../../lab/artifact-mirror.js';
 import {labNetwork} from '../../lab/lab-paths.js';
 import {useLab} from '../../lab/use-lab.js';
 import {addToRepository} from '../yum-repository.js';
-import {type JsonRun, labRuns} from './lab-runs.js';
+import {type JsonRun, labRuns} from '../../helpers/lab-runs.js';
 
 /*
  * yum on real hosts with Debian's dnf (the lab's dnf flavour), installing from yum repositories

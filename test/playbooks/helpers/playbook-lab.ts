@@ -10,7 +10,7 @@ import {writeLabPlaybookVars} from '../../lab/fixtures/playbook-vars.js';
 import type {StartLabOptions} from '../../lab/lab.js';
 import {labNetwork} from '../../lab/lab-paths.js';
 import {useLab} from '../../lab/use-lab.js';
-import {labRuns} from '../../modules/lab/lab-runs.js';
+import {labRuns} from '../../helpers/lab-runs.js';
 import {unitRun} from './units.js';
 
 /*

@@ -1,8 +1,8 @@
 import type {ExecutionContext} from 'ava';
-import type {RunEvent} from '../../../engine/report/events.js';
-import {pbAsync} from '../../helpers/playbook-run.js';
-import type {Lab, LabHost} from '../../lab/lab.js';
-import {diffSnapshots, type UpperSnapshot} from '../../lab/upper-snapshot.js';
+import type {RunEvent} from '../../engine/report/events.js';
+import {pbAsync} from './playbook-run.js';
+import type {Lab, LabHost} from '../lab/lab.js';
+import {diffSnapshots, type UpperSnapshot} from '../lab/upper-snapshot.js';
 
 /*
  * What the module lab tests do with pb and the hosts: run pb's command line (without blocking,
