@@ -88,6 +88,11 @@ export interface HostContext {
 	predictedPath?(path: string): PredictedPath | undefined;
 	/** In check mode: every path below `directory` that earlier tasks would have written (e.g. .repo files). */
 	predictedBelow?(directory: string): PredictedPath[];
+	/**
+	 * In check mode: what an earlier task of this run predicted for `key`, a module's own name for
+	 * something on the host other than a path (a systemd unit's state). Undefined when none did.
+	 */
+	predictedState?(key: string): unknown;
 	/** The sums of large files this run has hashed on the host (host-files reads keep it). */
 	readonly knownHashes?: KnownHashes;
 	/** File states read ahead for this task and the next ones (host-files reads use it). */
@@ -128,6 +133,8 @@ export interface Plan<Steps = undefined> {
 	readonly effects?: EngineEffects;
 	/** The paths apply would create, replace or remove: in check mode, later tasks read these. */
 	readonly predicts?: readonly PredictedPath[];
+	/** What apply would leave of other things, by the module's own key (predictedState reads them). */
+	readonly predictsStates?: Readonly<Record<string, unknown>>;
 }
 
 /** What control modules ask of the engine (set_fact, setup, debug, meta). */

@@ -54,6 +54,37 @@ function unitDirectories(scope: Scope, home: string): string[] {
 		: ['/etc/systemd/system', '/run/systemd/system', '/usr/local/lib/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system'];
 }
 
+/** The unit's key among the states predicted in check mode (HostContext.predictedState). */
+function unitKey(scope: Scope, unit: string): string {
+	return `systemd ${scope} ${unit}`;
+}
+
+/**
+ * What `verbs` leave of the unit, for later tasks in check mode; undefined after unmask, which
+ * leaves whatever the unit's own file says, unread here.
+ */
+function predictedProperties(view: Readonly<Record<string, string>>, verbs: readonly Verb[]): Record<string, string> | undefined {
+	if (verbs.includes('unmask')) {
+		return undefined;
+	}
+
+	const after: Record<string, string> = {LoadState: view['LoadState'] ?? '', UnitFileState: view['UnitFileState'] ?? '', ActiveState: view['ActiveState'] ?? ''};
+	if (verbs.includes('mask')) {
+		after['LoadState'] = 'masked';
+		after['UnitFileState'] = 'masked';
+	} else if (verbs.includes('enable') || verbs.includes('disable')) {
+		after['UnitFileState'] = verbs.includes('enable') ? 'enabled' : 'disabled';
+	}
+
+	if (verbs.some(verb => verb === 'start' || verb === 'restart' || verb === 'reload')) {
+		after['ActiveState'] = 'active';
+	} else if (verbs.includes('stop')) {
+		after['ActiveState'] = 'inactive';
+	}
+
+	return after;
+}
+
 /** `systemctl` for the scope; a user manager is found through XDG_RUNTIME_DIR, which sudo leaves unset. */
 function systemctl(scope: Scope): string {
 	return scope === 'user' ? 'XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/run/user/$(id -u)} systemctl --user' : 'systemctl';
@@ -269,7 +300,10 @@ export default defineModule({
 			return {kind: 'systemd', unit: undefined, needReload};
 		}
 
-		const unit = parseProperties(head);
+		const read = parseProperties(head);
+		// Check mode: as an earlier task of this run would have left it (started, enabled...).
+		const predicted = ctx.predictedState?.(unitKey(scope, read['Id'] || name)) as Readonly<Record<string, string>> | undefined;
+		const unit = {...read, ...predicted};
 		const predictedFile = unit['LoadState'] === 'not-found' ? predictedUnitFile(ctx, name, scope, home) : undefined;
 		const changedOnDisk = params.daemon_reload && unit['LoadState'] === 'loaded' && predictedChangeOnDisk(ctx, unit);
 		return {
@@ -309,6 +343,7 @@ export default defineModule({
 			...(params.enabled === undefined ? [] : [['enabled', String(after && !fixedStates.has(fileState) ? params.enabled : enabled)] as const]),
 			...(params.state === undefined ? [] : [['state', after ? stateAfter(active, verbs) : active] as const]),
 		];
+		const after = predictedProperties(view, verbs);
 		if (steps.length === 0) {
 			return {changed: false, msg: `${unit.name} is already as wanted (${keys(false).map(([key, value]) => `${key}: ${value}`).join(', ')})`, steps, result};
 		}
@@ -319,6 +354,7 @@ export default defineModule({
 			diff: [{header: unit.name, before: diffSide([...reloadKeys.before, ...keys(false)]), after: diffSide([...reloadKeys.after, ...keys(true)])}],
 			steps,
 			result,
+			...(after === undefined ? {} : {predictsStates: {[unitKey(params.scope, unit.name)]: after}}),
 		};
 	},
 	async apply(ctx, params, plan) {

@@ -105,6 +105,7 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 		...(check ? {
 			predictedPath: (path: string) => acting.predicted.get(normalPath(path)),
 			predictedBelow: (directory: string) => [...acting.predicted.values()].filter(predicted => normalPath(predicted.path).startsWith(`${normalPath(directory)}/`)),
+			predictedState: (key: string) => acting.predictedStates.get(key),
 		} : {}),
 		async run(command, options = {}) {
 			// Only pb's own reads leave the host as it was: anything else may change what was read ahead.
@@ -127,6 +128,10 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 	if (check) {
 		for (const predicted of plan.changed ? plan.predicts ?? [] : []) {
 			acting.predicted.set(normalPath(predicted.path), predicted);
+		}
+
+		for (const [key, predicted] of Object.entries(plan.changed ? plan.predictsStates ?? {} : {})) {
+			acting.predictedStates.set(key, predicted);
 		}
 	}
 

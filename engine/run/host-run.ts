@@ -19,6 +19,8 @@ export class HostRun {
 	readonly notified = new Set<string>();
 	/** Check mode: paths earlier tasks would have changed, by path. */
 	readonly predicted = new Map<string, PredictedPath>();
+	/** Check mode: other things on the host earlier tasks would have changed, by their module's key. */
+	readonly predictedStates = new Map<string, unknown>();
 	readonly knownHashes: KnownHashes = new Map();
 	/** File states read ahead for the coming tasks, until something may change the host. */
 	readonly readAhead = new ReadAhead();

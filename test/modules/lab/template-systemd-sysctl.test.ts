@@ -45,6 +45,12 @@ const site = workspace({
         state: started
         enabled: true
         daemon_reload: true
+    # Already so after the task above: --check must know it too.
+    - name: sleeper still enabled and running
+      systemd:
+        name: pb-sleep
+        state: started
+        enabled: true
     - name: forwarding
       sysctl:
         name: net.ipv4.ip_forward
@@ -119,6 +125,7 @@ test.serial('fresh hosts: --check predicts exactly what the run does and changes
 		status: 'changed', msg: 'pb-sleep.service: enabled, started',
 		diff: [{header: 'pb-sleep.service', before: 'enabled: false\nstate: inactive\n', after: 'enabled: true\nstate: active\n'}],
 	});
+	t.like(mine('sleeper still enabled and running'), {status: 'ok', msg: 'pb-sleep.service is already as wanted (enabled: true, state: active)'});
 	t.like(mine('forwarding'), {status: 'changed', msg: 'net.ipv4.ip_forward = 1: set live, written to /etc/sysctl.d/99-pb.conf'});
 	t.like(mine('port range in sysctl.conf'), {status: 'changed', msg: 'net.ipv4.ip_local_port_range = 20000 40000: set live, written to /etc/sysctl.conf'});
 	t.like(mine('a key recent kernels lack'), {status: 'changed', msg: 'fs.may_detach_mounts = 1: written to /etc/sysctl.d/99-pb.conf'});
