@@ -1,9 +1,8 @@
 import {join} from 'node:path';
-import test, {type ExecutionContext} from 'ava';
-import type {RunEvent} from '../../../engine/report/events.js';
-import {pb, workspace} from '../../helpers/playbook-run.js';
+import test from 'ava';
+import {labRuns} from '../../helpers/lab-runs.js';
+import {workspace} from '../../helpers/playbook-run.js';
 import type {LabHost} from '../../lab/lab.js';
-import {diffSnapshots, type UpperSnapshot} from '../../lab/upper-snapshot.js';
 import {useLab} from '../../lab/use-lab.js';
 
 /*
@@ -13,6 +12,7 @@ import {useLab} from '../../lab/use-lab.js';
  */
 
 const lab = useLab(test, {hosts: 3});
+const {pb, runJson, sh, snapshotAll, assertUnchanged, logins} = labRuns(lab);
 
 const unit = `[Unit]
 Description=pb lab sleeper
@@ -68,53 +68,15 @@ const site = workspace({
 `,
 });
 
-type HostResult = Extract<RunEvent, {kind: 'host-result'}>;
-
-interface JsonRun {
-	readonly code: number;
-	readonly events: RunEvent[];
-	/** What each host was told per task, as a person reads it, in a fixed order. */
-	readonly reported: Array<Pick<HostResult, 'host' | 'task' | 'status' | 'msg' | 'diff'>>;
-	readonly changed: Record<string, number>;
-}
-
-function runJson(playbook: string, ...flags: string[]): JsonRun {
-	const result = pb(['run', playbook, '-i', lab().inventoryPath, '--json', ...flags]);
-	const events = result.stdout.split('\n').filter(Boolean).map(line => JSON.parse(line) as RunEvent);
-	const reported = events.filter((event): event is HostResult => event.kind === 'host-result')
-		.map(({host, task, status, msg, diff}) => ({host, task, status, msg, diff}))
-		.sort((a, b) => a.host.localeCompare(b.host));
-	const recap = events.find(event => event.kind === 'recap');
-	const changed = Object.fromEntries(Object.entries(recap?.kind === 'recap' ? recap.hosts : {}).map(([host, counts]) => [host, counts.changed]));
-	return {code: result.code, events, reported, changed};
-}
-
-async function sh(t: ExecutionContext, host: LabHost, command: string): Promise<string> {
-	const result = await lab().ssh(host, command);
-	t.is(result.exitCode, 0, `${host.name}: ${command}: ${result.stderr}`);
-	return result.stdout;
-}
-
-/** Every host's upper dir, and what a control login changes there on its own. */
-async function snapshotAll(): Promise<Array<{host: LabHost; quiet: string[]; before: UpperSnapshot}>> {
-	return Promise.all(lab().hosts.map(async host => ({host, quiet: await lab().controlLoginChanges(host), before: await lab().snapshotUpper(host)})));
-}
-
-async function assertUnchanged(t: ExecutionContext, snapshots: Awaited<ReturnType<typeof snapshotAll>>): Promise<void> {
-	for (const {host, quiet, before} of snapshots) {
-		t.deepEqual(diffSnapshots(before, await lab().snapshotUpper(host), quiet), {added: [], removed: [], changed: []}, `${host.name}: --check changed nothing`);
-	}
-}
-
 test.serial('fresh hosts: --check predicts exactly what the run does and changes nothing; the second run changes nothing', async t => {
 	t.timeout(5 * 60_000);
 	const playbook = join(site, 'site.yml');
 	const snapshots = await snapshotAll();
-	const check = runJson(playbook, '--check', '--diff');
+	const check = await runJson(playbook, '--check', '--diff');
 	t.is(check.code, 0, JSON.stringify(check.reported, undefined, 1));
 	await assertUnchanged(t, snapshots);
 
-	const real = runJson(playbook, '--diff');
+	const real = await runJson(playbook, '--diff');
 	t.is(real.code, 0);
 	t.deepEqual(real.reported, check.reported, 'check mode reported what the real run did');
 	const [first] = lab().hosts;
@@ -143,7 +105,7 @@ test.serial('fresh hosts: --check predicts exactly what the run does and changes
 		t.true(conf.endsWith('\nnet.ipv4.ip_local_port_range = 20000 40000\n'));
 	}
 
-	const second = runJson(playbook);
+	const second = await runJson(playbook);
 	t.is(second.code, 0);
 	t.deepEqual(second.changed, Object.fromEntries(lab().hosts.map(host => [host.name, 0])));
 });
@@ -154,7 +116,7 @@ test.serial('--diff prints unified diffs: the rendered file, the unit key by key
 	const [host] = lab().hosts;
 	await sh(t, host!, 'systemctl stop pb-sleep && systemctl disable pb-sleep && sysctl -qw net.ipv4.ip_forward=0');
 	const snapshots = await snapshotAll();
-	const result = pb(['run', playbook, '-i', lab().inventoryPath, '--check', '--diff', '--limit', host!.name, '-e', 'port=9090']);
+	const result = await pb(['run', playbook, '-i', lab().inventoryPath, '--check', '--diff', '--limit', host!.name, '-e', 'port=9090']);
 	t.is(result.code, 0, result.stdout);
 	await assertUnchanged(t, snapshots);
 	const expected = [
@@ -168,7 +130,7 @@ test.serial('--diff prints unified diffs: the rendered file, the unit key by key
 	}
 
 	t.regex(result.stdout, /changed=3 /);
-	t.is(runJson(playbook, '--limit', host!.name).code, 0, 'the real run puts the host back');
+	t.is((await runJson(playbook, '--limit', host!.name)).code, 0, 'the real run puts the host back');
 });
 
 test.serial('a handler restarts the unit only when its file changed, after a daemon-reload, and --check predicts both', async t => {
@@ -194,9 +156,9 @@ test.serial('a handler restarts the unit only when its file changed, after a dae
 	const [host] = lab().hosts;
 	const pid = await sh(t, host!, 'systemctl show -p MainPID --value pb-sleep');
 	const snapshots = await snapshotAll();
-	const check = runJson(playbook, '--check', '--diff', '--limit', host!.name);
+	const check = await runJson(playbook, '--check', '--diff', '--limit', host!.name);
 	await assertUnchanged(t, snapshots);
-	const real = runJson(playbook, '--diff', '--limit', host!.name);
+	const real = await runJson(playbook, '--diff', '--limit', host!.name);
 	t.deepEqual(real.reported, check.reported);
 	t.like(real.reported.find(result => result.task === 'restart sleeper'), {
 		status: 'changed', msg: 'pb-sleep.service: daemon reloaded, restarted',
@@ -204,14 +166,9 @@ test.serial('a handler restarts the unit only when its file changed, after a dae
 	});
 	t.not(await sh(t, host!, 'systemctl show -p MainPID --value pb-sleep'), pid, 'a new process runs');
 	t.is(await sh(t, host!, 'systemctl show -p Description --value pb-sleep; systemctl show -p NeedDaemonReload --value pb-sleep'), 'pb lab sleeper, restarted\nno\n');
-	const again = runJson(playbook, '--limit', host!.name);
+	const again = await runJson(playbook, '--limit', host!.name);
 	t.deepEqual(again.reported.map(result => [result.task, result.status]), [['unit file, now with a description of its own', 'ok']], 'no change, so no handler');
 });
-
-/** How many SSH logins the host has accepted since it booted. */
-async function logins(t: ExecutionContext, host: LabHost): Promise<number> {
-	return Number(await sh(t, host, 'journalctl -u ssh --no-pager | grep -c "Accepted publickey"'));
-}
 
 for (const [module, task, line, message] of [
 	['template', 'template: {src: app.conf.hbs, dest: /etc/x.conf, mode: 644}', 4, 'mode 644 is the decimal number 644'],
@@ -221,7 +178,7 @@ for (const [module, task, line, message] of [
 	test.serial(`${module}: a bad parameter is rejected with file:line before any host is contacted`, async t => {
 		const dir = workspace({'bad.yml': `- hosts: lab\n  gather_facts: false\n  tasks:\n    - ${task}\n`});
 		const before = await Promise.all(lab().hosts.map(async host => logins(t, host)));
-		const result = pb(['run', join(dir, 'bad.yml'), '-i', lab().inventoryPath]);
+		const result = await pb(['run', join(dir, 'bad.yml'), '-i', lab().inventoryPath]);
 		t.is(result.code, 4);
 		const output = result.stdout + result.stderr;
 		t.true(output.includes(`bad.yml:${line}:`), output);
