@@ -343,18 +343,18 @@ export default defineModule({
 			...(params.enabled === undefined ? [] : [['enabled', String(after && !fixedStates.has(fileState) ? params.enabled : enabled)] as const]),
 			...(params.state === undefined ? [] : [['state', after ? stateAfter(active, verbs) : active] as const]),
 		];
-		const after = predictedProperties(view, verbs);
 		if (steps.length === 0) {
 			return {changed: false, msg: `${unit.name} is already as wanted (${keys(false).map(([key, value]) => `${key}: ${value}`).join(', ')})`, steps, result};
 		}
 
+		const predicted = predictedProperties(view, verbs);
 		return {
 			changed: true,
 			msg: `${unit.name}: ${steps.map(verb => pastTense[verb]).join(', ')}`,
 			diff: [{header: unit.name, before: diffSide([...reloadKeys.before, ...keys(false)]), after: diffSide([...reloadKeys.after, ...keys(true)])}],
 			steps,
 			result,
-			...(after === undefined ? {} : {predictsStates: {[unitKey(params.scope, unit.name)]: after}}),
+			...(predicted === undefined ? {} : {predictsStates: {[unitKey(params.scope, unit.name)]: predicted}}),
 		};
 	},
 	async apply(ctx, params, plan) {
