@@ -3,7 +3,7 @@ import {Command, CommanderError, Option} from 'commander';
 import {formatError, PbError} from './errors.js';
 import {loadInventory} from './inventory/inventory.js';
 import {graphInventory, listInventory} from './inventory/listing.js';
-import {dumpYaml, loadYamlFile} from './load/yaml.js';
+import {dumpYaml, loadYamlFile, readYaml} from './load/yaml.js';
 import {parseKeyValues} from './playbook/free-form.js';
 import {loadPlaybook} from './playbook/parse-play.js';
 import {validatePlaybook} from './playbook/validate.js';
@@ -15,7 +15,7 @@ import {moduleDoc, moduleList} from './report/module-doc.js';
 import {runPlaybooks, type RunSettings} from './run/run-playbook.js';
 import {artifactCache} from './artifact-cache.js';
 import {exportArtifacts, importArtifacts, pullArtifacts} from './commands/artifacts.js';
-import {setYamlDumper} from './vars/template.js';
+import {setYamlCodec} from './vars/template.js';
 import {modules} from '../modules/index.js';
 
 /* The command line: argv -> options -> load, validate, run -> exit code. The only process.exit. */
@@ -305,7 +305,7 @@ function program(): Command {
 }
 
 async function main(): Promise<void> {
-	setYamlDumper(dumpYaml);
+	setYamlCodec({dump: dumpYaml, load: readYaml});
 	try {
 		await program().parseAsync(process.argv);
 	} catch (error) {

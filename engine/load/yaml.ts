@@ -151,6 +151,12 @@ export function loadYamlFile(file: string): YamlDocument {
 	return parseYaml(source, file);
 }
 
-export function dumpYaml(value: unknown): string {
-	return yaml.dump(value, {schema: ansibleSchema, noRefs: true, lineWidth: 120});
+/** YAML text as Ansible writes it (to_yaml, to_nice_yaml): keys sorted unless asked otherwise. */
+export function dumpYaml(value: unknown, options: {readonly indent?: number; readonly sortKeys?: boolean} = {}): string {
+	return yaml.dump(value, {schema: ansibleSchema, noRefs: true, lineWidth: 120, indent: options.indent ?? 2, sortKeys: options.sortKeys ?? false});
+}
+
+/** A YAML value from text, read as Ansible reads it (from_yaml). */
+export function readYaml(text: string): unknown {
+	return yaml.load(text, {schema: ansibleSchema});
 }

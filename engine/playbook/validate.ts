@@ -134,7 +134,7 @@ export function validatePlaybook(playbook: Playbook, inventory: Inventory, extra
 					return;
 				}
 
-				for (const name of referencedVariables(text)) {
+				for (const name of referencedVariables(text, where)) {
 					if (!known.has(name) && !name.startsWith('ansible_')) {
 						throw new PbError(`undefined variable '${name}' in "${text}"${didYouMean(name, known)}`, {
 							where,

@@ -5,6 +5,7 @@
  */
 import {isDeepStrictEqual} from 'node:util';
 import {basename as pathBasename, dirname as pathDirname} from 'node:path';
+import {pythonRegex, pythonReplacement, type RegexOptions} from './regex.js';
 
 /** Python's truthiness: empty strings, lists and mappings, 0, null and false are false. */
 export function isTruthy(value: unknown): boolean {
@@ -119,17 +120,13 @@ export function replace(value: unknown, old: unknown, replacement: unknown): str
 }
 
 /** Python's re.sub: every match; `\1` and `\g<name>` in the replacement refer to groups. */
-export function regexReplace(value: unknown, pattern: unknown, replacement: unknown = ''): string {
-	const jsReplacement = toText(replacement)
-		.replaceAll('$', '$$$$')
-		.replaceAll(/\\g<(\w+)>/g, (_match, group: string) => (/^\d+$/.test(group) ? `$${group}` : `$<${group}>`))
-		.replaceAll(/\\(\d+)/g, '$$$1');
-	return toText(value).replace(new RegExp(toText(pattern), 'g'), jsReplacement);
+export function regexReplace(value: unknown, pattern: unknown, replacement: unknown = '', options: RegexOptions = {}): string {
+	return toText(value).replace(pythonRegex(toText(pattern), {...options, global: true}), pythonReplacement(toText(replacement)));
 }
 
 /** Ansible's regex_search: the first match, or null when there is none. */
-export function regexSearch(value: unknown, pattern: unknown): string | null {
-	return new RegExp(toText(pattern)).exec(toText(value))?.[0] ?? null;
+export function regexSearch(value: unknown, pattern: unknown, options: RegexOptions = {}): string | null {
+	return pythonRegex(toText(pattern), options).exec(toText(value))?.[0] ?? null;
 }
 
 /** Python's shlex.quote: safe words stay as they are, anything else is single-quoted. */

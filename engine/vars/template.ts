@@ -1,190 +1,116 @@
 /**
- * `{{ }}` templating: Handlebars (imported here and nowhere else) with no HTML escaping, where an
- * undefined variable is an error naming the variable and the place, never an empty string.
+ * `{{ }}` templating in two languages: Ansible's Jinja and pb's own Handlebars, chosen per file
+ * (language.ts). Both are strict: an undefined variable is an error naming it and the place,
+ * never an empty string. This file renders values and files in the right one and turns each
+ * engine's errors into PbErrors with positions.
  */
-import Handlebars from 'handlebars';
 import {PbError, type SourcePosition} from '../errors.js';
-import {didYouMean} from '../did-you-mean.js';
+import {handlebarsVariables, parseHandlebars, renderHandlebarsFile, renderHandlebarsValue} from './handlebars/render.js';
+import {compileJinjaFile, compileJinjaValue, JinjaSyntaxError, jinjaVariables, RenderFailure, renderJinjaFile, renderJinjaValue, UndefinedUse} from './jinja/template.js';
+import {languageOfFile, languageOfText, type TemplateLanguage} from './language.js';
 import {isMapping} from './filters.js';
-import {captureSoleMustache, checkLookups, helperUses, rootVariables, type ProgramNode} from './template-ast.js';
-import {helpers} from './template-helpers.js';
+import {lineInside, positionInside, type Place} from './place.js';
+import {setYamlCodec} from './yaml-codec.js';
 
-export {setYamlDumper} from './template-helpers.js';
+export {setYamlCodec} from './yaml-codec.js';
+export type {TemplateLanguage} from './language.js';
 
-// Names with a space cannot be typed in a template, so these two stay ours.
-const lookupHelper = 'pb lookup';
-const captureHelper = 'pb capture';
-
-const handlebars = Handlebars.create();
-
-/** A lookup that found nothing; template.ts turns it into a PbError once it knows where it ran. */
-class UndefinedLookup extends Error {
-	constructor(readonly variable: string, readonly detail: string, readonly line: number, readonly column: number) {
-		super(`undefined variable "${variable}"${detail}`);
-	}
+/** The YAML emitter alone (Handlebars' to_yaml), as tests set it. */
+export function setYamlDumper(dump: (value: unknown) => string): void {
+	setYamlCodec({dump});
 }
 
-/** A helper that threw: its name and place in the template, and what went wrong. */
-class HelperFailure extends Error {
-	constructor(readonly helper: string, readonly line: number, readonly column: number, override readonly cause: unknown) {
-		super(`${helper}: ${cause instanceof Error ? cause.message : String(cause)}`);
-	}
+/** The language a string is read in: its file's, or its own text's when the file is not known. */
+export function languageAt(text: string, where: SourcePosition): TemplateLanguage {
+	return languageOfFile(where.file) ?? languageOfText(text);
 }
 
-interface HelperOptions {
-	readonly name: string;
-	readonly loc?: {readonly start: {readonly line: number; readonly column: number}};
-	readonly data?: {readonly capture?: {value: unknown}};
-}
-
-for (const [name, helper] of Object.entries(helpers)) {
-	handlebars.registerHelper(name, (...args: unknown[]) => {
-		const options = args.pop() as HelperOptions;
-		try {
-			return helper(...args);
-		} catch (error) {
-			throw new HelperFailure(name, options.loc?.start.line ?? 1, (options.loc?.start.column ?? 0) + 1, error);
-		}
-	});
-}
-
-handlebars.registerHelper(lookupHelper, (root: unknown, variable: string, line: number, column: number, head: string, ...rest: unknown[]) => {
-	rest.pop();
-	return walkPath(root, variable, head, rest as string[], line, column);
-});
-
-handlebars.registerHelper(captureHelper, (value: unknown, options: HelperOptions) => {
-	options.data!.capture!.value = value;
-	return '';
-});
-
-/** Helpers a template may call: ours and Handlebars' block helpers (if, unless, each, with, lookup). */
-const callableHelpers = new Set(Object.keys(handlebars.helpers).filter(name => !['helperMissing', 'blockHelperMissing', lookupHelper, captureHelper].includes(name)));
-
-/** Follows `head.part.part...` from the head's value, naming the first part that is missing. */
-function walkPath(root: unknown, variable: string, head: string, parts: readonly string[], line: number, column: number): unknown {
-	if (root === undefined) {
-		throw new UndefinedLookup(variable, parts.length > 0 ? `: "${head}" is undefined` : '', line, column);
+/** A Jinja error as a PbError at its place: inside the file, or on the value's line. */
+function jinjaError(error: unknown, text: string, place: Place): unknown {
+	if (error instanceof UndefinedUse) {
+		const {path} = error.undefinedValue;
+		return new PbError(`${error.message}${lineInside(text, error.line, place)}`, {
+			kind: 'runtime',
+			where: positionInside(place, error.line, error.column),
+			hint: `Define "${path}" (in vars, group_vars, host_vars, -e or register), or give a fallback: {{ ${path} | default('value') }}.`,
+		});
 	}
 
-	let value: unknown = root;
-	let walked = head;
-	for (const part of parts) {
-		if (value === null || typeof value !== 'object' || !Object.hasOwn(value, part)) {
-			const why = value === null ? `"${walked}" is null` : `"${walked}" has no "${part}"`;
-			throw new UndefinedLookup(variable, `: ${why}`, line, column);
-		}
-
-		value = (value as Record<string, unknown>)[part];
-		walked += `.${part}`;
+	if (error instanceof RenderFailure) {
+		return new PbError(`template failed: ${error.message}${lineInside(text, error.line, place)}`, {
+			kind: 'runtime',
+			where: positionInside(place, error.line, error.column),
+			cause: error.cause ?? error,
+		});
 	}
 
-	return value;
-}
-
-type Renderer = (vars: Record<string, unknown>) => unknown;
-
-/**
- * Compiled templates by source text: the same `{{ }}` strings are rendered for every host and
- * every loop item, and compiling is the costly part. Two kinds: a value keeps a lone `{{ x }}`'s
- * native type, a file is always text.
- */
-const compiled = {value: new Map<string, Renderer>(), file: new Map<string, Renderer>()};
-
-/**
- * Where a template sits. A file's template starts the file, so a line inside it is a line of the
- * file; a value's template sits somewhere in a YAML file (quoted, folded...), so errors keep the
- * value's own place and say which line of the value.
- */
-interface Place {
-	readonly where: SourcePosition;
-	readonly isFile: boolean;
-}
-
-function compile(text: string, kind: 'value' | 'file', place: Place): Renderer {
-	let renderer = compiled[kind].get(text);
-	if (!renderer) {
-		const program = parse(text, place);
-		checkLookups(program, lookupHelper);
-		const native = kind === 'value' && captureSoleMustache(program, captureHelper);
-		const template = handlebars.compile(program, {noEscape: true});
-		renderer = native
-			? vars => {
-				const capture = {value: undefined as unknown};
-				template(vars, {data: {capture}});
-				return capture.value;
-			}
-			: vars => template(vars);
-		compiled[kind].set(text, renderer);
+	if (error instanceof JinjaSyntaxError) {
+		return new PbError(`template syntax error: ${error.message}${lineInside(text, error.line, place)}`, {
+			where: positionInside(place, error.line, error.column, text),
+			hint: 'Jinja, as Ansible writes it: {{ x | default(\'y\') }}, {% if x %}...{% endif %}, {% for i in xs %}...{% endfor %}.',
+			cause: error,
+		});
 	}
 
-	return renderer;
+	return error;
 }
 
-/**
- * Parses a template and checks that every helper it calls exists. A trailing numeric segment
- * (`{{ foo.0 }}`, as Ansible users write) is a Handlebars syntax error, so a template that fails
- * is tried once more with those segments bracketed (`foo.[0]`); an error still names the original.
- */
-function parse(text: string, place: Place): ProgramNode {
-	let program: ProgramNode;
+function withJinja<T>(text: string, place: Place, action: () => T): T {
 	try {
-		program = handlebars.parse(text) as unknown as ProgramNode;
+		return action();
 	} catch (error) {
+		throw jinjaError(error, text, place);
+	}
+}
+
+/** Checks a template's syntax in its language; one that reads in neither gets both readings. */
+function checkSyntax(text: string, place: Place, language: TemplateLanguage): void {
+	const jinja = () => withJinja(text, place, () => (place.isFile ? compileJinjaFile(text, place.where.file) : compileJinjaValue(text)));
+	const handlebars = () => parseHandlebars(text, place);
+	const [first, second] = language === 'jinja' ? [jinja, handlebars] : [handlebars, jinja];
+	try {
+		first();
+	} catch (error) {
+		if (!(error instanceof PbError) || error.kind !== 'parse') {
+			throw error;
+		}
+
 		try {
-			program = handlebars.parse(bracketNumericSegments(text)) as unknown as ProgramNode;
-		} catch {
-			throw syntaxError(error, place);
+			second();
+		} catch (other) {
+			if (other instanceof PbError && other.kind === 'parse') {
+				const [jinjaReading, handlebarsReading] = language === 'jinja' ? [error, other] : [other, error];
+				const otherReading = (language === 'jinja' ? handlebarsReading : jinjaReading).message.replace(/^template syntax error: /, '');
+				throw new PbError(`${error.message}\n  (read as ${language === 'jinja' ? 'Handlebars' : 'Jinja'}: ${otherReading})`, {
+					where: error.where ?? place.where,
+					hint: error.hint ?? '',
+					cause: error,
+				});
+			}
 		}
-	}
 
-	for (const use of helperUses(program)) {
-		if (!callableHelpers.has(use.name)) {
-			throw new PbError(`unknown template helper "${use.name}"${didYouMean(use.name, callableHelpers)}${lineInside(text, use.line, place)}`, {
-				where: positionInside(place, use.line, use.column),
-				hint: `Helpers: ${[...callableHelpers].sort().join(', ')}.`,
-			});
-		}
+		throw error;
 	}
-
-	return program;
 }
 
-function bracketNumericSegments(text: string): string {
-	return text.replaceAll(/\{\{([\s\S]*?)\}\}/g, (_mustache, inside: string) => {
-		const fixed = inside.replaceAll(/("[^"]*"|'[^']*')|(\b[A-Za-z_][\w-]*|\])((?:\.\d+)+)(?=[\s~)}]|$)/g,
-			(_match, quoted: string | undefined, name: string, segments: string) =>
-				quoted ?? `${name}${segments.replaceAll(/\.(\d+)/g, '.[$1]')}`);
-		return `{{${fixed}}}`;
-	});
-}
+function renderString(text: string, vars: Record<string, unknown>, where: SourcePosition): unknown {
+	const place = {where, isFile: false};
+	if (languageAt(text, where) === 'handlebars') {
+		return renderHandlebarsValue(text, vars, place);
+	}
 
-function syntaxError(error: unknown, place: Place): PbError {
-	const message = error instanceof Error ? error.message : String(error);
-	const line = Number(/on line (\d+)/.exec(message)?.[1] ?? 1);
-	// Jison lists every token it could have taken; the one it got is what helps.
-	const readable = message.replace(/Expecting ('[^']*'(, )?){4,}, got ('[^']*')/, 'unexpected $3');
-	return new PbError(`template syntax error: ${readable}`, {
-		where: positionInside(place, line, 1),
-		hint: 'Each {{ must be closed by }}, each {{#block}} by its {{/block}}.',
-		cause: error,
-	});
+	return withJinja(text, place, () => renderJinjaValue(text, vars));
 }
 
 /**
  * Renders every string inside a value (lists and mappings deeply; keys are left alone). A string
- * that is one `{{ expression }}` and nothing else gives the expression's own value, as in Ansible,
- * so `loop: "{{ packages }}"` gets the list. `where` is the value's place in its file.
+ * that is one `{{ expression }}` keeps the expression's type as its language gives it, so `loop:
+ * "{{ packages }}"` gets the list. `where` is the value's place in its file.
  */
 export function renderValue(value: unknown, vars: Record<string, unknown>, where: SourcePosition): unknown {
 	if (typeof value === 'string') {
-		// Most strings hold no template: skip the cache lookup for them.
-		if (!value.includes('{{')) {
-			return value;
-		}
-
-		const place = {where, isFile: false};
-		return run(compile(value, 'value', place), vars, value, place);
+		// Most strings hold no template: skip the parse cache for them.
+		return value.includes('{{') || value.includes('{%') ? renderString(value, vars, where) : value;
 	}
 
 	if (Array.isArray(value)) {
@@ -200,55 +126,33 @@ export function renderValue(value: unknown, vars: Record<string, unknown>, where
 
 /** Renders a template file (the template module's src); errors name the line inside the file. */
 export function renderFile(text: string, vars: Record<string, unknown>, file: string): string {
-	const place = {where: {file, line: 1, column: 1}, isFile: true};
-	return String(run(compile(text, 'file', place), vars, text, place));
+	if (languageAt(text, {file, line: 1, column: 1}) === 'handlebars') {
+		return renderHandlebarsFile(text, vars, file);
+	}
+
+	return withJinja(text, {where: {file, line: 1, column: 1}, isFile: true}, () => renderJinjaFile(text, vars, file));
 }
 
-/** Checks a template's syntax and helper names before anything runs (a PbError of kind 'parse'). */
+/** Checks a value's template before anything runs (a PbError of kind 'parse'). */
 export function parseTemplate(text: string, where: SourcePosition): void {
-	compile(text, 'value', {where, isFile: false});
+	checkSyntax(text, {where, isFile: false}, languageAt(text, where));
+}
+
+/** Checks a template file before anything runs: syntax, filter and test names. */
+export function parseTemplateFile(text: string, file: string): void {
+	checkSyntax(text, {where: {file, line: 1, column: 1}, isFile: true}, languageAt(text, {file, line: 1, column: 1}));
 }
 
 /**
- * Root names of the variables a template needs defined, so the engine can check them up front.
- * Leaves out names bound by #each/#with blocks and arguments that may be undefined by design
- * (`{{default x 'y'}}`, `{{#if x}}`).
+ * Root names of the variables a template needs defined, so the engine can check them up front;
+ * names bound by the template itself and those it tests or defaults are left out.
  */
-export function referencedVariables(text: string): string[] {
-	return text.includes('{{') ? rootVariables(parse(text, {where: {file: '<template>', line: 1, column: 1}, isFile: false})) : [];
-}
-
-function run(render: Renderer, vars: Record<string, unknown>, text: string, place: Place): unknown {
-	try {
-		return render(vars);
-	} catch (error) {
-		if (error instanceof UndefinedLookup) {
-			throw new PbError(`${error.message}${lineInside(text, error.line, place)}`, {
-				kind: 'runtime',
-				where: positionInside(place, error.line, error.column),
-				hint: `Define "${error.variable}" (in vars, group_vars, host_vars, -e or register), or give a fallback: {{default ${error.variable} 'value'}}.`,
-			});
-		}
-
-		if (error instanceof HelperFailure) {
-			throw new PbError(`template helper ${error.message}${lineInside(text, error.line, place)}`, {
-				kind: 'runtime',
-				where: positionInside(place, error.line, error.column),
-				cause: error.cause,
-			});
-		}
-
-		throw new PbError(`template failed: ${error instanceof Error ? error.message : String(error)}`, {kind: 'runtime', where: place.where, cause: error});
+export function referencedVariables(text: string, where: SourcePosition = {file: '<template>', line: 1, column: 1}): string[] {
+	if (!text.includes('{{') && !text.includes('{%')) {
+		return [];
 	}
-}
 
-function positionInside(place: Place, line: number, column: number): SourcePosition {
-	return place.isFile ? {file: place.where.file, line, column} : place.where;
-}
-
-/** For a value's template of several lines, which line; a file's line is already in the position. */
-function lineInside(text: string, line: number, place: Place): string {
-	return !place.isFile && text.includes('\n') ? ` (line ${line} of the value)` : '';
+	return languageAt(text, where) === 'handlebars' ? handlebarsVariables(text) : jinjaVariables(compileJinjaValue(text));
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -38,7 +38,7 @@ const cases: Array<{title: string; playbook: string; message: string | RegExp; l
 	{title: 'a notify naming no handler', playbook: play('    - command: echo\n      notify: restart containerd\n'), message: 'notify names \'restart containerd\', but no handler of this play has that name or listens to it', line: 3, column: 7},
 	{title: 'a bad when expression', playbook: play('    - command: echo\n      when: result.rc ==\n'), message: /^bad condition "result.rc ==": /, line: 4, column: 13},
 	{title: 'an undefined variable in a template', playbook: play('    - debug:\n        msg: "{{ containr_version }}"\n'), message: 'undefined variable \'containr_version\' in "{{ containr_version }}"', line: 4, column: 9},
-	{title: 'a template syntax error', playbook: play('    - debug:\n        msg: "{{ x }"\n'), message: /^template syntax error: /, line: 4, column: 9},
+	{title: 'a template syntax error', playbook: play('    - debug:\n        msg: "{{ x }"\n'), message: /^template syntax error: /, line: 4, column: 20},
 	{title: 'key=value arguments that are not', playbook: play('    - file: just words\n'), message: 'file takes parameters as a mapping or as key=value pairs, got "just words"', line: 3, column: 13},
 	{title: 'an undefined variable in loop', playbook: play('    - debug: {msg: x}\n      loop: "{{ nowhere }}"\n'), message: 'undefined variable \'nowhere\' in "{{ nowhere }}"', line: 4, column: 13},
 	{title: 'an undefined variable in with_items', playbook: play('    - debug: {msg: x}\n      with_items: "{{ nowhere }}"\n'), message: 'undefined variable \'nowhere\' in "{{ nowhere }}"', line: 4, column: 19},

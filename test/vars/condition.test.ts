@@ -146,13 +146,13 @@ function syntaxError(condition: string): PbError {
 	return error;
 }
 
-test('syntax errors are parse errors at the condition\'s place with jexl\'s message', t => {
+test('syntax errors are parse errors at the condition\'s place with the parser\'s message', t => {
 	const error = syntaxError('result.rc ==');
 	t.is(error.kind, 'parse');
 	t.deepEqual(error.where, where);
-	t.is(error.message, 'bad condition "result.rc ==": Unexpected end of expression: result.rc ==');
-	t.is(syntaxError('result.rc == )').message, 'bad condition "result.rc == )": Token ) (closeParen) unexpected in expression: result.rc == )');
-	t.is(syntaxError('x not in').message, 'bad condition "x not in": Unexpected end of expression: x not in');
+	t.regex(error.message, /^bad condition "result.rc ==": unexpected token: }}/);
+	t.regex(syntaxError('result.rc == )').message, /^bad condition "result.rc == \)": unexpected token: \)/);
+	t.regex(syntaxError('x not in').message, /^bad condition "x not in": unexpected token: }}/);
 	t.is(syntaxError('  ').message, 'bad condition "  ": the condition is empty');
 });
 
@@ -160,7 +160,7 @@ test('unknown filters, tests and functions are caught at compile time', t => {
 	t.regex(syntaxError('x | lenght').message, /^bad condition "x \| lenght": unknown filter "lenght" \(did you mean 'length'\?\)/);
 	t.regex(syntaxError('x is defnied').message, /^bad condition "x is defnied": unknown test "is defnied" \(did you mean 'defined'\?\)/);
 	t.regex(syntaxError('x is 3').message, /"is" must be followed by a test name/);
-	t.regex(syntaxError('lookup("env", "HOME")').message, /unknown function "lookup\(\)"/);
+	t.regex(syntaxError('lokup("env", "HOME")').message, /unknown function "lokup\(\)" \(did you mean 'lookup'\?\)/);
 });
 
 test('{{ }} inside a larger condition is refused with advice', t => {

@@ -3,19 +3,10 @@
  * them with Handlebars). Names and behaviour follow the Jinja filters Ansible users know:
  * `{{ join packages ',' }}` is `{{ packages | join(',') }}`.
  */
-import * as filters from './filters.js';
+import * as filters from '../filters.js';
+import {yamlDumper} from '../yaml-codec.js';
 
 export type Helper = (...args: unknown[]) => unknown;
-
-let dumpYaml: ((value: unknown) => string) | undefined;
-
-/**
- * The YAML emitter for `to_yaml`, given at startup by the loader: js-yaml is imported in one
- * place only (engine/load/), and templating must not become a second.
- */
-export function setYamlDumper(dumper: (value: unknown) => string): void {
-	dumpYaml = dumper;
-}
 
 function compare(check: (left: number | string, right: number | string) => boolean): Helper {
 	return (left, right) => {
@@ -49,13 +40,7 @@ export const helpers: Readonly<Record<string, Helper>> = {
 	split: (value, separator) => filters.split(value, separator),
 	to_json: value => filters.toJson(value),
 	to_nice_json: value => filters.toNiceJson(value),
-	to_yaml(value) {
-		if (!dumpYaml) {
-			throw new Error('to_yaml has no YAML emitter: the program must call setYamlDumper at startup');
-		}
-
-		return dumpYaml(value);
-	},
+	to_yaml: value => yamlDumper()(value),
 	basename: value => filters.basename(value),
 	dirname: value => filters.dirname(value),
 	quote: value => filters.shellQuote(value),

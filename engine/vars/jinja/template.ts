@@ -1,0 +1,193 @@
+/**
+ * Jinja as Ansible renders it: templates are parsed once and checked for unknown filters and
+ * tests; a value's result follows ansible-core 2.14 (non-native): `{{ name }}` of a number, bool
+ * or None keeps its type, anything else is text, and text that reads as a list, dict or bool
+ * literal becomes one (Ansible's literal_eval).
+ */
+import {existsSync, readFileSync} from 'node:fs';
+import {dirname, isAbsolute, join} from 'node:path';
+import {didYouMean} from '../../did-you-mean.js';
+import {parseIniValue} from '../../inventory/python-literal.js';
+import type {RenderHost} from './context.js';
+import {filterNamed, filterNames, globalNames, testNamed, testNames, walk} from './evaluate.js';
+import {evaluateTree, renderTree} from './render.js';
+import {JinjaSyntaxError, parseJinja, parseTemplateFile, type JinjaNode} from './syntax.js';
+
+export {JinjaSyntaxError} from './syntax.js';
+export {RenderFailure, UndefinedUse} from './context.js';
+
+/** Templates named by include or lookup('template'): beside the including file, then as given. */
+const fileHost: RenderHost = {
+	loadTemplate(name, from) {
+		const candidates = isAbsolute(name) ? [name] : [...(from ? [join(dirname(from), name), join(dirname(dirname(from)), name)] : []), name];
+		const path = candidates.find(candidate => existsSync(candidate));
+		if (path === undefined) {
+			throw new TypeError(`template "${name}" not found (looked for ${candidates.join(', ')})`);
+		}
+
+		return {path, text: readFileSync(path, 'utf8')};
+	},
+};
+
+/** Every filter and test a template names must exist: found before anything runs. */
+function checkNames(root: JinjaNode): void {
+	walk(root, node => {
+		if (node.typename === 'Filter') {
+			const name = String((node['name'] as JinjaNode)['value']);
+			if (filterNamed(name) === undefined) {
+				throw new JinjaSyntaxError(`unknown filter "${name}"${didYouMean(name, filterNames)}`, node.lineno + 1, node.colno + 1);
+			}
+		} else if (node.typename === 'Is') {
+			const test = node['right'] as JinjaNode;
+			const name = String((test['name'] as JinjaNode)['value']);
+			if (testNamed(name) === undefined) {
+				throw new JinjaSyntaxError(`unknown test "is ${name}"${didYouMean(name, testNames)}`, test.lineno + 1, test.colno + 1);
+			}
+		}
+	});
+}
+
+const compiled = {value: new Map<string, JinjaNode>(), file: new Map<string, JinjaNode>(), expression: new Map<string, JinjaNode>()};
+
+function cached(kind: keyof typeof compiled, text: string, parse: () => JinjaNode): JinjaNode {
+	let root = compiled[kind].get(text);
+	if (!root) {
+		root = parse();
+		checkNames(root);
+		compiled[kind].set(text, root);
+	}
+
+	return root;
+}
+
+/** Parses a value's template (a string in a playbook, vars file or inventory). */
+export function compileJinjaValue(text: string): JinjaNode {
+	return cached('value', text, () => parseJinja(text));
+}
+
+/** Parses a template file's text, honouring its `#jinja2:` header. */
+export function compileJinjaFile(text: string, file: string): JinjaNode {
+	return cached('file', text, () => parseTemplateFile(text, file));
+}
+
+/** Parses a bare expression (a condition): the tree of `{{ expression }}`'s one output. */
+export function compileJinjaExpression(text: string): JinjaNode {
+	return cached('expression', text, () => {
+		const root = parseJinja(`{{ ${text} }}`);
+		const output = (root['children'] as JinjaNode[])[0];
+		const expressions = (output?.['children'] as JinjaNode[] | undefined) ?? [];
+		if (output?.typename !== 'Output' || expressions.length !== 1) {
+			throw new JinjaSyntaxError('expected one expression', 1, 1);
+		}
+
+		// The expression's columns count from the `{{ ` added around it.
+		return expressions[0]!;
+	});
+}
+
+const soleName = /^\{\{\s*(\w+)\s*\}\}$/;
+
+/** Renders a value's template to what ansible-core 2.14 gives for it. */
+export function renderJinjaValue(text: string, vars: Readonly<Record<string, unknown>>): unknown {
+	const root = compileJinjaValue(text);
+	const name = soleName.exec(text)?.[1];
+	if (name !== undefined && name in vars) {
+		const value = vars[name];
+		if (value === null || typeof value === 'number' || typeof value === 'boolean') {
+			return value;
+		}
+	}
+
+	const rendered = renderTree(root, vars, fileHost, undefined);
+	if (rendered.startsWith('{') || rendered.startsWith('[') || rendered === 'True' || rendered === 'False') {
+		return parseIniValue(rendered);
+	}
+
+	return rendered;
+}
+
+export function renderJinjaFile(text: string, vars: Readonly<Record<string, unknown>>, file: string): string {
+	return renderTree(compileJinjaFile(text, file), vars, fileHost, file);
+}
+
+export function evaluateJinjaExpression(expression: JinjaNode, vars: Readonly<Record<string, unknown>>): unknown {
+	return evaluateTree(expression, vars, fileHost);
+}
+
+/** Tests whose subject may be undefined, and filters whose input may: not a variable the template needs. */
+const guards = new Set(['defined', 'undefined', 'default', 'd', 'mandatory']);
+
+const nameOf = (node: unknown) => String(((node as JinjaNode)['name'] as JinjaNode)['value']);
+
+/**
+ * Root names of the variables a template reads, so the engine can check them up front. Leaves out
+ * names the template binds itself (set, for, macro parameters, `loop`), globals, constants, and
+ * names tested with `is defined` or given a `default`.
+ */
+export function jinjaVariables(root: JinjaNode): string[] {
+	const bound = new Set<string>(['loop', 'varargs', 'kwargs', 'True', 'False', 'None', 'true', 'false', 'none', ...globalNames]);
+	walk(root, node => {
+		const targets = node.typename === 'For' ? [node['name']] : (node.typename === 'Set' ? node['targets'] as unknown[] : (node.typename === 'Macro' ? [node['name'], node['args']] : []));
+		for (const target of targets) {
+			walk(target, inner => {
+				if (inner.typename === 'Symbol') {
+					bound.add(String(inner['value']));
+				}
+			});
+		}
+	});
+	const names = new Set<string>();
+	const visit = (node: unknown): void => {
+		if (Array.isArray(node)) {
+			node.forEach(visit);
+			return;
+		}
+
+		if (typeof node !== 'object' || node === null || typeof (node as JinjaNode).typename !== 'string') {
+			return;
+		}
+
+		const current = node as JinjaNode;
+		switch (current.typename) {
+			case 'Symbol': {
+				if (!bound.has(String(current['value']))) {
+					names.add(String(current['value']));
+				}
+
+				return;
+			}
+
+			case 'Filter': {
+				const [input, ...args] = (current['args'] as JinjaNode)['children'] as JinjaNode[];
+				visit(guards.has(nameOf(current)) ? [] : input);
+				visit(args);
+				return;
+			}
+
+			case 'Is': {
+				visit(guards.has(nameOf(current['right'])) ? [] : current['left']);
+				visit((current['right'] as JinjaNode)['args']);
+				return;
+			}
+
+			case 'FunCall': {
+				const callee = current['name'] as JinjaNode;
+				visit(callee.typename === 'Symbol' && globalNames.has(String(callee['value'])) ? [] : callee);
+				visit(current['args']);
+				return;
+			}
+
+			case 'KeywordArgs': {
+				visit(((current['children'] as JinjaNode[]) ?? []).map(pair => pair['value']));
+				return;
+			}
+
+			default: {
+				visit(Object.values(current));
+			}
+		}
+	};
+
+	visit(root);
+	return [...names];
+}
