@@ -1,7 +1,7 @@
 import {PbError, type SourcePosition} from '../errors.js';
 import type {Inventory} from '../inventory/inventory.js';
 import {compileCondition} from '../vars/condition.js';
-import {parseTemplate, referencedVariables} from '../vars/template.js';
+import {parseTemplate, referencedVariables, type LanguageBy} from '../vars/template.js';
 import {hasTemplate} from './params.js';
 import {didYouMean} from '../did-you-mean.js';
 import {type ConditionSource, type ModuleTask, type Play, type Playbook, type Task, whereOf} from './types.js';
@@ -123,18 +123,19 @@ export function validatePlaybook(playbook: Playbook, inventory: Inventory, extra
 			}
 		}
 
-		const check = (value: unknown, where: SourcePosition) => {
+		// Variables are read in their own text's language, parameters in their file's (template.ts).
+		const check = (value: unknown, where: SourcePosition, by: LanguageBy = 'file') => {
 			strings(value, text => {
 				if (!hasTemplate(text)) {
 					return;
 				}
 
-				parseTemplate(text, where);
+				parseTemplate(text, where, by);
 				if (!complete) {
 					return;
 				}
 
-				for (const name of referencedVariables(text, where)) {
+				for (const name of referencedVariables(text, where, by)) {
 					if (!known.has(name) && !name.startsWith('ansible_')) {
 						throw new PbError(`undefined variable '${name}' in "${text}"${didYouMean(name, known)}`, {
 							where,
@@ -145,11 +146,11 @@ export function validatePlaybook(playbook: Playbook, inventory: Inventory, extra
 			});
 		};
 
-		check(play.vars, play.where);
+		check(play.vars, play.where, 'text');
 		for (const task of playTasks(play)) {
 			checkConditions(task.when);
 			check(task.name, whereOf(task, 'name'));
-			check(task.vars, whereOf(task, 'vars'));
+			check(task.vars, whereOf(task, 'vars'), 'text');
 			check(task.environment, whereOf(task, 'environment'));
 			check(task.delegateTo, whereOf(task, 'delegate_to'));
 			if (task.kind === 'module') {

@@ -53,7 +53,8 @@ function lazy(name: string, value: unknown, where: SourcePosition): PropertyDesc
 
 			active.add(name);
 			try {
-				const result = renderValue(value, this, where);
+				// A variable's value may come from an inventory, -e or a merge of files: its own text says its language.
+				const result = renderValue(value, this, where, 'text');
 				rendered.set(name, result);
 				return result;
 			} finally {

@@ -93,9 +93,15 @@ function checkSyntax(text: string, place: Place, language: TemplateLanguage): vo
 	}
 }
 
-function renderString(text: string, vars: Record<string, unknown>, where: SourcePosition): unknown {
+/**
+ * How a string's language is chosen: by the file at `where` (a task's parameters), or by the
+ * string's own text (a variable's value, which may come from an inventory, -e or a merge of files).
+ */
+export type LanguageBy = 'file' | 'text';
+
+function renderString(text: string, vars: Record<string, unknown>, where: SourcePosition, by: LanguageBy): unknown {
 	const place = {where, isFile: false};
-	if (languageAt(text, where) === 'handlebars') {
+	if ((by === 'file' ? languageAt(text, where) : languageOfText(text)) === 'handlebars') {
 		return renderHandlebarsValue(text, vars, place);
 	}
 
@@ -107,18 +113,18 @@ function renderString(text: string, vars: Record<string, unknown>, where: Source
  * that is one `{{ expression }}` keeps the expression's type as its language gives it, so `loop:
  * "{{ packages }}"` gets the list. `where` is the value's place in its file.
  */
-export function renderValue(value: unknown, vars: Record<string, unknown>, where: SourcePosition): unknown {
+export function renderValue(value: unknown, vars: Record<string, unknown>, where: SourcePosition, by: LanguageBy = 'file'): unknown {
 	if (typeof value === 'string') {
 		// Most strings hold no template: skip the parse cache for them.
-		return value.includes('{{') || value.includes('{%') ? renderString(value, vars, where) : value;
+		return value.includes('{{') || value.includes('{%') ? renderString(value, vars, where, by) : value;
 	}
 
 	if (Array.isArray(value)) {
-		return value.map(item => renderValue(item, vars, where));
+		return value.map(item => renderValue(item, vars, where, by));
 	}
 
 	if (isPlainObject(value)) {
-		return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renderValue(item, vars, where)]));
+		return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renderValue(item, vars, where, by)]));
 	}
 
 	return value;
@@ -134,8 +140,8 @@ export function renderFile(text: string, vars: Record<string, unknown>, file: st
 }
 
 /** Checks a value's template before anything runs (a PbError of kind 'parse'). */
-export function parseTemplate(text: string, where: SourcePosition): void {
-	checkSyntax(text, {where, isFile: false}, languageAt(text, where));
+export function parseTemplate(text: string, where: SourcePosition, by: LanguageBy = 'file'): void {
+	checkSyntax(text, {where, isFile: false}, by === 'file' ? languageAt(text, where) : languageOfText(text));
 }
 
 /** Checks a template file before anything runs: syntax, filter and test names. */
@@ -147,12 +153,12 @@ export function parseTemplateFile(text: string, file: string): void {
  * Root names of the variables a template needs defined, so the engine can check them up front;
  * names bound by the template itself and those it tests or defaults are left out.
  */
-export function referencedVariables(text: string, where: SourcePosition = {file: '<template>', line: 1, column: 1}): string[] {
+export function referencedVariables(text: string, where: SourcePosition = {file: '<template>', line: 1, column: 1}, by: LanguageBy = 'file'): string[] {
 	if (!text.includes('{{') && !text.includes('{%')) {
 		return [];
 	}
 
-	return languageAt(text, where) === 'handlebars' ? handlebarsVariables(text) : jinjaVariables(compileJinjaValue(text));
+	return (by === 'file' ? languageAt(text, where) : languageOfText(text)) === 'handlebars' ? handlebarsVariables(text) : jinjaVariables(compileJinjaValue(text));
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -8,7 +8,7 @@ import type {Arguments} from './arguments.js';
 import {Context, Namespace, RenderFailure, Undefined, UndefinedUse, type Callable} from './context.js';
 import {filterAliases, filters, undefinedInputFilters, type FilterEnvironment} from './filters.js';
 import {lookups} from './lookups.js';
-import {arithmetic, compare, isEqual, isIn, isMapping, isTruthy, methodOf, pyIndex, pySlice, pyStr, typeName} from './python.js';
+import {arithmetic, compare, isEqual, isIn, isMapping, isTruthy, methodOf, pyIndex, pySlice, pyStr, tuple, typeName} from './python.js';
 import {isNode, type JinjaNode} from './syntax.js';
 import {testAliases, tests, undefinedSubjectTests} from './tests.js';
 
@@ -299,7 +299,7 @@ function evaluateNode(node: JinjaNode, context: Context): unknown {
 
 		case 'Group': {
 			const items = children(node);
-			return items.length === 1 ? evaluate(items[0]!, context) : items.map(item => resolved(evaluate(item, context), item));
+			return items.length === 1 ? evaluate(items[0]!, context) : tuple(items.map(item => resolved(evaluate(item, context), item)));
 		}
 
 		case 'Array': {
@@ -387,7 +387,8 @@ function evaluateNode(node: JinjaNode, context: Context): unknown {
 				return evaluate(field(node, 'body'), context);
 			}
 
-			return node['else_'] ? evaluate(field(node, 'else_'), context) : new Undefined('(inline if without else)');
+			// Without an else, Jinja gives a value that prints as nothing.
+			return node['else_'] ? evaluate(field(node, 'else_'), context) : '';
 		}
 
 		case 'Capture': {

@@ -12,7 +12,7 @@ import {pythonRegex} from '../regex.js';
 import {yamlCodec} from '../yaml-codec.js';
 import {argument, type Arguments} from './arguments.js';
 import {Undefined} from './context.js';
-import {compare, isEqual, isIn, isMapping, isTruthy, percentFormat, pyRepr, pyStr, typeName} from './python.js';
+import {compare, isEqual, isIn, isMapping, isTruthy, percentFormat, pyRepr, pyStr, tuple, typeName} from './python.js';
 
 /** What a filter may call besides its input: other filters (`map('upper')`) and tests (`select('defined')`). */
 export interface FilterEnvironment {
@@ -188,7 +188,7 @@ function dictsort(input: unknown, call: Arguments): unknown[] {
 	const by = text(argument(call, 1, 'by', 'key'));
 	const reverse = bool(argument(call, 2, 'reverse', false));
 	const index = by === 'value' ? 1 : 0;
-	return sorted(Object.entries(mapping(input, 'dictsort')), item => sortKey((item as unknown[])[index], caseSensitive), reverse);
+	return sorted(Object.entries(mapping(input, 'dictsort')).map(pair => tuple(pair)), item => sortKey((item as unknown[])[index], caseSensitive), reverse);
 }
 
 function rounded(input: unknown, call: Arguments): number {
@@ -326,15 +326,16 @@ export const filters: Readonly<Record<string, Filter>> = {
 	},
 	zip: (input, call) => {
 		const lists = [list(input, 'zip'), ...call.positional.map(other => list(other, 'zip'))];
-		return Array.from({length: Math.min(...lists.map(items => items.length))}, (_, index) => lists.map(items => items[index]));
+		return Array.from({length: Math.min(...lists.map(items => items.length))}, (_, index) => tuple(lists.map(items => items[index])));
 	},
 	zip_longest(input, call) {
 		const lists = [list(input, 'zip_longest'), ...call.positional.map(other => list(other, 'zip_longest'))];
 		const fill = call.named['fillvalue'] ?? null;
-		return Array.from({length: Math.max(...lists.map(items => items.length))}, (_, index) => lists.map(items => (index < items.length ? items[index] : fill)));
+		return Array.from({length: Math.max(...lists.map(items => items.length))}, (_, index) => tuple(lists.map(items => (index < items.length ? items[index] : fill))));
 	},
 	product: (input, call) => [list(input, 'product'), ...call.positional.map(other => list(other, 'product'))]
-		.reduce<unknown[][]>((combos, items) => combos.flatMap(combo => items.map(item => [...combo, item])), [[]]),
+		.reduce<unknown[][]>((combos, items) => combos.flatMap(combo => items.map(item => [...combo, item])), [[]])
+		.map(combo => tuple(combo)),
 	difference: (input, call) => unique(list(input, 'difference').filter(item => !isIn(item, list(call.positional[0], 'difference')))),
 	union: (input, call) => unique([...list(input, 'union'), ...list(call.positional[0], 'union')]),
 	intersect: (input, call) => unique(list(input, 'intersect').filter(item => isIn(item, list(call.positional[0], 'intersect')))),
@@ -416,7 +417,6 @@ export const filters: Readonly<Record<string, Filter>> = {
 
 		return batches;
 	},
-	items: input => Object.entries(mapping(input, 'items')),
 	dict: input => Object.fromEntries(list(input, 'dict').map(pair => list(pair, 'dict'))),
 	attr: (input, call, environment) => environment.attribute(input, text(call.positional[0])),
 	groupby(input, call, environment) {
@@ -429,7 +429,7 @@ export const filters: Readonly<Record<string, Filter>> = {
 			groups.set(id, group);
 		}
 
-		return sorted([...groups.values()].map(group => [group.key, group.items]), pair => (pair as unknown[])[0], false);
+		return sorted([...groups.values()].map(group => tuple([group.key, group.items])), pair => (pair as unknown[])[0], false);
 	},
 	subelements(input, call, environment) {
 		const path = text(call.positional[0]);

@@ -53,6 +53,18 @@ function numberText(value: number): string {
 	return String(value);
 }
 
+const tupleMark = Symbol('tuple');
+
+/** A Python tuple: a list to everything but repr(), which writes it `(a, b)`. */
+export function tuple<T extends unknown[]>(items: T): T {
+	Object.defineProperty(items, tupleMark, {value: true});
+	return items;
+}
+
+function isTuple(value: unknown[]): boolean {
+	return Object.hasOwn(value, tupleMark);
+}
+
 /** Python's repr() of a string: single quotes unless the text holds one and no double quote. */
 function stringRepr(text: string): string {
 	const quote = text.includes('\'') && !text.includes('"') ? '"' : '\'';
@@ -70,7 +82,12 @@ export function pyRepr(value: unknown): string {
 	}
 
 	if (Array.isArray(value)) {
-		return `[${value.map(item => pyRepr(item)).join(', ')}]`;
+		const items = value.map(item => pyRepr(item)).join(', ');
+		if (isTuple(value)) {
+			return value.length === 1 ? `(${items},)` : `(${items})`;
+		}
+
+		return `[${items}]`;
 	}
 
 	if (isMapping(value)) {
@@ -430,7 +447,7 @@ const listMethods: Record<string, Method> = {
 };
 
 const dictMethods: Record<string, Method> = {
-	items: (self: Record<string, unknown>) => Object.entries(self),
+	items: (self: Record<string, unknown>) => Object.entries(self).map(pair => tuple(pair)),
 	keys: (self: Record<string, unknown>) => Object.keys(self),
 	values: (self: Record<string, unknown>) => Object.values(self),
 	get: (self: Record<string, unknown>, key: unknown, fallback: unknown = null) => (Object.hasOwn(self, text(key)) ? self[text(key)] : fallback),

@@ -30,10 +30,15 @@ interface ParserInstance {
 	pushToken(token: Token | null): void;
 	skip(type: string): boolean;
 	skipSymbol(name: string): boolean;
+	skipValue(type: string, value: string): boolean;
+	advanceAfterBlockEnd(name?: string): Token;
+	parseUntilBlocks(...names: string[]): JinjaNode;
+	parseExpression(): JinjaNode;
 	parseCompare(): JinjaNode;
 	parsePrimary(noPostfix?: boolean): JinjaNode;
 	parseSignature(): JinjaNode;
 	parseAggregate(): JinjaNode;
+	parseRaw(tagName?: string): JinjaNode;
 	parseAsRoot(): JinjaNode;
 	fail(message: string, lineno?: number, colno?: number): never;
 }
@@ -43,9 +48,12 @@ type NodeClass = new (lineno: number, colno: number, ...fields: unknown[]) => Ji
 interface Nunjucks {
 	installJinjaCompat(): void;
 	parser: {Parser: {prototype: ParserInstance}};
-	lexer: {lex(source: string, options: LexOptions): unknown} & Record<string, string>;
+	lexer: {lex(source: string, options: LexOptions): unknown} & Readonly<Record<TokenType, string>>;
 	nodes: Record<string, NodeClass>;
 }
+
+type TokenType = 'TOKEN_STRING' | 'TOKEN_INT' | 'TOKEN_FLOAT' | 'TOKEN_BOOLEAN' | 'TOKEN_NONE' | 'TOKEN_SYMBOL' | 'TOKEN_OPERATOR'
+	| 'TOKEN_COMMA' | 'TOKEN_DATA' | 'TOKEN_LEFT_PAREN' | 'TOKEN_LEFT_BRACKET' | 'TOKEN_LEFT_CURLY';
 
 interface LexOptions {
 	readonly trimBlocks: boolean;
@@ -73,6 +81,20 @@ function dotted(node: JinjaNode): JinjaNode {
 }
 
 class JinjaParser extends Parser {
+	/** Whether the newline after a block tag goes, as after `{% endraw %}` (set by parseJinja). */
+	trimBlocks = false;
+
+	/** Jinja2's trim_blocks drops the newline after `{% endraw %}` too; nunjucks' does not. */
+	override parseRaw(tagName?: string): JinjaNode {
+		const node = super.parseRaw(tagName);
+		const next = this.peekToken() as {type: string; value: string} | null;
+		if (this.trimBlocks && next?.type === lexer.TOKEN_DATA && /^\r?\n/.test(next.value)) {
+			next.value = next.value.replace(/^\r?\n/, '');
+		}
+
+		return node;
+	}
+
 	/** `a.0` as Jinja reads it: the item 0 (nunjucks wants a name after the dot). */
 	parsePostfix(node: JinjaNode): JinjaNode {
 		let current = node;
@@ -124,6 +146,30 @@ class JinjaParser extends Parser {
 
 			return current;
 		}
+	}
+
+	/** `{% set x -%}...{% endset %}`: nunjucks' own ignores the `-` of a block set's tag. */
+	parseSet(): JinjaNode {
+		const tag = this.peekToken()!;
+		this.skipSymbol('set');
+		const targets: JinjaNode[] = [];
+		do {
+			targets.push(this.parsePrimary());
+		} while (this.skip(lexer.TOKEN_COMMA));
+
+		const node = new nodes.Set!(tag.lineno, tag.colno, targets);
+		const fields = node as unknown as {body: JinjaNode | null; value: JinjaNode | null};
+		if (this.skipValue(lexer.TOKEN_OPERATOR, '=')) {
+			fields.value = this.parseExpression();
+			this.advanceAfterBlockEnd(tag.value);
+		} else {
+			this.advanceAfterBlockEnd(tag.value);
+			fields.body = new nodes.Capture!(tag.lineno, tag.colno, this.parseUntilBlocks('endset'));
+			fields.value = null;
+			this.advanceAfterBlockEnd();
+		}
+
+		return node;
 	}
 
 	/**
@@ -179,13 +225,18 @@ function trimAfterComments(text: string): string {
 }
 
 /**
- * Jinja2's lexer ends a tag at a `}}` only outside brackets, so `{{ {'a': {'b': 1}} }}` is one
- * dict; nunjucks' ends it at the first `}}`. A space between the closing braces of a nested
- * literal makes both read it alike.
+ * Two rewrites of a template's text before nunjucks' lexer reads it, each keeping every line
+ * where it was:
+ * - Jinja2's lexer ends a tag at a `}}` only outside brackets, so `{{ {'a': {'b': 1}} }}` is one
+ *   dict; nunjucks' ends it at the first `}}`. A space between the closing braces of a nested
+ *   literal makes both read it alike.
+ * - `literalBackslashes`: Ansible doubles the backslashes in the string literals of a value's
+ *   `{{ }}` (YAML has already read its escapes), so `regex_replace('\d', '')` means `\d`.
  */
-function separateNestedBraces(text: string): string {
+function prepareText(text: string, literalBackslashes: boolean): string {
 	let out = '';
 	let depth = -1;
+	let variable = false;
 	let quote: string | undefined;
 	for (let index = 0; index < text.length; index++) {
 		const char = text[index]!;
@@ -193,12 +244,18 @@ function separateNestedBraces(text: string): string {
 		if (depth < 0) {
 			if (pair === '{{' || pair === '{%') {
 				depth = 0;
+				variable = pair === '{{';
 				out += pair;
 				index++;
 				continue;
 			}
 		} else if (quote) {
 			if (char === '\\') {
+				if (literalBackslashes && variable) {
+					out += '\\\\';
+					continue;
+				}
+
 				out += text.slice(index, index + 2);
 				index++;
 				continue;
@@ -231,10 +288,11 @@ function separateNestedBraces(text: string): string {
 }
 
 /** Parses a template into nunjucks' tree; a loop's trailing `if` becomes its filter (`loopFilter`). */
-export function parseJinja(text: string, options: JinjaOptions = ansibleOptions): JinjaNode {
+export function parseJinja(text: string, options: JinjaOptions = ansibleOptions, literalBackslashes = false): JinjaNode {
 	try {
-		const source = separateNestedBraces(text);
+		const source = prepareText(text, literalBackslashes);
 		const parser = new JinjaParser(lexer.lex(options.trimBlocks ? trimAfterComments(source) : source, options));
+		parser.trimBlocks = options.trimBlocks;
 		const root = parser.parseAsRoot();
 		markLoopFilters(root);
 		return root;

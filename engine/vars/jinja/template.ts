@@ -62,7 +62,7 @@ function cached(kind: keyof typeof compiled, text: string, parse: () => JinjaNod
 
 /** Parses a value's template (a string in a playbook, vars file or inventory). */
 export function compileJinjaValue(text: string): JinjaNode {
-	return cached('value', text, () => parseJinja(text));
+	return cached('value', text, () => parseJinja(text, undefined, true));
 }
 
 /** Parses a template file's text, honouring its `#jinja2:` header. */
@@ -87,6 +87,16 @@ export function compileJinjaExpression(text: string): JinjaNode {
 
 const soleName = /^\{\{\s*(\w+)\s*\}\}$/;
 
+/** Filters whose text Ansible never turns into a list or dict (its STRING_TYPE_FILTERS). */
+const textFilters = new Set(['string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml']);
+
+/** Whether the template is one `{{ x | to_json }}`-like output, whose text stays text. */
+function endsInTextFilter(root: JinjaNode): boolean {
+	const [output, ...rest] = root['children'] as JinjaNode[];
+	const [expression, ...others] = (output?.['children'] as JinjaNode[] | undefined) ?? [];
+	return rest.length === 0 && others.length === 0 && expression?.typename === 'Filter' && textFilters.has(filterNamed(String((expression['name'] as JinjaNode)['value'])) ?? '');
+}
+
 /** Renders a value's template to what ansible-core 2.14 gives for it. */
 export function renderJinjaValue(text: string, vars: Readonly<Record<string, unknown>>): unknown {
 	const root = compileJinjaValue(text);
@@ -98,7 +108,11 @@ export function renderJinjaValue(text: string, vars: Readonly<Record<string, unk
 		}
 	}
 
-	const rendered = renderTree(root, vars, fileHost, undefined);
+	const rendered = keepTrailingNewlines(text, renderTree(root, vars, fileHost, undefined));
+	if (endsInTextFilter(root)) {
+		return rendered;
+	}
+
 	if (rendered.startsWith('{') || rendered.startsWith('[') || rendered === 'True' || rendered === 'False') {
 		return parseIniValue(rendered);
 	}
@@ -107,7 +121,13 @@ export function renderJinjaValue(text: string, vars: Readonly<Record<string, unk
 }
 
 export function renderJinjaFile(text: string, vars: Readonly<Record<string, unknown>>, file: string): string {
-	return renderTree(compileJinjaFile(text, file), vars, fileHost, file);
+	return keepTrailingNewlines(text, renderTree(compileJinjaFile(text, file), vars, fileHost, file));
+}
+
+/** Ansible gives back the newlines the template ended with, even those trim_blocks took. */
+function keepTrailingNewlines(template: string, rendered: string): string {
+	const count = (text: string) => /\n*$/.exec(text)![0].length;
+	return rendered + '\n'.repeat(Math.max(0, count(template) - count(rendered)));
 }
 
 export function evaluateJinjaExpression(expression: JinjaNode, vars: Readonly<Record<string, unknown>>): unknown {
