@@ -13,4 +13,3 @@ export function argument(call: Arguments, index: number, name: string, fallback?
 	return Object.hasOwn(call.named, name) ? call.named[name] : fallback;
 }
 
-export const noArguments: Arguments = {positional: [], named: {}};

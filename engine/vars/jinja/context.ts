@@ -45,7 +45,7 @@ export class Namespace {
 	constructor(readonly attributes: Record<string, unknown>) {}
 }
 
-export interface TemplateFile {
+interface TemplateFile {
 	readonly path: string;
 	readonly text: string;
 }
@@ -97,19 +97,14 @@ export class Context {
 			}
 		}
 
-		return name in this.vars ? this.vars[name] : undefined;
+		return Object.hasOwn(this.vars, name) ? this.vars[name] : undefined;
 	}
 
 	has(name: string): boolean {
-		return this.frames.some(frame => frame.has(name)) || name in this.vars;
+		return this.frames.some(frame => frame.has(name)) || Object.hasOwn(this.vars, name);
 	}
 
 	set(name: string, value: unknown): void {
 		this.frames.at(-1)!.set(name, value);
-	}
-
-	/** Every name a template can see, for `lookup('vars')` and messages. */
-	names(): string[] {
-		return [...new Set([...Object.keys(this.vars), ...this.frames.flatMap(frame => [...frame.keys()])])];
 	}
 }

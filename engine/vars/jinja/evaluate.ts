@@ -17,7 +17,7 @@ const constants: Readonly<Record<string, unknown>> = {True: true, False: false, 
 const arithmeticOperators: Readonly<Record<string, string>> = {Add: '+', Sub: '-', Mul: '*', Div: '/', FloorDiv: '//', Mod: '%', Pow: '**'};
 
 /** A filter or test by the name written: `ansible.builtin.to_json` and `community.general.x` are `to_json`, `x`. */
-export function shortName(name: string): string {
+function shortName(name: string): string {
 	return name.slice(name.lastIndexOf('.') + 1);
 }
 
@@ -62,7 +62,7 @@ function failure(node: JinjaNode, error: unknown): Error {
 }
 
 /** How an expression reads, for messages: `result.stdout_lines[0]`, `groups['k8s']`. */
-export function pathText(node: JinjaNode): string {
+function pathText(node: JinjaNode): string {
 	if (node.typename === 'Symbol') {
 		return String(node['value']);
 	}
@@ -81,7 +81,7 @@ export function pathText(node: JinjaNode): string {
 }
 
 /** Jinja's `a.b` / `a['b']`: the mapping's key, the list's index, a namespace's attribute. */
-export function member(target: unknown, key: unknown, step: string, targetText: string): unknown {
+function member(target: unknown, key: unknown, step: string, targetText: string): unknown {
 	if (target instanceof Undefined) {
 		return target.child(step);
 	}
@@ -99,7 +99,7 @@ export function member(target: unknown, key: unknown, step: string, targetText: 
 		if (index !== undefined) {
 			return target[index];
 		}
-	} else if (isMapping(target) && (Object.hasOwn(target, String(key)) || (typeof key === 'string' && key in target && typeof target[key] !== 'function'))) {
+	} else if (isMapping(target) && Object.hasOwn(target, String(key))) {
 		return target[String(key)];
 	}
 
@@ -157,7 +157,7 @@ function callLookup(kind: 'lookup' | 'query', call: Arguments, context: Context)
 	}
 
 	const results = lookup(terms, call.named, {
-		vars: variable => context.lookup(variable) ?? new Undefined(variable),
+		vars: variable => (context.has(variable) ? context.lookup(variable) : new Undefined(variable)),
 		renderFile: path => context.interpreter.renderFile(path, context),
 	});
 	if (kind === 'query' || isTruthy(call.named['wantlist'])) {

@@ -12,7 +12,7 @@ import {pythonRegex} from '../regex.js';
 import {yamlCodec} from '../yaml-codec.js';
 import {argument, type Arguments} from './arguments.js';
 import {Undefined} from './context.js';
-import {compare, isEqual, isIn, isMapping, isTruthy, percentFormat, pyRepr, pyStr, tuple, typeName} from './python.js';
+import {compare, isEqual, isIn, isMapping, isTruthy, percentFormat, pyIterate, pyRepr, pyStr, tuple, typeName} from './python.js';
 
 /** What a filter may call besides its input: other filters (`map('upper')`) and tests (`select('defined')`). */
 export interface FilterEnvironment {
@@ -27,21 +27,7 @@ export type Filter = (input: unknown, call: Arguments, environment: FilterEnviro
 const text = (value: unknown) => pyStr(value);
 const bool = (value: unknown) => value === true || (typeof value !== 'boolean' && shared.toBool(value));
 
-function list(value: unknown, filter: string): unknown[] {
-	if (Array.isArray(value)) {
-		return value;
-	}
-
-	if (typeof value === 'string') {
-		return [...value];
-	}
-
-	if (isMapping(value)) {
-		return Object.keys(value);
-	}
-
-	throw new TypeError(`${filter} needs a list, got ${typeName(value)}`);
-}
+const list = (value: unknown, filter: string) => pyIterate(value, filter);
 
 function mapping(value: unknown, filter: string): Record<string, unknown> {
 	if (!isMapping(value)) {

@@ -4,7 +4,7 @@
  * templates call (`x.split(',')`, `d.items()`). Lists are JavaScript arrays (tuples too), dicts
  * plain objects, None is null.
  */
-import {describe, isEqual, isIn, isMapping, isTruthy, split} from '../filters.js';
+import {isEqual, isIn, isMapping, isTruthy, split} from '../filters.js';
 
 export {isEqual, isIn, isMapping, isTruthy};
 
@@ -271,6 +271,23 @@ export function percentFormat(format: string, values: readonly unknown[]): strin
 	});
 }
 
+/** Python's iteration: a list's items, a string's characters, a dict's keys. `user` names who asks, for the error. */
+export function pyIterate(value: unknown, user?: string): unknown[] {
+	if (Array.isArray(value)) {
+		return value;
+	}
+
+	if (typeof value === 'string') {
+		return [...value];
+	}
+
+	if (isMapping(value)) {
+		return Object.keys(value);
+	}
+
+	throw new TypeError(`${user ? `${user}: ` : ''}'${typeName(value)}' object is not iterable`);
+}
+
 /** A Python index: negative counts from the end. Undefined when out of range. */
 export function pyIndex(length: number, index: number): number | undefined {
 	const position = index < 0 ? length + index : index;
@@ -482,4 +499,3 @@ export function methodOf(value: unknown, name: string): ((...args: unknown[]) =>
 	return method && ((...args: unknown[]) => method(value as never, ...args));
 }
 
-export {describe};

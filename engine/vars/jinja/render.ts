@@ -6,7 +6,7 @@
  */
 import {Context, Namespace, RenderFailure, Undefined, type Callable, type Interpreter, type RenderHost} from './context.js';
 import {evaluate, resolved} from './evaluate.js';
-import {isMapping, isTruthy, pyStr, typeName} from './python.js';
+import {isMapping, isTruthy, pyIterate, pyStr} from './python.js';
 import {parseTemplateFile, type JinjaNode} from './syntax.js';
 
 function field(node: JinjaNode, name: string): JinjaNode {
@@ -18,24 +18,8 @@ function children(node: JinjaNode | null | undefined): JinjaNode[] {
 }
 
 /** Ansible prints None as nothing (its finalize), everything else as Python's str(). */
-export function finalize(value: unknown): string {
+function finalize(value: unknown): string {
 	return value === null ? '' : pyStr(value);
-}
-
-function iterate(value: unknown): unknown[] {
-	if (Array.isArray(value)) {
-		return value;
-	}
-
-	if (typeof value === 'string') {
-		return [...value];
-	}
-
-	if (isMapping(value)) {
-		return Object.keys(value);
-	}
-
-	throw new TypeError(`'${typeName(value)}' object is not iterable`);
 }
 
 /** Binds a loop's or set's target: one name, or several unpacked from a list (`for k, v in ...`). */
@@ -46,7 +30,7 @@ function bind(target: JinjaNode, value: unknown, context: Context): void {
 	}
 
 	const names = children(target);
-	const items = iterate(value);
+	const items = pyIterate(value);
 	if (items.length !== names.length) {
 		throw new TypeError(`cannot unpack ${items.length} values into ${names.length} names`);
 	}
@@ -78,7 +62,7 @@ function loopObject(items: readonly unknown[], index: number, depth: number): Re
 
 function renderFor(node: JinjaNode, context: Context, out: string[]): void {
 	const iterable = field(node, 'arr');
-	let items = iterate(resolved(evaluate(iterable, context), iterable));
+	let items = pyIterate(resolved(evaluate(iterable, context), iterable));
 	const filter = node['loopFilter'] as JinjaNode | undefined;
 	if (filter) {
 		items = items.filter(item => {

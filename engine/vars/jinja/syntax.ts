@@ -202,12 +202,12 @@ class JinjaParser extends Parser {
 }
 
 /** Ansible's template settings (trim_blocks on, lstrip_blocks off), or a `#jinja2:` header's. */
-export interface JinjaOptions {
+interface JinjaOptions {
 	readonly trimBlocks: boolean;
 	readonly lstripBlocks: boolean;
 }
 
-export const ansibleOptions: JinjaOptions = {trimBlocks: true, lstripBlocks: false};
+const ansibleOptions: JinjaOptions = {trimBlocks: true, lstripBlocks: false};
 
 /** A syntax error, with its 1-based place in the text. */
 export class JinjaSyntaxError extends Error {

@@ -101,7 +101,7 @@ function endsInTextFilter(root: JinjaNode): boolean {
 export function renderJinjaValue(text: string, vars: Readonly<Record<string, unknown>>): unknown {
 	const root = compileJinjaValue(text);
 	const name = soleName.exec(text)?.[1];
-	if (name !== undefined && name in vars) {
+	if (name !== undefined && Object.hasOwn(vars, name)) {
 		const value = vars[name];
 		if (value === null || typeof value === 'number' || typeof value === 'boolean') {
 			return value;
