@@ -84,11 +84,28 @@ class JinjaParser extends Parser {
 	/** Whether the newline after a block tag goes, as after `{% endraw %}` (set by parseJinja). */
 	trimBlocks = false;
 
-	/** Jinja2's trim_blocks drops the newline after `{% endraw %}` too; nunjucks' does not. */
+	/**
+	 * Jinja2's trim_blocks keeps the newline after `{% raw %}` and drops the one after
+	 * `{% endraw %}`; nunjucks' lexer does the opposite.
+	 */
 	override parseRaw(tagName?: string): JinjaNode {
 		const node = super.parseRaw(tagName);
+		if (!this.trimBlocks) {
+			return node;
+		}
+
+		// The node stands where the raw tag's `%}` was: what followed it in the source tells.
+		const source = (this.tokens as {str: string}).str;
+		const lines = source.split('\n');
+		const tagEnd = lines.slice(0, node.lineno).reduce((offset, line) => offset + line.length + 1, 0) + node.colno;
+		const newline = /^-?%\}(\r?\n)/.exec(source.slice(tagEnd))?.[1];
+		const data = (node['children'] as Array<{value: string}>)[0];
+		if (newline && data) {
+			data.value = newline + data.value;
+		}
+
 		const next = this.peekToken() as {type: string; value: string} | null;
-		if (this.trimBlocks && next?.type === lexer.TOKEN_DATA && /^\r?\n/.test(next.value)) {
+		if (next?.type === lexer.TOKEN_DATA && /^\r?\n/.test(next.value)) {
 			next.value = next.value.replace(/^\r?\n/, '');
 		}
 
@@ -225,6 +242,30 @@ function trimAfterComments(text: string): string {
 }
 
 /**
+ * A backslash escape in a string literal, as Python reads it, spelled for nunjucks' lexer (which
+ * knows `\n`, `\t`, `\r` and drops the backslash of any other): `\d` stays a backslash and a d,
+ * `\x41` is an A.
+ */
+function pythonEscape(text: string, at: number): {text: string; length: number} {
+	const next = text[at + 1] ?? '';
+	if ('ntr\\\'"'.includes(next)) {
+		return {text: `\\${next}`, length: 2};
+	}
+
+	const controls: Readonly<Record<string, string>> = {a: '\u0007', b: '\b', f: '\f', v: '\v', 0: '\0'};
+	if (Object.hasOwn(controls, next)) {
+		return {text: controls[next]!, length: 2};
+	}
+
+	const code = /^(?:x([\da-fA-F]{2})|u([\da-fA-F]{4}))/.exec(text.slice(at + 1));
+	if (code) {
+		return {text: String.fromCodePoint(Number.parseInt(code[1] ?? code[2]!, 16)), length: 1 + code[0].length};
+	}
+
+	return {text: `\\\\${next}`, length: 2};
+}
+
+/**
  * Two rewrites of a template's text before nunjucks' lexer reads it, each keeping every line
  * where it was:
  * - Jinja2's lexer ends a tag at a `}}` only outside brackets, so `{{ {'a': {'b': 1}} }}` is one
@@ -256,8 +297,9 @@ function prepareText(text: string, literalBackslashes: boolean): string {
 					continue;
 				}
 
-				out += text.slice(index, index + 2);
-				index++;
+				const escape = pythonEscape(text, index);
+				out += escape.text;
+				index += escape.length - 1;
 				continue;
 			}
 
