@@ -2,6 +2,7 @@ import {readFileSync} from 'node:fs';
 import yaml from 'js-yaml';
 import {PbError, type SourcePosition} from '../errors.js';
 import {ansibleSchema} from './yaml-schema.js';
+import {dumpPyYaml} from './yaml-emit.js';
 
 /*
  * The one place that reads YAML. It keeps the source position of every mapping, sequence,
@@ -151,9 +152,16 @@ export function loadYamlFile(file: string): YamlDocument {
 	return parseYaml(source, file);
 }
 
-/** YAML text as Ansible writes it (to_yaml, to_nice_yaml): keys sorted unless asked otherwise. */
-export function dumpYaml(value: unknown, options: {readonly indent?: number; readonly sortKeys?: boolean} = {}): string {
-	return yaml.dump(value, {schema: ansibleSchema, noRefs: true, lineWidth: 120, indent: options.indent ?? 2, sortKeys: options.sortKeys ?? false});
+/**
+ * YAML text: js-yaml's block style, or with `ansible`, as Ansible's to_yaml or to_nice_yaml
+ * writes it through PyYAML (keys sorted unless `sortKeys` is false).
+ */
+export function dumpYaml(value: unknown, options: {readonly ansible?: 'to_yaml' | 'to_nice_yaml'; readonly indent?: number; readonly sortKeys?: boolean} = {}): string {
+	if (options.ansible) {
+		return dumpPyYaml(value, {indent: options.indent ?? (options.ansible === 'to_yaml' ? 2 : 4), flowLeaves: options.ansible === 'to_yaml', sortKeys: options.sortKeys ?? true});
+	}
+
+	return yaml.dump(value, {schema: ansibleSchema, noRefs: true, lineWidth: 120});
 }
 
 /** A YAML value from text, read as Ansible reads it (from_yaml). */

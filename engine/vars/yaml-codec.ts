@@ -4,6 +4,8 @@
  */
 
 export interface YamlDumpOptions {
+	/** As Ansible's filter of that name writes it (PyYAML's layout), rather than pb's own. */
+	readonly ansible?: 'to_yaml' | 'to_nice_yaml';
 	/** Spaces per level (Ansible's to_nice_yaml: 4). */
 	readonly indent?: number;
 	/** Keys in sorted order, as PyYAML writes them. */
