@@ -13,7 +13,8 @@ import type {HostRun} from './host-run.js';
 import {gatherFactsTask, playVars} from './prepare.js';
 import type {RunContext} from './run-context.js';
 import {inheritedConditions, inner, type Scope} from './scope.js';
-import {extendVars, taskVars} from './variables.js';
+import {extendVars} from '../vars/extend-vars.js';
+import {taskVars} from './variables.js';
 import {displayName} from './walk.js';
 
 /*

@@ -9,7 +9,8 @@ import {attempt, type ItemResult} from './attempt.js';
 import type {HostRun} from './host-run.js';
 import type {RunContext} from './run-context.js';
 import {effectiveCheckMode, effectiveDelegate, hidesOutput, ignoresErrors, inheritedConditions, type Scope} from './scope.js';
-import {extendVars, taskVars} from './variables.js';
+import {extendVars} from '../vars/extend-vars.js';
+import {taskVars} from './variables.js';
 
 const hidden = 'the output has been hidden due to the fact that \'no_log: true\' was specified for this result';
 

@@ -85,16 +85,6 @@ function layered(layers: readonly Layer[], where: SourcePosition): Record<string
 	return vars;
 }
 
-/** The variables plus a few more (the loop item, a registered result), without rendering any. */
-export function extendVars(vars: Record<string, unknown>, extra: Readonly<Record<string, unknown>>): Record<string, unknown> {
-	const extended = Object.defineProperties({}, Object.getOwnPropertyDescriptors(vars)) as Record<string, unknown>;
-	for (const [name, value] of Object.entries(extra)) {
-		Object.defineProperty(extended, name, {value, enumerable: true, configurable: true, writable: true});
-	}
-
-	return extended;
-}
-
 /** A host's inventory variables with -e over them, templates rendered when read: for connecting. */
 export function inventoryView(name: string, inventoryVars: Readonly<Record<string, unknown>>, extraVars: Readonly<Record<string, unknown>>): Record<string, unknown> {
 	return layered([{vars: inventoryVars, written: true}, {vars: extraVars, written: true}], {file: `(inventory variables of ${name})`, line: 1, column: 1});

@@ -10,7 +10,8 @@ import type {HostRun} from './host-run.js';
 import {requestsAhead} from './read-ahead.js';
 import type {RunContext} from './run-context.js';
 import {effectiveCheckMode, effectiveTags, inheritedConditions, inner, runsOnce, selectedByTags, type Scope} from './scope.js';
-import {extendVars, taskVars} from './variables.js';
+import {extendVars} from '../vars/extend-vars.js';
+import {taskVars} from './variables.js';
 
 /*
  * Walks a task list over a group of hosts. With the linear strategy the group is the play's

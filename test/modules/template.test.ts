@@ -111,3 +111,23 @@ test('validate rejecting the rendered file leaves dest as it was; backup keeps t
 	t.is(await readFile(backup, 'utf8'), 'old\n');
 	t.is(await readFile(join(dir, 'node1.conf'), 'utf8'), 'name=node1\nport=8080\n');
 });
+
+test('a .j2 template renders as Ansible\'s Jinja, with the variables Ansible\'s template module adds', async t => {
+	const dir = await tempDir(t);
+	const play = workspace({
+		hosts: localInventory('node1'),
+		'templates/motd.j2': '# {{ ansible_managed }} ({{ template_path }})\n{% for port in ports %}\nlisten {{ port }}{{ ";" if loop.last }}\n{% endfor %}\ndebug={{ debug }} {{ ports }}\n',
+		'play.yml': `
+- hosts: all
+  gather_facts: false
+  vars:
+    ports: [80, 443]
+    debug: false
+  tasks:
+    - template: {src: motd.j2, dest: "${dir}/motd"}
+`,
+	});
+	const run = await runPlaybook(play);
+	t.like(run.results[0], {status: 'changed'});
+	t.is(await readFile(join(dir, 'motd'), 'utf8'), '# Ansible managed (motd.j2)\nlisten 80\nlisten 443;\ndebug=False [80, 443]\n');
+});
