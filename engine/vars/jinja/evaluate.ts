@@ -164,8 +164,12 @@ function callLookup(kind: 'lookup' | 'query', call: Arguments, context: Context)
 		return results;
 	}
 
-	// lookup() gives one result as itself, several as a comma-separated string, as Ansible does.
-	return results.length === 1 ? results[0] : results.map(result => pyStr(result)).join(',');
+	// lookup() joins strings with commas; other results come back as themselves (one) or the list.
+	if (results.length > 0 && results.every(result => typeof result === 'string')) {
+		return results.join(',');
+	}
+
+	return results.length === 1 ? results[0] : results;
 }
 
 function range(call: Arguments): number[] {

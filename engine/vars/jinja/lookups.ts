@@ -3,9 +3,9 @@
  * They run on the controller, as Ansible's do. Each returns a list, one result per term.
  */
 import {execFileSync} from 'node:child_process';
-import {existsSync, readFileSync} from 'node:fs';
-import {isAbsolute, join} from 'node:path';
-import {pyRepr, pyStr} from './python.js';
+import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs';
+import {basename, dirname, isAbsolute, join} from 'node:path';
+import {isMapping, percentFormat, pyRepr, pyStr, tuple} from './python.js';
 import {Undefined} from './context.js';
 import type {Arguments} from './arguments.js';
 
@@ -50,6 +50,43 @@ function mustFind(kind: string, term: string, environment: LookupEnvironment, su
 	return path;
 }
 
+function flattenAll(items: readonly unknown[]): unknown[] {
+	return items.flatMap(item => (Array.isArray(item) ? flattenAll(item) : [item]));
+}
+
+/** The sequence lookup's `start=1 end=10 stride=2 format=web%02d`, or `count=3`, or `1-10/2:web%02d`. */
+function sequence(spec: string): string[] {
+	const settings: Record<string, string> = {start: '1', stride: '1', format: '%d'};
+	const shortcut = /^(\d+)(?:-(\d+))?(?:\/(\d+))?(?::(.+))?$/.exec(spec.trim());
+	if (shortcut) {
+		Object.assign(settings, {start: shortcut[2] === undefined ? '1' : shortcut[1], end: shortcut[2] ?? shortcut[1]}, shortcut[3] ? {stride: shortcut[3]} : {}, shortcut[4] ? {format: shortcut[4]} : {});
+	} else {
+		for (const [, key = '', value = ''] of spec.matchAll(/(\w+)=(\S+)/g)) {
+			settings[key] = value;
+		}
+	}
+
+	const start = Number(settings['start']);
+	const stride = Number(settings['stride']);
+	const end = settings['count'] === undefined ? Number(settings['end']) : start + (stride * (Number(settings['count']) - 1));
+	if (!Number.isInteger(start) || !Number.isInteger(end) || !Number.isInteger(stride) || stride === 0) {
+		throw new TypeError(`the sequence lookup cannot read ${pyRepr(spec)}: give start= and end= or count=`);
+	}
+
+	const values: string[] = [];
+	for (let value = start; stride > 0 ? value <= end : value >= end; value += stride) {
+		values.push(percentFormat(settings['format']!, [value]));
+	}
+
+	return values;
+}
+
+/** A shell glob's `*`, `?` and `[...]` as a RegExp over one file name. */
+function globPattern(glob: string): RegExp {
+	const source = [...glob].map(char => (char === '*' ? '[^/]*' : (char === '?' ? '[^/]' : (/[\\^$.|+(){}]/.test(char) ? `\\${char}` : char)))).join('');
+	return new RegExp(`^${source}$`);
+}
+
 const truthy = (value: unknown) => value === true || ['yes', 'true', '1', 'on'].includes(pyStr(value).toLowerCase());
 
 export const lookups: Readonly<Record<string, Lookup>> = {
@@ -91,6 +128,45 @@ export const lookups: Readonly<Record<string, Lookup>> = {
 
 		throw new TypeError(`first_found found none of ${pyRepr(candidates)}`);
 	},
+	dict: terms => terms.flatMap(term => {
+		if (!isMapping(term)) {
+			throw new TypeError(`the dict lookup needs a dict, got ${pyRepr(term)}`);
+		}
+
+		return Object.entries(term).map(([key, value]) => ({key, value}));
+	}),
+	indexed_items: terms => terms.flatMap(term => (Array.isArray(term) ? term : [term])).map((item, index) => tuple([index, item])),
+	flattened: terms => flattenAll(terms),
+	together(terms) {
+		const lists = terms.map(term => (Array.isArray(term) ? term : [term]));
+		return Array.from({length: Math.max(0, ...lists.map(list => list.length))}, (_, index) => lists.map(list => (index < list.length ? list[index] : null)));
+	},
+	nested: terms => terms.map(term => (Array.isArray(term) ? term : [term]))
+		.reduce<unknown[][]>((combos, items) => combos.flatMap(combo => items.map(item => [...combo, item])), [[]]),
+	subelements(terms, named) {
+		const [items, path, flags] = terms;
+		const skipMissing = truthy((isMapping(flags) ? flags['skip_missing'] : undefined) ?? named['skip_missing'] ?? false);
+		return (Array.isArray(items) ? items : [items]).flatMap(item => {
+			const children = pyStr(path).split('.').reduce<unknown>((value, key) => (isMapping(value) ? value[key] : undefined), item);
+			if (children === undefined) {
+				if (skipMissing) {
+					return [];
+				}
+
+				throw new TypeError(`the subelements lookup found no ${pyRepr(path)} in ${pyRepr(item)}`);
+			}
+
+			return (Array.isArray(children) ? children : [children]).map(child => [item, child]);
+		});
+	},
+	sequence: terms => terms.flatMap(term => sequence(pyStr(term))),
+	fileglob: (terms, _named, environment) => terms.flatMap(term => {
+		const pattern = pyStr(term);
+		const folders = isAbsolute(pattern) ? [dirname(pattern)] : searchPath(environment, 'files').map(folder => join(folder, dirname(pattern)));
+		const name = globPattern(basename(pattern));
+		const folder = folders.find(candidate => existsSync(candidate));
+		return folder === undefined ? [] : readdirSync(folder).filter(entry => name.test(entry)).sort().map(entry => join(folder, entry)).filter(path => statSync(path).isFile());
+	}),
 	pipe: terms => terms.map(term => execFileSync('/bin/sh', ['-c', pyStr(term)], {encoding: 'utf8'}).trimEnd()),
 	lines: terms => terms.flatMap(term => execFileSync('/bin/sh', ['-c', pyStr(term)], {encoding: 'utf8'}).split('\n').filter(line => line !== '')),
 };
