@@ -1,0 +1,207 @@
+import {dirname} from 'node:path';
+import type {SourcePosition} from '../errors.js';
+import {loadYamlFile} from '../load/yaml.js';
+import {findRole, roleSearchDirs} from '../roles/find-role.js';
+import {roleFile, type RoleFolder} from '../roles/role-files.js';
+import {type RoleInstance, withDependencies} from '../roles/role.js';
+import type {ParseContext} from './context.js';
+import {commonKeywords, parseCommon} from './parse-common.js';
+import type {BlockTask, LoadedRole, ModuleTask, RoleSpec, Task, TaskCommon} from './types.js';
+
+/*
+ * Reading roles into ordinary tasks: a role becomes a block of its dependencies' tasks and its
+ * own, each task pointing at the role's instance (for its variables and its folders), so the
+ * run, --check and the read-ahead treat them as any other task.
+ */
+
+/** parse-task's readers, passed in: a role's files hold tasks, and tasks name roles. */
+export interface TaskReaders {
+	readonly tasks: (ctx: ParseContext, node: unknown, where: SourcePosition) => Task[];
+	readonly handlers: (ctx: ParseContext, node: unknown, where: SourcePosition) => ModuleTask[];
+}
+
+/** One place a role is named, and with what. */
+interface RoleUse {
+	readonly spec: RoleSpec;
+	readonly where: SourcePosition;
+	readonly params: Readonly<Record<string, unknown>>;
+	readonly invocationVars: Readonly<Record<string, unknown>>;
+	/** What else tells two uses apart (when, tags, vars), as Ansible hashes them with the params. */
+	readonly identity: unknown;
+	/** For a dependency: the role depending on it (whose folder is searched too). */
+	readonly parent: RoleInstance | undefined;
+	/** Named again with the same values, the instance already read (not so for include_role). */
+	readonly shared: boolean;
+}
+
+type MutableRole = RoleInstance & {dependencies: RoleInstance[]};
+
+export function plainSpec(name: string): RoleSpec {
+	return {name, tasksFrom: undefined, varsFrom: undefined, defaultsFrom: undefined, handlersFrom: undefined};
+}
+
+/** defaults/ or vars/ of the role: a mapping of variables, or nothing. */
+function readVariables(ctx: ParseContext, rolePath: string, folder: RoleFolder, from: string | undefined, use: RoleUse): Record<string, unknown> {
+	const file = roleFile(rolePath, folder, from);
+	if (file === undefined) {
+		if (from !== undefined) {
+			ctx.fail(`role '${use.spec.name}' has no ${folder} file '${from}' in ${rolePath}/${folder}`, use.where);
+		}
+
+		return {};
+	}
+
+	const doc = loadYamlFile(file);
+	return doc.value === null || doc.value === undefined ? {} : {...ctx.forFile(doc).mapping(doc.value, file, doc.where(doc.value))};
+}
+
+/** The tasks (or handlers) file of the role, read in the role's own context. */
+function readList<T>(ctx: ParseContext, role: RoleInstance, folder: 'tasks' | 'handlers', from: string | undefined, use: RoleUse, read: TaskReaders['tasks'] | TaskReaders['handlers']): T[] {
+	const file = roleFile(role.path, folder, from);
+	if (file === undefined) {
+		if (from !== undefined) {
+			ctx.fail(`role '${role.name}' has no ${folder} file '${from}' in ${role.path}/${folder}`, use.where);
+		}
+
+		return [];
+	}
+
+	const roleCtx = ctx.forFile(loadYamlFile(file), role);
+	return read(roleCtx, roleCtx.doc.value, roleCtx.at(roleCtx.doc.value)) as T[];
+}
+
+function wrap(common: TaskCommon, tasks: readonly Task[]): BlockTask {
+	return {...common, kind: 'block', block: tasks, rescue: [], always: []};
+}
+
+/** A `roles:` entry or a meta dependency: a name, or a mapping with role (or name), keywords, vars and params. */
+function roleEntry(ctx: ParseContext, node: unknown, where: SourcePosition, parent: RoleInstance | undefined): {use: RoleUse; common: TaskCommon} {
+	if (typeof node === 'string') {
+		const use = {spec: plainSpec(node), where, params: {}, invocationVars: {}, identity: {}, parent, shared: true};
+		return {use, common: {...parseCommon(ctx, {}, where), role: undefined}};
+	}
+
+	const raw = ctx.mapping(node, 'a role (its name, or a mapping with role:)', where);
+	const nameKey = raw.role === undefined ? 'name' : 'role';
+	if (raw[nameKey] === undefined) {
+		ctx.fail('this role entry names no role', where, 'Write `- role: NAME` (or just `- NAME`).');
+	}
+
+	const keywords = new Set([...commonKeywords, 'role']);
+	const params = Object.fromEntries(Object.entries(raw).filter(([key]) => !keywords.has(key)));
+	const use = {
+		spec: plainSpec(ctx.string(raw[nameKey], 'role', ctx.at(raw, nameKey))),
+		where: ctx.at(raw, nameKey),
+		params,
+		invocationVars: raw.vars === undefined ? {} : ctx.mapping(raw.vars, 'vars', ctx.at(raw, 'vars')),
+		identity: {when: raw.when, tags: raw.tags},
+		parent,
+		shared: true,
+	};
+	// The role's vars: sit with its vars/main.yml, not with block vars; its name is the role's, not a task's.
+	return {use, common: {...parseCommon(ctx, raw, where), name: undefined, vars: {}, role: undefined}};
+}
+
+/**
+ * Reads the role a use names, with its dependencies. `fresh` is false when the play already
+ * read it with the same values: its tasks are in the play already (Ansible runs a role once,
+ * unless its meta allows duplicates).
+ */
+function loadRole(ctx: ParseContext, use: RoleUse, readers: TaskReaders): {loaded: LoadedRole; fresh: boolean} {
+	const dirs = roleSearchDirs(ctx.roles.playDir, ctx.roles.rolesPath, use.parent === undefined ? undefined : dirname(use.parent.path));
+	const found = findRole(use.spec.name, dirs);
+	if (!found) {
+		ctx.fail(`the role '${use.spec.name}' was not found in ${dirs.join(':')}`, use.where, 'Put it in roles/ beside the playbook, or add the folder holding it to roles_path in ansible.cfg (or to ANSIBLE_ROLES_PATH).');
+	}
+
+	const key = JSON.stringify([found.path, {...use.spec, name: undefined}, use.params, use.invocationVars, use.identity]);
+	const known = use.shared ? ctx.roles.read.get(key) : undefined;
+	if (known) {
+		return {loaded: known, fresh: false};
+	}
+
+	const metaFile = roleFile(found.path, 'meta');
+	if (metaFile !== undefined && ctx.importing.includes(metaFile)) {
+		ctx.fail(`role '${found.name}' depends on itself: ${metaFile} is already being read`, use.where, 'Remove the dependency that leads back to it.');
+	}
+
+	const metaCtx = metaFile === undefined ? undefined : ctx.forFile(loadYamlFile(metaFile));
+	const meta = metaCtx === undefined || metaCtx.doc.value === null || metaCtx.doc.value === undefined ? {} : metaCtx.mapping(metaCtx.doc.value, metaFile!, metaCtx.at(metaCtx.doc.value));
+	const role: MutableRole = {
+		name: found.name,
+		path: found.path,
+		defaults: readVariables(ctx, found.path, 'defaults', use.spec.defaultsFrom, use),
+		vars: readVariables(ctx, found.path, 'vars', use.spec.varsFrom, use),
+		invocationVars: use.invocationVars,
+		params: use.params,
+		dependencies: [],
+		parent: use.parent,
+		allowDuplicates: metaCtx?.bool(meta.allow_duplicates, 'allow_duplicates', metaCtx.at(meta, 'allow_duplicates')) ?? false,
+	};
+	const tasks: Task[] = [];
+	const handlers: ModuleTask[] = [];
+	if (metaCtx) {
+		const list = metaCtx.list(meta.dependencies, 'dependencies', metaCtx.at(meta, 'dependencies'));
+		for (const [index, node] of list.entries()) {
+			const entry = roleEntry(metaCtx, node, metaCtx.at(list, index), role);
+			const dependency = loadRole(metaCtx, entry.use, readers);
+			role.dependencies.push(dependency.loaded.role);
+			if (dependency.fresh || dependency.loaded.role.allowDuplicates) {
+				tasks.push(wrap(entry.common, dependency.loaded.tasks));
+			}
+
+			if (dependency.fresh) {
+				handlers.push(...dependency.loaded.handlers);
+			}
+		}
+	}
+
+	tasks.push(...readList<Task>(ctx, role, 'tasks', use.spec.tasksFrom, use, readers.tasks));
+	handlers.push(...readList<ModuleTask>(ctx, role, 'handlers', use.spec.handlersFrom, use, readers.handlers));
+	const loaded = {role, tasks, handlers};
+	if (use.shared) {
+		ctx.roles.read.set(key, loaded);
+	}
+
+	return {loaded, fresh: true};
+}
+
+/** Roles of `roles:` and import_role: the whole play sees their variables, and their handlers join the play's. */
+function share(ctx: ParseContext, loaded: LoadedRole, fresh: boolean, visible: boolean): void {
+	if (visible) {
+		for (const role of withDependencies(loaded.role)) {
+			if (!ctx.roles.shared.includes(role)) {
+				ctx.roles.shared.push(role);
+			}
+		}
+	}
+
+	if (fresh) {
+		ctx.roles.handlers.push(...loaded.handlers);
+	}
+}
+
+/** A play's `roles:`: each a block of the role's tasks, with the entry's keywords (when, tags, become...). */
+export function parseRoles(ctx: ParseContext, node: unknown, where: SourcePosition, readers: TaskReaders): Task[] {
+	const list = ctx.list(node, 'roles', where);
+	return list.flatMap((item, index) => {
+		const {use, common} = roleEntry(ctx, item, ctx.at(list, index), undefined);
+		const {loaded, fresh} = loadRole(ctx, use, readers);
+		share(ctx, loaded, fresh, true);
+		return fresh || loaded.role.allowDuplicates ? [wrap(common, loaded.tasks)] : [];
+	});
+}
+
+/** import_role: read now, as a block of the role's tasks under the import's keywords. */
+export function importRole(ctx: ParseContext, spec: RoleSpec, options: {where: SourcePosition; visible: boolean; allowDuplicates: boolean | undefined; common: TaskCommon; identity: unknown}, readers: TaskReaders): BlockTask {
+	const use = {spec, where: options.where, params: {}, invocationVars: {}, identity: options.identity, parent: undefined, shared: true};
+	const {loaded, fresh} = loadRole(ctx, use, readers);
+	share(ctx, loaded, fresh, options.visible);
+	const again = options.allowDuplicates ?? loaded.role.allowDuplicates;
+	return wrap(options.common, fresh || again ? loaded.tasks : []);
+}
+
+/** include_role's role: a new instance each time (its dependencies are shared with the play's). */
+export function readIncludedRole(ctx: ParseContext, spec: RoleSpec, where: SourcePosition, readers: TaskReaders): LoadedRole {
+	return loadRole(ctx, {spec, where, params: {}, invocationVars: {}, identity: undefined, parent: undefined, shared: false}, readers).loaded;
+}
