@@ -303,7 +303,7 @@ function program(): Command {
 			throw optionsError(`no module named '${name}'; \`pb modules\` lists them`);
 		}
 
-		process.stdout.write(`${moduleDoc(module)}\n`);
+		process.stdout.write(`${moduleDoc(module, modules)}\n`);
 	});
 	return pb;
 }
