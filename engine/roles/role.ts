@@ -12,7 +12,7 @@ export interface RoleInstance {
 	readonly defaults: Readonly<Record<string, unknown>>;
 	/** vars/main.yml (or vars_from): above play vars and vars_files. */
 	readonly vars: Readonly<Record<string, unknown>>;
-	/** `vars:` where a `roles:` entry named it: with the role's vars, above vars/main.yml. */
+	/** `vars:` where a `roles:` entry named it: with the role's vars, below vars/main.yml (ansible-core 2.14's order). */
 	readonly invocationVars: Readonly<Record<string, unknown>>;
 	/** The other keys of a `roles:` entry or a dependency (`- {role: x, port: 80}`): above set_fact. */
 	readonly params: Readonly<Record<string, unknown>>;
@@ -49,14 +49,19 @@ export function roleDefaults(role: RoleInstance): Vars {
 	return Object.assign({}, ...role.dependencies.map(dependency => defaultsWithDependencies(dependency)), ...chainOf(role).map(parent => parent.defaults), role.defaults) as Vars;
 }
 
-/** What a role shows the rest of the play: its dependencies' vars, then its own vars/main.yml. */
-export function exportedVars(role: RoleInstance): Vars {
-	return Object.assign({}, ...role.dependencies.map(dependency => exportedVars(dependency)), role.vars) as Vars;
+/** A role's own vars: the `vars:` given with it, then its vars/main.yml (the whole play sees them, as in Ansible 2.14). */
+export function ownVars(role: RoleInstance): Vars {
+	return {...role.invocationVars, ...role.vars};
 }
 
-/** The vars a task of `role` sees at the role-vars level: what the chain exports, then its own, then `vars:`. */
+/** A role's vars with its dependencies' below them (Ansible's get_vars without params). */
+function varsWithDependencies(role: RoleInstance): Vars {
+	return Object.assign({}, ...role.dependencies.map(dependency => varsWithDependencies(dependency)), ownVars(role)) as Vars;
+}
+
+/** The vars a task of `role` sees at the role-vars level: those of the roles depending on it, then its own. */
 export function roleVars(role: RoleInstance): Vars {
-	return Object.assign({}, ...chainOf(role).map(parent => exportedVars(parent)), exportedVars(role), role.invocationVars) as Vars;
+	return Object.assign({}, ...chainOf(role).map(parent => ownVars(parent)), varsWithDependencies(role)) as Vars;
 }
 
 /** Role params of the dependency chain, the role's own last. */

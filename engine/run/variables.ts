@@ -1,7 +1,7 @@
 import {PbError, type SourcePosition} from '../errors.js';
 import {hasTemplate} from '../playbook/params.js';
 import type {TaskCommon} from '../playbook/types.js';
-import {roleDefaults, roleParams, roleVars, type RoleInstance} from '../roles/role.js';
+import {ownVars, roleDefaults, roleParams, roleVars, type RoleInstance} from '../roles/role.js';
 import {renderValue} from '../vars/template.js';
 import type {HostRun} from './host-run.js';
 import type {RunContext} from './run-context.js';
@@ -149,7 +149,7 @@ export function taskVars(run: RunContext, host: HostRun, scope: Scope, task: Tas
 		{vars: host.inventoryVars, written: true},
 		{vars: factVars(host.facts), written: false},
 		{vars: scope.playVars, written: true},
-		{vars: merged(playRoles.map(each => each.vars)), written: true},
+		{vars: merged(playRoles.map(each => ownVars(each))), written: true},
 		{vars: role ? roleVars(role) : {}, written: true},
 		{vars: task ? scopedVars(scope, task) : {}, written: true},
 		{vars: host.setVars, written: false},

@@ -117,23 +117,23 @@ test('precedence: role defaults < inventory < play vars < vars_files < role vars
 	t.deepEqual(run.printed.map(line => line.msg), ['inventory play files rolevars task fact param extra default']);
 });
 
-test('a role\'s `vars:` sit with its vars/main.yml (over it, under task vars); the play sees roles\' defaults and vars', async t => {
+test('a role\'s `vars:` sit below its vars/main.yml and task vars; the play sees roles\' defaults and vars', async t => {
 	const dir = workspace({
 		hosts: oneHost,
 		'play.yml': play(`
-  vars: {from_vars: play}
+  vars: {from_vars: play, given: play}
   roles:
     - role: web
-      vars: {from_vars: invocation}
+      vars: {from_vars: invocation, given: invocation}
   tasks:
-    - debug: msg="{{ web_port }} {{ web_user }} {{ from_vars }}"
+    - debug: msg="{{ web_port }} {{ web_user }} {{ from_vars }} {{ given }}"
 `),
 		'roles/web/defaults/main.yml': 'web_port: 80\n',
 		'roles/web/vars/main.yml': 'web_user: www\nfrom_vars: rolevars\n',
-		'roles/web/tasks/main.yml': '- debug: msg="{{ from_vars }}"\n- debug: msg="{{ from_vars }}"\n  vars: {from_vars: task}\n',
+		'roles/web/tasks/main.yml': '- debug: msg="{{ from_vars }} {{ given }}"\n- debug: msg="{{ from_vars }}"\n  vars: {from_vars: task}\n',
 	});
 	const run = await runPlaybook(dir);
-	t.deepEqual(run.printed.map(line => line.msg), ['invocation', 'task', '80 www rolevars']);
+	t.deepEqual(run.printed.map(line => line.msg), ['rolevars invocation', 'task', '80 www rolevars invocation']);
 });
 
 test('role handlers answer to their name, to listen and to `role : name`, and run before the play\'s own', async t => {
