@@ -55,23 +55,23 @@ function readVariables(ctx: ParseContext, rolePath: string, folder: RoleFolder, 
 	return doc.value === null || doc.value === undefined ? {} : {...ctx.forFile(doc).mapping(doc.value, file, doc.where(doc.value))};
 }
 
-/** The tasks (or handlers) file of the role, read in the role's own context. */
-function readList<T>(ctx: ParseContext, role: RoleInstance, folder: 'tasks' | 'handlers', from: string | undefined, use: RoleUse, read: TaskReaders['tasks'] | TaskReaders['handlers']): T[] {
+/** The role's tasks or handlers file, as a context to parse it in (the role's own), or undefined when it has none. */
+function roleListFile(ctx: ParseContext, role: RoleInstance, folder: 'tasks' | 'handlers', from: string | undefined, use: RoleUse): ParseContext | undefined {
 	const file = roleFile(role.path, folder, from);
-	if (file === undefined) {
-		if (from !== undefined) {
-			ctx.fail(`role '${role.name}' has no ${folder} file '${from}' in ${role.path}/${folder}`, use.where);
-		}
-
-		return [];
+	if (file === undefined && from !== undefined) {
+		ctx.fail(`role '${role.name}' has no ${folder} file '${from}' in ${role.path}/${folder}`, use.where);
 	}
 
-	const roleCtx = ctx.forFile(loadYamlFile(file), role);
-	return read(roleCtx, roleCtx.doc.value, roleCtx.at(roleCtx.doc.value)) as T[];
+	return file === undefined ? undefined : ctx.forFile(loadYamlFile(file), role);
 }
 
 function wrap(common: TaskCommon, tasks: readonly Task[]): BlockTask {
 	return {...common, kind: 'block', block: tasks, rescue: [], always: []};
+}
+
+/** Handlers under the keywords of where their role was named, as its tasks are under them. */
+function enclose(common: TaskCommon, handlers: readonly ModuleTask[]): ModuleTask[] {
+	return handlers.map(handler => ({...handler, enclosing: [common, ...handler.enclosing ?? []]}));
 }
 
 /** A `roles:` entry or a meta dependency: a name, or a mapping with role (or name), keywords, vars and params. */
@@ -151,13 +151,15 @@ function loadRole(ctx: ParseContext, use: RoleUse, readers: TaskReaders): {loade
 			}
 
 			if (dependency.fresh) {
-				handlers.push(...dependency.loaded.handlers);
+				handlers.push(...enclose(entry.common, dependency.loaded.handlers));
 			}
 		}
 	}
 
-	tasks.push(...readList<Task>(ctx, role, 'tasks', use.spec.tasksFrom, use, readers.tasks));
-	handlers.push(...readList<ModuleTask>(ctx, role, 'handlers', use.spec.handlersFrom, use, readers.handlers));
+	const tasksCtx = roleListFile(ctx, role, 'tasks', use.spec.tasksFrom, use);
+	tasks.push(...tasksCtx ? readers.tasks(tasksCtx, tasksCtx.doc.value, tasksCtx.at(tasksCtx.doc.value)) : []);
+	const handlersCtx = roleListFile(ctx, role, 'handlers', use.spec.handlersFrom, use);
+	handlers.push(...handlersCtx ? readers.handlers(handlersCtx, handlersCtx.doc.value, handlersCtx.at(handlersCtx.doc.value)) : []);
 	const loaded = {role, tasks, handlers};
 	if (use.shared) {
 		ctx.roles.read.set(key, loaded);
@@ -167,7 +169,7 @@ function loadRole(ctx: ParseContext, use: RoleUse, readers: TaskReaders): {loade
 }
 
 /** Roles of `roles:` and import_role: the whole play sees their variables, and their handlers join the play's. */
-function share(ctx: ParseContext, loaded: LoadedRole, fresh: boolean, visible: boolean): void {
+function share(ctx: ParseContext, loaded: LoadedRole, fresh: boolean, visible: boolean, common: TaskCommon): void {
 	if (visible) {
 		for (const role of withDependencies(loaded.role)) {
 			if (!ctx.roles.shared.includes(role)) {
@@ -177,7 +179,7 @@ function share(ctx: ParseContext, loaded: LoadedRole, fresh: boolean, visible: b
 	}
 
 	if (fresh) {
-		ctx.roles.handlers.push(...loaded.handlers);
+		ctx.roles.handlers.push(...enclose(common, loaded.handlers));
 	}
 }
 
@@ -187,7 +189,7 @@ export function parseRoles(ctx: ParseContext, node: unknown, where: SourcePositi
 	return list.flatMap((item, index) => {
 		const {use, common} = roleEntry(ctx, item, ctx.at(list, index), undefined);
 		const {loaded, fresh} = loadRole(ctx, use, readers);
-		share(ctx, loaded, fresh, true);
+		share(ctx, loaded, fresh, true, common);
 		return fresh || loaded.role.allowDuplicates ? [wrap(common, loaded.tasks)] : [];
 	});
 }
@@ -196,7 +198,7 @@ export function parseRoles(ctx: ParseContext, node: unknown, where: SourcePositi
 export function importRole(ctx: ParseContext, spec: RoleSpec, options: {where: SourcePosition; visible: boolean; allowDuplicates: boolean | undefined; common: TaskCommon; identity: unknown}, readers: TaskReaders): BlockTask {
 	const use = {spec, where: options.where, params: {}, invocationVars: {}, identity: options.identity, parent: undefined, shared: true};
 	const {loaded, fresh} = loadRole(ctx, use, readers);
-	share(ctx, loaded, fresh, options.visible);
+	share(ctx, loaded, fresh, options.visible, options.common);
 	const again = options.allowDuplicates ?? loaded.role.allowDuplicates;
 	return wrap(options.common, fresh || again ? loaded.tasks : []);
 }

@@ -67,6 +67,11 @@ export interface ModuleTask extends TaskCommon {
 	readonly delay: number;
 	/** Handlers only: the topics it answers besides its name. */
 	readonly listen: readonly string[];
+	/**
+	 * A role's handler: the keywords of where the role was named (a `roles:` entry, a dependency,
+	 * an import_role), outermost first, which hold for it as for the role's tasks.
+	 */
+	readonly enclosing?: readonly TaskCommon[];
 }
 
 /** What a handler answers to: its name, its `listen` topics, and `role : name` for a role's. */

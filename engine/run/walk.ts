@@ -60,7 +60,6 @@ function stopIfTooManyFailed(scope: Scope): void {
 }
 
 export async function flushHandlers(run: RunContext, scope: Scope, hosts: readonly HostRun[]): Promise<void> {
-	const handlerScope: Scope = {...scope, chain: []};
 	// Notifications are cleared once every handler had its turn, so that several handlers can
 	// listen to one topic, and a handler can notify one defined after it.
 	const ran: Array<[HostRun, ModuleTask]> = [];
@@ -69,7 +68,7 @@ export async function flushHandlers(run: RunContext, scope: Scope, hosts: readon
 		const targets = hosts.filter(host => host.active && topics.some(topic => host.notified.has(topic)));
 		if (targets.length > 0) {
 			ran.push(...targets.map((host): [HostRun, ModuleTask] => [host, handler]));
-			for (const host of await runModuleTask(run, handler, handlerScope, targets, true)) {
+			for (const host of await runModuleTask(run, handler, {...scope, chain: handler.enclosing ?? []}, targets, true)) {
 				host.failed = true;
 			}
 

@@ -156,6 +156,23 @@ test('role handlers answer to their name, to listen and to `role : name`, and ru
 	t.true(taskNames(run.events).includes('web : restart web'));
 });
 
+test('a role\'s handlers hold to the keywords of where the role was named, as its tasks do', async t => {
+	const dir = workspace({
+		hosts: localInventory('node1', 'node2'),
+		'play.yml': play(`
+  roles:
+    - role: web
+      when: inventory_hostname == 'node1'
+  tasks:
+    - command: "true"
+      notify: restart web
+`),
+		'roles/web/handlers/main.yml': '- name: restart web\n  debug: msg=restarted\n',
+	});
+	const run = await runPlaybook(dir);
+	t.deepEqual(run.printed, [{host: 'node1', msg: 'restarted'}]);
+});
+
 test('include_role with a loop runs the role per item; public keeps its vars visible afterwards, private does not', async t => {
 	const dir = workspace({
 		hosts: oneHost,
