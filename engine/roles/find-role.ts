@@ -1,5 +1,5 @@
 import {statSync} from 'node:fs';
-import {basename, isAbsolute, join, resolve} from 'node:path';
+import {basename, join, resolve} from 'node:path';
 
 /*
  * Where a role named in a play is, looked for as ansible-playbook 2.14 does: roles/ beside the
@@ -18,16 +18,15 @@ function isDirectory(path: string): boolean {
 
 /** The role's name and folder, or undefined when no searched folder holds it. */
 export function findRole(name: string, searchDirs: readonly string[]): {name: string; path: string} | undefined {
-	if (!isAbsolute(name)) {
-		for (const dir of searchDirs) {
-			const path = resolve(dir, name);
-			if (isDirectory(path)) {
-				return {name, path};
-			}
+	// A path found from a searched folder (an absolute one from the first) keeps its name as written, as in Ansible.
+	for (const dir of searchDirs) {
+		const path = resolve(dir, name);
+		if (isDirectory(path)) {
+			return {name, path};
 		}
 	}
 
-	// A role given as a path (relative ones from the current directory), named for its folder.
+	// Else a path from the current directory: named for its folder.
 	const path = resolve(name);
 	return isDirectory(path) ? {name: basename(path), path} : undefined;
 }

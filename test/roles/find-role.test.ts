@@ -1,4 +1,4 @@
-import {join} from 'node:path';
+import {join, relative} from 'node:path';
 import test from 'ava';
 import {findRole, roleSearchDirs} from '../../engine/roles/find-role.js';
 import {roleFile, taskFilePath} from '../../engine/roles/role-files.js';
@@ -9,7 +9,7 @@ test('roles are looked for in roles/ beside the playbook, the roles path, the de
 	t.deepEqual(roleSearchDirs('/p', ['/p/roles']), ['/p/roles', '/p']);
 });
 
-test('the first folder holding the role wins; a path is a role named for its folder', t => {
+test('the first folder holding the role wins; a path keeps its name, unless found only from the current directory', t => {
 	const dir = workspace({
 		'play/roles/web/tasks/main.yml': '',
 		'path/web/tasks/main.yml': '',
@@ -21,7 +21,10 @@ test('the first folder holding the role wins; a path is a role named for its fol
 	t.deepEqual(findRole('web', dirs), {name: 'web', path: join(dir, 'play/roles/web')});
 	t.deepEqual(findRole('db', dirs), {name: 'db', path: join(dir, 'path/db')});
 	t.deepEqual(findRole('api', dirs), {name: 'api', path: join(dir, 'play/api')});
-	t.deepEqual(findRole(join(dir, 'elsewhere/cache'), dirs), {name: 'cache', path: join(dir, 'elsewhere/cache')});
+	t.deepEqual(findRole(join(dir, 'elsewhere/cache'), dirs), {name: join(dir, 'elsewhere/cache'), path: join(dir, 'elsewhere/cache')});
+	t.deepEqual(findRole('../elsewhere/cache', dirs), {name: '../elsewhere/cache', path: join(dir, 'elsewhere/cache')});
+	const fromCwd = relative(process.cwd(), join(dir, 'elsewhere/cache'));
+	t.deepEqual(findRole(fromCwd, roleSearchDirs(join(dir, 'play/deep/er'), [])), {name: 'cache', path: join(dir, 'elsewhere/cache')});
 	t.is(findRole('nowhere', dirs), undefined);
 });
 

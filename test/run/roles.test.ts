@@ -304,5 +304,5 @@ test('roles are found in the roles path, and by a path', async t => {
 		'play.yml': play(`  roles: [common, ${join(shared, 'pathed')}]\n`),
 	});
 	const run = await runPlaybook(dir, {rolesPath: [shared]});
-	t.deepEqual(run.printed.map(line => line.msg), ['shared common', 'pathed']);
+	t.deepEqual(run.printed.map(line => line.msg), ['shared common', join(shared, 'pathed')]);
 });
