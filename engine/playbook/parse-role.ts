@@ -36,32 +36,30 @@ interface RoleUse {
 
 type MutableRole = RoleInstance & {dependencies: RoleInstance[]};
 
-export function plainSpec(name: string): RoleSpec {
+function plainSpec(name: string): RoleSpec {
 	return {name, tasksFrom: undefined, varsFrom: undefined, defaultsFrom: undefined, handlersFrom: undefined};
 }
 
-/** defaults/ or vars/ of the role: a mapping of variables, or nothing. */
-function readVariables(ctx: ParseContext, rolePath: string, folder: RoleFolder, from: string | undefined, use: RoleUse): Record<string, unknown> {
-	const file = roleFile(rolePath, folder, from);
-	if (file === undefined) {
-		if (from !== undefined) {
-			ctx.fail(`role '${use.spec.name}' has no ${folder} file '${from}' in ${rolePath}/${folder}`, use.where);
-		}
-
-		return {};
-	}
-
-	const doc = loadYamlFile(file);
-	return doc.value === null || doc.value === undefined ? {} : {...ctx.forFile(doc).mapping(doc.value, file, doc.where(doc.value))};
-}
-
-/** The role's tasks or handlers file, as a context to parse it in (the role's own), or undefined when it has none. */
-function roleListFile(ctx: ParseContext, role: RoleInstance, folder: 'tasks' | 'handlers', from: string | undefined, use: RoleUse): ParseContext | undefined {
+/** The role's file in `folder`: none is fine for main, an error for one named by *_from. */
+function roleFileNamed(ctx: ParseContext, role: {name: string; path: string}, folder: RoleFolder, from: string | undefined, use: RoleUse): string | undefined {
 	const file = roleFile(role.path, folder, from);
 	if (file === undefined && from !== undefined) {
 		ctx.fail(`role '${role.name}' has no ${folder} file '${from}' in ${role.path}/${folder}`, use.where);
 	}
 
+	return file;
+}
+
+/** defaults/ or vars/ of the role: a mapping of variables, or nothing. */
+function readVariables(ctx: ParseContext, role: {name: string; path: string}, folder: RoleFolder, from: string | undefined, use: RoleUse): Record<string, unknown> {
+	const file = roleFileNamed(ctx, role, folder, from, use);
+	const doc = file === undefined ? undefined : loadYamlFile(file);
+	return doc?.value === null || doc?.value === undefined ? {} : {...ctx.forFile(doc).mapping(doc.value, doc.file, doc.where(doc.value))};
+}
+
+/** The role's tasks or handlers file, as a context to parse it in (the role's own), or undefined when it has none. */
+function roleListFile(ctx: ParseContext, role: RoleInstance, folder: 'tasks' | 'handlers', from: string | undefined, use: RoleUse): ParseContext | undefined {
+	const file = roleFileNamed(ctx, role, folder, from, use);
 	return file === undefined ? undefined : ctx.forFile(loadYamlFile(file), role);
 }
 
@@ -120,18 +118,21 @@ function loadRole(ctx: ParseContext, use: RoleUse, readers: TaskReaders): {loade
 		return {loaded: known, fresh: false};
 	}
 
-	const metaFile = roleFile(found.path, 'meta');
-	if (metaFile !== undefined && ctx.importing.includes(metaFile)) {
-		ctx.fail(`role '${found.name}' depends on itself: ${metaFile} is already being read`, use.where, 'Remove the dependency that leads back to it.');
+	// Named again while its own files are read (through dependencies, import_role, include_role): a cycle, not a hang.
+	const cycle = ctx.importing.find(file => file.startsWith(`${found.path}/`));
+	if (cycle !== undefined) {
+		ctx.fail(`role '${found.name}' names itself: ${cycle} is being read already`, use.where, 'Remove the dependency or import that leads back to it.');
 	}
+
+	const metaFile = roleFile(found.path, 'meta');
 
 	const metaCtx = metaFile === undefined ? undefined : ctx.forFile(loadYamlFile(metaFile));
 	const meta = metaCtx === undefined || metaCtx.doc.value === null || metaCtx.doc.value === undefined ? {} : metaCtx.mapping(metaCtx.doc.value, metaFile!, metaCtx.at(metaCtx.doc.value));
 	const role: MutableRole = {
 		name: found.name,
 		path: found.path,
-		defaults: readVariables(ctx, found.path, 'defaults', use.spec.defaultsFrom, use),
-		vars: readVariables(ctx, found.path, 'vars', use.spec.varsFrom, use),
+		defaults: readVariables(ctx, found, 'defaults', use.spec.defaultsFrom, use),
+		vars: readVariables(ctx, found, 'vars', use.spec.varsFrom, use),
 		invocationVars: use.invocationVars,
 		params: use.params,
 		dependencies: [],

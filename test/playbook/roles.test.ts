@@ -93,13 +93,16 @@ test('import_role needs names without templates, and include_role takes only its
 	t.regex(missing.error.message, /^role 'web' has no tasks file 'nothere'/);
 });
 
-test('a role depending on itself is refused, not followed forever', async t => {
+test('a role naming itself, through its dependencies or its tasks, is refused, not followed forever', async t => {
 	const {error} = await errorOf({
 		'play.yml': play('  roles: [a]\n'),
 		'roles/a/meta/main.yml': 'dependencies: [b]\n',
 		'roles/b/meta/main.yml': 'dependencies: [a]\n',
 	});
-	t.regex(error.message, /^role 'a' depends on itself/);
+	t.regex(error.message, /^role 'a' names itself/);
+	const byImport = await errorOf({'play.yml': play('  roles: [a]\n'), 'roles/a/tasks/main.yml': '- import_role: {name: a}\n'});
+	t.regex(byImport.error.message, /^role 'a' names itself: .*roles\/a\/tasks\/main\.yml is being read already/);
+	t.like(byImport.error.where, {line: 1, column: 23});
 });
 
 test('a role\'s variables count as defined when the playbook is checked', async t => {
