@@ -139,3 +139,20 @@ test('--list-tasks shows a role\'s tasks as `role : task`', t => {
 	t.is(result.code, 0, result.stderr);
 	t.regex(result.stdout, /tasks:\n {6}web : install\n {6}web : command\n {6}debug\n {6}include_role: web\n/);
 });
+
+test('pb run finds roles through ./ansible.cfg\'s roles_path, relative to the file\'s folder', t => {
+	const dir = workspace({
+		hosts: localInventory('node1'),
+		'ansible.cfg': '[defaults]\nroles_path = ./shared-roles\n',
+		'play.yml': play('  roles: [common]\n'),
+		'shared-roles/common/tasks/main.yml': '- name: from the roles path\n  debug: msg=x\n',
+		'elsewhere/.keep': '',
+	});
+	const listed = pb(['run', 'play.yml', '-i', 'hosts', '--list-tasks'], dir);
+	t.is(listed.code, 0, listed.stderr);
+	t.regex(listed.stdout, /common : from the roles path/);
+	// Run from elsewhere, the file is not found, and neither is the role: exit 4, the folders searched named.
+	const elsewhere = pb(['run', join(dir, 'play.yml'), '-i', join(dir, 'hosts'), '--list-tasks'], join(dir, 'elsewhere'));
+	t.is(elsewhere.code, 4);
+	t.regex(elsewhere.stderr, /the role 'common' was not found in /);
+});
