@@ -2,7 +2,7 @@ import {dirname} from 'node:path';
 import type {SourcePosition} from '../errors.js';
 import {loadYamlFile} from '../load/yaml.js';
 import {findRole, roleSearchDirs} from '../roles/find-role.js';
-import {roleFile, type RoleFolder} from '../roles/role-files.js';
+import {roleFile, type RoleFolder, roleVariableFiles} from '../roles/role-files.js';
 import {type RoleInstance, withDependencies} from '../roles/role.js';
 import type {ParseContext} from './context.js';
 import {commonKeywords, parseCommon} from './parse-common.js';
@@ -40,26 +40,29 @@ function plainSpec(name: string): RoleSpec {
 	return {name, tasksFrom: undefined, varsFrom: undefined, defaultsFrom: undefined, handlersFrom: undefined};
 }
 
-/** The role's file in `folder`: none is fine for main, an error for one named by *_from. */
-function roleFileNamed(ctx: ParseContext, role: {name: string; path: string}, folder: RoleFolder, from: string | undefined, use: RoleUse): string | undefined {
-	const file = roleFile(role.path, folder, from);
-	if (file === undefined && from !== undefined) {
+/** A *_from file the role lacks is an error; a main file it lacks is not. */
+function checkFound(ctx: ParseContext, found: boolean, role: {name: string; path: string}, folder: RoleFolder, from: string | undefined, use: RoleUse): void {
+	if (!found && from !== undefined) {
 		ctx.fail(`role '${role.name}' has no ${folder} file '${from}' in ${role.path}/${folder}`, use.where);
 	}
-
-	return file;
 }
 
-/** defaults/ or vars/ of the role: a mapping of variables, or nothing. */
-function readVariables(ctx: ParseContext, role: {name: string; path: string}, folder: RoleFolder, from: string | undefined, use: RoleUse): Record<string, unknown> {
-	const file = roleFileNamed(ctx, role, folder, from, use);
-	const doc = file === undefined ? undefined : loadYamlFile(file);
-	return doc?.value === null || doc?.value === undefined ? {} : {...ctx.forFile(doc).mapping(doc.value, doc.file, doc.where(doc.value))};
+/** defaults/ or vars/ of the role: a mapping of variables (from every file, in order), or nothing. */
+function readVariables(ctx: ParseContext, role: {name: string; path: string}, folder: 'vars' | 'defaults', from: string | undefined, use: RoleUse): Record<string, unknown> {
+	const files = roleVariableFiles(role.path, folder, from);
+	checkFound(ctx, files.length > 0, role, folder, from, use);
+	const vars: Record<string, unknown> = {};
+	for (const doc of files.map(file => loadYamlFile(file))) {
+		Object.assign(vars, doc.value === null || doc.value === undefined ? {} : ctx.forFile(doc).mapping(doc.value, doc.file, doc.where(doc.value)));
+	}
+
+	return vars;
 }
 
 /** The role's tasks or handlers file, as a context to parse it in (the role's own), or undefined when it has none. */
 function roleListFile(ctx: ParseContext, role: RoleInstance, folder: 'tasks' | 'handlers', from: string | undefined, use: RoleUse): ParseContext | undefined {
-	const file = roleFileNamed(ctx, role, folder, from, use);
+	const file = roleFile(role.path, folder, from);
+	checkFound(ctx, file !== undefined, role, folder, from, use);
 	return file === undefined ? undefined : ctx.forFile(loadYamlFile(file), role);
 }
 

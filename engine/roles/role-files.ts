@@ -1,5 +1,5 @@
-import {statSync} from 'node:fs';
-import {isAbsolute, join, resolve} from 'node:path';
+import {readdirSync, statSync} from 'node:fs';
+import {extname, isAbsolute, join, resolve} from 'node:path';
 
 /** The folders of a role pb reads, each holding a main file (or the one named by *_from). */
 export type RoleFolder = 'tasks' | 'handlers' | 'defaults' | 'vars' | 'meta';
@@ -8,15 +8,43 @@ function isFile(path: string): boolean {
 	return statSync(path, {throwIfNoEntry: false})?.isFile() ?? false;
 }
 
-/**
- * The file of `folder` to read, or undefined when the role has none. As Ansible: `main` is
- * tried as main.yml, main.yaml, main.json, then main; a name given with tasks_from and the like
- * is tried as written first, then with those extensions.
- */
-export function roleFile(rolePath: string, folder: RoleFolder, from?: string): string | undefined {
+/** As Ansible: `main` is tried as main.yml, main.yaml, main.json, then main; a *_from name as written first. */
+function candidates(rolePath: string, folder: RoleFolder, from: string | undefined): string[] {
 	const extensions = from === undefined ? ['.yml', '.yaml', '.json', ''] : ['', '.yml', '.yaml', '.json'];
 	const base = join(rolePath, folder, from ?? 'main');
-	return extensions.map(extension => `${base}${extension}`).find(path => isFile(path));
+	return extensions.map(extension => `${base}${extension}`);
+}
+
+/** The file of `folder` to read (tasks, handlers, meta), or undefined when the role has none. */
+export function roleFile(rolePath: string, folder: RoleFolder, from?: string): string | undefined {
+	return candidates(rolePath, folder, from).find(path => isFile(path));
+}
+
+/** Every variables file below a folder, in name order, as Ansible reads a vars/main/ folder. */
+function filesBelow(dir: string): string[] {
+	return readdirSync(dir, {withFileTypes: true})
+		.filter(entry => !entry.name.startsWith('.') && !entry.name.endsWith('~'))
+		.sort((a, b) => a.name.localeCompare(b.name))
+		.flatMap(entry => (entry.isDirectory() ? filesBelow(join(dir, entry.name)) : ['.yml', '.yaml', '.json', ''].includes(extname(entry.name)) ? [join(dir, entry.name)] : []));
+}
+
+/**
+ * The files of vars/ or defaults/ to read, merged in order: main.yml and the like, or a folder
+ * of that name whose files are all read (vars/main/*.yml), as Ansible allows for variables.
+ */
+export function roleVariableFiles(rolePath: string, folder: 'vars' | 'defaults', from?: string): string[] {
+	for (const path of candidates(rolePath, folder, from)) {
+		const info = statSync(path, {throwIfNoEntry: false});
+		if (info?.isDirectory()) {
+			return filesBelow(path);
+		}
+
+		if (info?.isFile()) {
+			return [path];
+		}
+	}
+
+	return [];
 }
 
 /**

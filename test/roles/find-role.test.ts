@@ -1,7 +1,7 @@
 import {join, relative} from 'node:path';
 import test from 'ava';
 import {findRole, roleSearchDirs} from '../../engine/roles/find-role.js';
-import {roleFile, taskFilePath} from '../../engine/roles/role-files.js';
+import {roleFile, roleVariableFiles, taskFilePath} from '../../engine/roles/role-files.js';
 import {workspace} from '../helpers/playbook-run.js';
 
 test('roles are looked for in roles/ beside the playbook, the roles path, the dependent role\'s folder, then the playbook\'s folder', t => {
@@ -42,6 +42,19 @@ test('a role\'s main file is main.yml, main.yaml, main.json or main; a *_from na
 	t.is(roleFile(join(dir, 'r'), 'defaults', 'extra'), join(dir, 'r/defaults/extra'));
 	t.is(roleFile(join(dir, 'r'), 'handlers', 'other'), join(dir, 'r/handlers/other.yml'));
 	t.is(roleFile(join(dir, 'r'), 'meta'), undefined);
+});
+
+test('vars/ and defaults/ may hold a main folder, whose variables files are all read in name order', t => {
+	const dir = workspace({
+		'r/vars/main/b.yml': '',
+		'r/vars/main/a/z.yaml': '',
+		'r/vars/main/c.txt': '',
+		'r/vars/main/.hidden.yml': '',
+		'r/defaults/main.yml': '',
+	});
+	t.deepEqual(roleVariableFiles(join(dir, 'r'), 'vars'), [join(dir, 'r/vars/main/a/z.yaml'), join(dir, 'r/vars/main/b.yml')]);
+	t.deepEqual(roleVariableFiles(join(dir, 'r'), 'defaults'), [join(dir, 'r/defaults/main.yml')]);
+	t.deepEqual(roleVariableFiles(join(dir, 'r'), 'defaults', 'other'), []);
 });
 
 test('a role\'s task files are looked for in its tasks/ first, then beside the file naming them', t => {
