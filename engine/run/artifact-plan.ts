@@ -121,7 +121,11 @@ export function planArtifacts(run: RunContext, playbooks: readonly Playbook[], i
 		const vars = playVars(play, run.options.extraVars);
 		for (const host of hosts) {
 			const scope: Scope = {play, playVars: vars, playHosts: hosts, chain: [], state: playState()};
-			collect(run, [...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers], scope, host, plan);
+			collect(run, [...play.preTasks, ...play.tasks, ...play.postTasks], scope, host, plan);
+			for (const handler of play.handlers) {
+				// A role's handler holds to the keywords of where its role was named, as when it runs.
+				collect(run, [handler], {...scope, chain: handler.enclosing ?? []}, host, plan);
+			}
 		}
 	}
 

@@ -306,3 +306,13 @@ test('roles are found in the roles path, and by a path', async t => {
 	const run = await runPlaybook(dir, {rolesPath: [shared]});
 	t.deepEqual(run.printed.map(line => line.msg), ['shared common', join(shared, 'pathed')]);
 });
+
+test('--offline plans a role\'s handlers under the keywords of where the role was named', async t => {
+	const files = (when: string) => workspace({
+		hosts: oneHost,
+		'play.yml': play(`  roles:\n    - role: fetcher\n      when: ${when}\n`),
+		'roles/fetcher/handlers/main.yml': `- name: fetch\n  download: {url: "http://127.0.0.1:9/pb-none.tar", dest: /tmp/pb-none.tar, checksum: "sha256:${'0'.repeat(64)}"}\n`,
+	});
+	await t.notThrowsAsync(runPlaybook(files('false'), {offline: true}));
+	await t.throwsAsync(runPlaybook(files('true'), {offline: true}), {message: /the controller's cache lacks what it would download:\n {2}pb-none\.tar \(fetcher : fetch/});
+});
