@@ -43,9 +43,9 @@ export class ParseContext {
 		this.role = role;
 	}
 
-	/** The same file, for the next play: each play reads its roles afresh. */
-	forPlay(): ParseContext {
-		return new ParseContext(this.doc, this.registry, roleReading(this.dir, this.roles.rolesPath), this.importing.slice(0, -1));
+	/** The same file, reading roles afresh: for each play, and for each include_role. */
+	forRoles(roles: RoleReading): ParseContext {
+		return new ParseContext(this.doc, this.registry, roles, this.importing.slice(0, -1), this.role);
 	}
 
 	/** Another file read from this one (an import, a role's file), in the same play. */

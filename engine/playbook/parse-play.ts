@@ -114,7 +114,7 @@ function checkCollections(ctx: ParseContext, raw: Record<string, unknown>): void
 }
 
 function parsePlay(fileCtx: ParseContext, node: unknown, index: number, list: unknown[]): Play {
-	const ctx = fileCtx.forPlay();
+	const ctx = fileCtx.forRoles(roleReading(fileCtx.dir, fileCtx.roles.rolesPath));
 	const where = ctx.at(list, index);
 	const raw = ctx.mapping(node, 'a play', where);
 	ctx.onlyKeys(raw, playKeywords, 'play');

@@ -4,9 +4,9 @@ import {loadYamlFile} from '../load/yaml.js';
 import {findRole, roleSearchDirs} from '../roles/find-role.js';
 import {roleFile, type RoleFolder, roleVariableFiles} from '../roles/role-files.js';
 import {type RoleInstance, withDependencies} from '../roles/role.js';
-import type {ParseContext} from './context.js';
+import {type ParseContext, roleReading} from './context.js';
 import {commonKeywords, parseCommon} from './parse-common.js';
-import type {BlockTask, LoadedRole, ModuleTask, RoleSpec, Task, TaskCommon} from './types.js';
+import type {BlockTask, IncludedRole, LoadedRole, ModuleTask, RoleSpec, Task, TaskCommon} from './types.js';
 
 /*
  * Reading roles into ordinary tasks: a role becomes a block of its dependencies' tasks and its
@@ -30,8 +30,6 @@ interface RoleUse {
 	readonly identity: unknown;
 	/** For a dependency: the role depending on it (whose folder is searched too). */
 	readonly parent: RoleInstance | undefined;
-	/** Named again with the same values, the instance already read (not so for include_role). */
-	readonly shared: boolean;
 }
 
 type MutableRole = RoleInstance & {dependencies: RoleInstance[]};
@@ -78,7 +76,7 @@ function enclose(common: TaskCommon, handlers: readonly ModuleTask[]): ModuleTas
 /** A `roles:` entry or a meta dependency: a name, or a mapping with role (or name), keywords, vars and params. */
 function roleEntry(ctx: ParseContext, node: unknown, where: SourcePosition, parent: RoleInstance | undefined): {use: RoleUse; common: TaskCommon} {
 	if (typeof node === 'string') {
-		const use = {spec: plainSpec(node), where, params: {}, invocationVars: {}, identity: {}, parent, shared: true};
+		const use = {spec: plainSpec(node), where, params: {}, invocationVars: {}, identity: {}, parent};
 		return {use, common: {...parseCommon(ctx, {}, where), role: undefined}};
 	}
 
@@ -97,7 +95,6 @@ function roleEntry(ctx: ParseContext, node: unknown, where: SourcePosition, pare
 		invocationVars: raw.vars === undefined ? {} : ctx.mapping(raw.vars, 'vars', ctx.at(raw, 'vars')),
 		identity: {when: raw.when, tags: raw.tags},
 		parent,
-		shared: true,
 	};
 	// The role's vars: sit with its vars/main.yml, not with block vars; its name is the role's, not a task's.
 	return {use, common: {...parseCommon(ctx, raw, where), name: undefined, vars: {}, role: undefined}};
@@ -116,7 +113,7 @@ function loadRole(ctx: ParseContext, use: RoleUse, readers: TaskReaders): {loade
 	}
 
 	const key = JSON.stringify([found.path, {...use.spec, name: undefined}, use.params, use.invocationVars, use.identity]);
-	const known = use.shared ? ctx.roles.read.get(key) : undefined;
+	const known = ctx.roles.read.get(key);
 	if (known) {
 		return {loaded: known, fresh: false};
 	}
@@ -165,9 +162,7 @@ function loadRole(ctx: ParseContext, use: RoleUse, readers: TaskReaders): {loade
 	const handlersCtx = roleListFile(ctx, role, 'handlers', use.spec.handlersFrom, use);
 	handlers.push(...handlersCtx ? readers.handlers(handlersCtx, handlersCtx.doc.value, handlersCtx.at(handlersCtx.doc.value)) : []);
 	const loaded = {role, tasks, handlers};
-	if (use.shared) {
-		ctx.roles.read.set(key, loaded);
-	}
+	ctx.roles.read.set(key, loaded);
 
 	return {loaded, fresh: true};
 }
@@ -200,14 +195,21 @@ export function parseRoles(ctx: ParseContext, node: unknown, where: SourcePositi
 
 /** import_role: read now, as a block of the role's tasks under the import's keywords. */
 export function importRole(ctx: ParseContext, spec: RoleSpec, options: {where: SourcePosition; visible: boolean; allowDuplicates: boolean | undefined; common: TaskCommon; identity: unknown}, readers: TaskReaders): BlockTask {
-	const use = {spec, where: options.where, params: {}, invocationVars: {}, identity: options.identity, parent: undefined, shared: true};
+	const use = {spec, where: options.where, params: {}, invocationVars: {}, identity: options.identity, parent: undefined};
 	const {loaded, fresh} = loadRole(ctx, use, readers);
 	share(ctx, loaded, fresh, options.visible, options.common);
 	const again = options.allowDuplicates ?? loaded.role.allowDuplicates;
 	return wrap(options.common, fresh || again ? loaded.tasks : []);
 }
 
-/** include_role's role: a new instance each time (its dependencies are shared with the play's). */
-export function readIncludedRole(ctx: ParseContext, spec: RoleSpec, where: SourcePosition, readers: TaskReaders): LoadedRole {
-	return loadRole(ctx, {spec, where, params: {}, invocationVars: {}, identity: undefined, parent: undefined, shared: false}, readers).loaded;
+/**
+ * include_role's role: a new instance each time. Ansible reads it when the include runs, so
+ * dependencies that ran before it do not run again, while what it reads does not count as run
+ * for the roles after it: it reads with a copy of what the play read so far. Roles it imports
+ * and their handlers join the play when it runs.
+ */
+export function readIncludedRole(ctx: ParseContext, spec: RoleSpec, where: SourcePosition, readers: TaskReaders): IncludedRole {
+	const reading = {...roleReading(ctx.roles.playDir, ctx.roles.rolesPath), read: new Map(ctx.roles.read)};
+	const {loaded} = loadRole(ctx.forRoles(reading), {spec, where, params: {}, invocationVars: {}, identity: undefined, parent: undefined}, readers);
+	return {...loaded, handlers: [...loaded.handlers, ...reading.handlers], imported: reading.shared};
 }

@@ -10,7 +10,7 @@ import {actionKey, actionKeywords, commonKeywords, conditions, loopOf, parseComm
 import {readIncludedRole, type TaskReaders} from './parse-role.js';
 import {parseImportRole, parseIncludeRole} from './parse-role-task.js';
 import {didYouMean} from '../did-you-mean.js';
-import type {LoadedRole, ModuleTask, RoleSpec, Task} from './types.js';
+import type {IncludedRole, ModuleTask, RoleSpec, Task} from './types.js';
 
 const moduleKeywords = [
 	'args', 'register', 'notify', 'loop', 'with_items', 'loop_control', 'changed_when', 'failed_when',
@@ -187,7 +187,7 @@ export function parseTaskFile(file: string, registry: ReadonlyMap<string, AnyMod
 }
 
 /** include_role's role named by a template, read during the run as if from the file the include is in. */
-export function parseIncludedRole(file: string, registry: ReadonlyMap<string, AnyModule>, roles: RoleReading, role: RoleInstance | undefined, spec: RoleSpec, where: SourcePosition): LoadedRole {
+export function parseIncludedRole(file: string, registry: ReadonlyMap<string, AnyModule>, roles: RoleReading, role: RoleInstance | undefined, spec: RoleSpec, where: SourcePosition): IncludedRole {
 	const ctx = new ParseContext(loadYamlFile(file), registry, roles, [], role);
 	return readIncludedRole(ctx, spec, where, readers);
 }

@@ -111,6 +111,11 @@ export interface LoadedRole {
 	readonly handlers: readonly ModuleTask[];
 }
 
+/** include_role's role: its roles named by import_role join the play's once it runs, as its handlers do. */
+export interface IncludedRole extends LoadedRole {
+	readonly imported: readonly RoleInstance[];
+}
+
 /**
  * include_role: a role run when reached, per host, once per loop item. Its `when` and tags decide
  * whether to include (`apply` gives keywords to the included tasks); its vars are include params.
@@ -119,7 +124,7 @@ export interface IncludeRoleTask extends TaskCommon {
 	readonly kind: 'include_role';
 	readonly spec: RoleSpec;
 	/** The role read up front (its errors found before the run), unless spec holds a template. */
-	readonly loaded: LoadedRole | undefined;
+	readonly loaded: IncludedRole | undefined;
 	readonly loop: unknown;
 	readonly loopVar: string;
 	readonly apply: TaskCommon | undefined;

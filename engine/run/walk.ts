@@ -1,6 +1,6 @@
 import {roleReading} from '../playbook/context.js';
 import {parseIncludedRole, parseTaskFile} from '../playbook/parse-task.js';
-import {type BlockTask, handlerTopics, type IncludeRoleTask, type IncludeTask, type LoadedRole, type ModuleTask, type RoleSpec, type Task, whereOf} from '../playbook/types.js';
+import {type BlockTask, handlerTopics, type IncludedRole, type IncludeRoleTask, type IncludeTask, type ModuleTask, type RoleSpec, type Task, whereOf} from '../playbook/types.js';
 import {taskFilePath} from '../roles/role-files.js';
 import {type RoleInstance, withDependencies} from '../roles/role.js';
 import {renderValue} from '../vars/template.js';
@@ -180,12 +180,9 @@ async function runInclude(run: RunContext, include: IncludeTask, scope: Scope, h
 	return failed;
 }
 
-/** A role named by a template, read when reached; what it reads joins the play as for an included file. */
-function readRole(run: RunContext, scope: Scope, include: IncludeRoleTask, spec: RoleSpec): LoadedRole {
-	const reading = roleReading(scope.play.dir, scope.play.rolesPath);
-	const loaded = parseIncludedRole(include.where.file, run.options.registry, reading, include.role, spec, include.where);
-	joinPlay(scope.state, reading.shared, reading.handlers);
-	return loaded;
+/** A role named by a template, read when reached. */
+function readRole(run: RunContext, scope: Scope, include: IncludeRoleTask, spec: RoleSpec): IncludedRole {
+	return parseIncludedRole(include.where.file, run.options.registry, roleReading(scope.play.dir, scope.play.rolesPath), include.role, spec, include.where);
 }
 
 function renderSpec(spec: RoleSpec, vars: Record<string, unknown>, include: IncludeRoleTask): RoleSpec {
@@ -208,7 +205,7 @@ async function runIncludeRole(run: RunContext, include: IncludeRoleTask, scope: 
 			continue;
 		}
 
-		joinPlay(scope.state, include.public ? withDependencies(loaded.role) : [], loaded.handlers);
+		joinPlay(scope.state, [...include.public ? withDependencies(loaded.role) : [], ...loaded.imported], loaded.handlers);
 		const includeScope = inner(scope, {...include, when: [], tags: [], vars: {}, includeParams: {...include.vars, ...pass.itemVars}});
 		const roleScope = include.apply ? inner(includeScope, include.apply) : includeScope;
 		for (const host of await runTasks(run, loaded.tasks, roleScope, group, rescuable)) {

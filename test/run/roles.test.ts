@@ -78,6 +78,28 @@ test('meta dependencies run before the role, once per play; again with other par
 	t.deepEqual(run.printed.map(line => line.msg), ['common hello', 'web', 'api', 'common bonjour', 'dup', 'dup']);
 });
 
+test('an include_role\'s dependencies that ran before it do not run again, and what it reads does not count for later roles', async t => {
+	const dir = workspace({
+		hosts: oneHost,
+		'play.yml': play(`
+  roles: [common]
+  tasks:
+    - include_role: {name: web}
+    - include_role: {name: web}
+    - include_role: {name: api}
+      when: false
+    - import_role: {name: base}
+`),
+		'roles/common/tasks/main.yml': '- debug: msg=common\n',
+		'roles/base/tasks/main.yml': '- debug: msg=base\n',
+		'roles/web/meta/main.yml': 'dependencies: [common]\n',
+		'roles/web/tasks/main.yml': '- debug: msg=web\n',
+		'roles/api/meta/main.yml': 'dependencies: [base]\n',
+	});
+	const run = await runPlaybook(dir);
+	t.deepEqual(run.printed.map(line => line.msg), ['common', 'web', 'web', 'base']);
+});
+
 test('a dependency\'s params reach its tasks, and the roles depending on it see its defaults', async t => {
 	const dir = workspace({
 		hosts: oneHost,
