@@ -62,8 +62,11 @@ export function parseIncludeRole(ctx: ParseContext, raw: Record<string, unknown>
 		apply = parseCommon(ctx, keywords, ctx.at(args, 'apply'));
 	}
 
+	const common = parseCommon(ctx, raw, where);
 	return {
-		...parseCommon(ctx, raw, where),
+		...common,
+		// A role named by a template is found during the run: an error then points at its name.
+		keyWhere: {...common.keyWhere, include_role: nameWhere},
 		kind: 'include_role',
 		spec,
 		loaded: hasTemplate(spec) ? undefined : readIncludedRole(ctx, spec, nameWhere, readers),

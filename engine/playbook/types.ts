@@ -27,7 +27,8 @@ export interface TaskCommon {
 	readonly dir: string;
 	/**
 	 * Where the values of its keywords were written (name, vars, environment, delegate_to, loop,
-	 * label, include_tasks), for errors about them; a keyword not here points at the task.
+	 * label, include_tasks, include_role's name), for errors about them; a keyword not here points
+	 * at the task.
 	 */
 	readonly keyWhere: Readonly<Record<string, SourcePosition>>;
 	/** The role whose files the task was written in: its variables, role_name, its templates/ and files/. */

@@ -182,7 +182,7 @@ export function validatePlaybook(playbook: Playbook, inventory: Inventory, extra
 				check(task.file, whereOf(task, 'include_tasks'));
 				check(task.loop, whereOf(task, 'loop'));
 			} else if (task.kind === 'include_role') {
-				check(task.spec, task.where);
+				check(task.spec, whereOf(task, 'include_role'));
 				check(task.loop, whereOf(task, 'loop'));
 				checkConditions(task.apply?.when);
 			}

@@ -182,11 +182,11 @@ async function runInclude(run: RunContext, include: IncludeTask, scope: Scope, h
 
 /** A role named by a template, read when reached. */
 function readRole(run: RunContext, scope: Scope, include: IncludeRoleTask, spec: RoleSpec): IncludedRole {
-	return parseIncludedRole(include.where.file, run.options.registry, roleReading(scope.play.dir, scope.play.rolesPath), include.role, spec, include.where);
+	return parseIncludedRole(include.where.file, run.options.registry, roleReading(scope.play.dir, scope.play.rolesPath), include.role, spec, whereOf(include, 'include_role'));
 }
 
 function renderSpec(spec: RoleSpec, vars: Record<string, unknown>, include: IncludeRoleTask): RoleSpec {
-	const render = (value: string | undefined) => (value === undefined ? undefined : String(renderValue(value, vars, include.where)));
+	const render = (value: string | undefined) => (value === undefined ? undefined : String(renderValue(value, vars, whereOf(include, 'include_role'))));
 	return {name: render(spec.name)!, tasksFrom: render(spec.tasksFrom), varsFrom: render(spec.varsFrom), defaultsFrom: render(spec.defaultsFrom), handlersFrom: render(spec.handlersFrom)};
 }
 

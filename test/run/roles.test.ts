@@ -235,6 +235,23 @@ test('include_role: its when decides whether to include, a templated name is rea
 	t.deepEqual(run.printed, [{host: 'node2', msg: 'hello greet'}]);
 });
 
+test('an include_role naming by a template a role not found fails its hosts, pointing at the name', async t => {
+	const dir = workspace({
+		hosts: oneHost,
+		'play.yml': play(`
+  vars: {which: nowhere}
+  tasks:
+    - include_role:
+        name: "{{ which }}"
+    - debug: msg=not reached
+`),
+	});
+	const run = await runPlaybook(dir);
+	t.is(run.recap.node1?.failed, 1);
+	t.deepEqual(run.printed, []);
+	t.regex(run.results[0]?.msg ?? '', /play\.yml:7:15: the role 'nowhere' was not found in /);
+});
+
 test('include_role\'s tags select the include only; apply gives them to the included tasks', async t => {
 	const dir = workspace({
 		hosts: oneHost,
