@@ -22,7 +22,7 @@ export interface IncludePass<T> {
 type Include = IncludeTask | IncludeRoleTask;
 
 /** The include fails on the host: counted and reported as its own result. */
-export function includeFailed(run: RunContext, include: Include, host: HostRun, error: unknown): void {
+function includeFailed(run: RunContext, include: Include, host: HostRun, error: unknown): void {
 	host.recap.failed++;
 	const task = include.kind === 'include' ? `include_tasks ${include.file}` : `include_role ${include.spec.name}`;
 	run.emit({kind: 'host-result', host: host.name, task, status: 'failed', msg: formatError(error), durationMs: 0});
