@@ -86,6 +86,16 @@ function keyPositions(ctx: ParseContext, raw: Record<string, unknown>): Record<s
 	return positions;
 }
 
+/** An include's loop: of loop_control, only loop_var applies to it. */
+export function includeLoop(ctx: ParseContext, raw: Record<string, unknown>, action: string): {loop: unknown; loopVar: string} {
+	const {loop, loopVar, loopLabel, loopIndexVar, loopPause} = loopOf(ctx, raw);
+	if (loopLabel !== undefined || loopIndexVar !== undefined || loopPause > 0) {
+		ctx.fail(`${action} takes loop_control.loop_var only`, ctx.at(raw, 'loop_control', 'key'));
+	}
+
+	return {loop, loopVar};
+}
+
 export function loopOf(ctx: ParseContext, raw: Record<string, unknown>): {loop: unknown; loopVar: string; loopLabel: string | undefined; loopIndexVar: string | undefined; loopPause: number} {
 	if (raw.loop !== undefined && raw.with_items !== undefined) {
 		ctx.fail('use either loop or with_items, not both', ctx.at(raw, 'with_items', 'key'));

@@ -1,6 +1,6 @@
 import type {SourcePosition} from '../errors.js';
 import type {ParseContext} from './context.js';
-import {commonKeywords, loopOf, parseCommon} from './parse-common.js';
+import {commonKeywords, includeLoop, parseCommon} from './parse-common.js';
 import {importRole, readIncludedRole, type TaskReaders} from './parse-role.js';
 import {hasTemplate} from './params.js';
 import type {BlockTask, IncludeRoleTask, RoleSpec} from './types.js';
@@ -50,10 +50,7 @@ export function parseImportRole(ctx: ParseContext, raw: Record<string, unknown>,
 export function parseIncludeRole(ctx: ParseContext, raw: Record<string, unknown>, key: string, where: SourcePosition, readers: TaskReaders): IncludeRoleTask {
 	ctx.onlyKeys(raw, [...commonKeywords, key, 'loop', 'with_items', 'loop_control'], key);
 	const {spec, args, nameWhere, public: visible} = roleTaskArgs(ctx, raw, key, [...sharedArgs, 'apply']);
-	const {loop, loopVar, loopLabel, loopIndexVar, loopPause} = loopOf(ctx, raw);
-	if (loopLabel !== undefined || loopIndexVar !== undefined || loopPause > 0) {
-		ctx.fail(`${key} takes loop_control.loop_var only`, ctx.at(raw, 'loop_control', 'key'));
-	}
+	const {loop, loopVar} = includeLoop(ctx, raw, key);
 
 	let apply;
 	if (args.apply !== undefined) {

@@ -6,7 +6,7 @@ import type {RoleInstance} from '../roles/role.js';
 import {ParseContext, type RoleReading} from './context.js';
 import {parseKeyValues} from './free-form.js';
 import {checkParams, hasTemplate} from './params.js';
-import {actionKey, actionKeywords, commonKeywords, conditions, loopOf, parseCommon} from './parse-common.js';
+import {actionKey, actionKeywords, commonKeywords, conditions, includeLoop, loopOf, parseCommon} from './parse-common.js';
 import {readIncludedRole, type TaskReaders} from './parse-role.js';
 import {parseImportRole, parseIncludeRole} from './parse-role-task.js';
 import {didYouMean} from '../did-you-mean.js';
@@ -131,11 +131,7 @@ export function parseTask(ctx: ParseContext, node: unknown, where: SourcePositio
 	const includeKey = actionKey(raw, 'include_tasks');
 	if (includeKey !== undefined) {
 		ctx.onlyKeys(raw, [...commonKeywords, ...loopKeywords, includeKey], 'include_tasks');
-		const {loop, loopVar, loopLabel, loopIndexVar, loopPause} = loopOf(ctx, raw);
-		if (loopLabel !== undefined || loopIndexVar !== undefined || loopPause > 0) {
-			ctx.fail('include_tasks takes loop_control.loop_var only', ctx.at(raw, 'loop_control', 'key'));
-		}
-
+		const {loop, loopVar} = includeLoop(ctx, raw, 'include_tasks');
 		return {...parseCommon(ctx, raw, where), kind: 'include', file: ctx.string(raw[includeKey], 'include_tasks', ctx.at(raw, includeKey)), loop, loopVar};
 	}
 
