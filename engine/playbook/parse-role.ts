@@ -68,6 +68,18 @@ function wrap(common: TaskCommon, tasks: readonly Task[]): BlockTask {
 	return {...common, kind: 'block', block: tasks, rescue: [], always: []};
 }
 
+/**
+ * A role's block where the role was named: none when the play has it already (read with the
+ * same values), one that runs once per host, or, when duplicates are allowed, every time.
+ */
+function roleBlock(common: TaskCommon, {loaded, fresh, key}: {loaded: LoadedRole; fresh: boolean; key: string}, allowDuplicates = loaded.role.allowDuplicates): BlockTask[] {
+	if (allowDuplicates) {
+		return [wrap(common, loaded.tasks)];
+	}
+
+	return fresh ? [{...wrap(common, loaded.tasks), onceKey: key}] : [];
+}
+
 /** Handlers under the keywords of where their role was named, as its tasks are under them. */
 function enclose(common: TaskCommon, handlers: readonly ModuleTask[]): ModuleTask[] {
 	return handlers.map(handler => ({...handler, enclosing: [common, ...handler.enclosing ?? []]}));
@@ -105,7 +117,7 @@ function roleEntry(ctx: ParseContext, node: unknown, where: SourcePosition, pare
  * read it with the same values: its tasks are in the play already (Ansible runs a role once,
  * unless its meta allows duplicates).
  */
-function loadRole(ctx: ParseContext, use: RoleUse, readers: TaskReaders): {loaded: LoadedRole; fresh: boolean} {
+function loadRole(ctx: ParseContext, use: RoleUse, readers: TaskReaders): {loaded: LoadedRole; fresh: boolean; key: string} {
 	const dirs = roleSearchDirs(ctx.roles.playDir, ctx.roles.rolesPath, use.parent === undefined ? undefined : dirname(use.parent.path));
 	const found = findRole(use.spec.name, dirs);
 	if (!found) {
@@ -115,7 +127,7 @@ function loadRole(ctx: ParseContext, use: RoleUse, readers: TaskReaders): {loade
 	const key = JSON.stringify([found.path, {...use.spec, name: undefined}, use.params, use.invocationVars, use.identity]);
 	const known = ctx.roles.read.get(key);
 	if (known) {
-		return {loaded: known, fresh: false};
+		return {loaded: known, fresh: false, key};
 	}
 
 	// Named again while its own files are read (through dependencies, import_role, include_role): a cycle, not a hang.
@@ -147,9 +159,7 @@ function loadRole(ctx: ParseContext, use: RoleUse, readers: TaskReaders): {loade
 			const entry = roleEntry(metaCtx, node, metaCtx.at(list, index), role);
 			const dependency = loadRole(metaCtx, entry.use, readers);
 			role.dependencies.push(dependency.loaded.role);
-			if (dependency.fresh || dependency.loaded.role.allowDuplicates) {
-				tasks.push(wrap(entry.common, dependency.loaded.tasks));
-			}
+			tasks.push(...roleBlock(entry.common, dependency));
 
 			if (dependency.fresh) {
 				handlers.push(...enclose(entry.common, dependency.loaded.handlers));
@@ -164,7 +174,7 @@ function loadRole(ctx: ParseContext, use: RoleUse, readers: TaskReaders): {loade
 	const loaded = {role, tasks, handlers};
 	ctx.roles.read.set(key, loaded);
 
-	return {loaded, fresh: true};
+	return {loaded, fresh: true, key};
 }
 
 /** Roles of `roles:` and import_role: the whole play sees their variables, and their handlers join the play's. */
@@ -187,19 +197,18 @@ export function parseRoles(ctx: ParseContext, node: unknown, where: SourcePositi
 	const list = ctx.list(node, 'roles', where);
 	return list.flatMap((item, index) => {
 		const {use, common} = roleEntry(ctx, item, ctx.at(list, index), undefined);
-		const {loaded, fresh} = loadRole(ctx, use, readers);
-		share(ctx, loaded, fresh, true, common);
-		return fresh || loaded.role.allowDuplicates ? [wrap(common, loaded.tasks)] : [];
+		const read = loadRole(ctx, use, readers);
+		share(ctx, read.loaded, read.fresh, true, common);
+		return roleBlock(common, read);
 	});
 }
 
-/** import_role: read now, as a block of the role's tasks under the import's keywords. */
+/** import_role: read now, as a block of the role's tasks under the import's keywords (empty when the play has them already). */
 export function importRole(ctx: ParseContext, spec: RoleSpec, options: {where: SourcePosition; visible: boolean; allowDuplicates: boolean | undefined; common: TaskCommon; identity: unknown}, readers: TaskReaders): BlockTask {
 	const use = {spec, where: options.where, params: {}, invocationVars: {}, identity: options.identity, parent: undefined};
-	const {loaded, fresh} = loadRole(ctx, use, readers);
-	share(ctx, loaded, fresh, options.visible, options.common);
-	const again = options.allowDuplicates ?? loaded.role.allowDuplicates;
-	return wrap(options.common, fresh || again ? loaded.tasks : []);
+	const read = loadRole(ctx, use, readers);
+	share(ctx, read.loaded, read.fresh, options.visible, options.common);
+	return roleBlock(options.common, read, options.allowDuplicates ?? read.loaded.role.allowDuplicates)[0] ?? wrap(options.common, []);
 }
 
 /**

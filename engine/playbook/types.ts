@@ -83,6 +83,12 @@ export function handlerTopics(handler: ModuleTask): string[] {
 
 export interface BlockTask extends TaskCommon {
 	readonly kind: 'block';
+	/**
+	 * A role's block (of roles:, import_role, a dependency): the role and the values it was
+	 * given, so that it runs once per host in the play, even when include_role reads it again
+	 * (unless the role allows duplicates), as Ansible's has_run.
+	 */
+	readonly onceKey?: string;
 	readonly block: readonly Task[];
 	readonly rescue: readonly Task[];
 	readonly always: readonly Task[];

@@ -11,10 +11,24 @@ export interface PlayState {
 	readonly roles: RoleInstance[];
 	/** Handlers of roles read during the run, after the play's own. */
 	readonly handlers: ModuleTask[];
+	/** The hosts that ran each role, by its block's onceKey. */
+	readonly ranRoles: Map<string, Set<HostRun>>;
 }
 
 export function playState(): PlayState {
-	return {aborted: false, roles: [], handlers: []};
+	return {aborted: false, roles: [], handlers: [], ranRoles: new Map()};
+}
+
+/** Of `hosts`, those that have not run the role yet; they count as having run it from now. */
+export function firstRuns(state: PlayState, key: string, hosts: readonly HostRun[]): HostRun[] {
+	const ran = state.ranRoles.get(key) ?? new Set<HostRun>();
+	state.ranRoles.set(key, ran);
+	const first = hosts.filter(host => !ran.has(host));
+	for (const host of first) {
+		ran.add(host);
+	}
+
+	return first;
 }
 
 /** Roles and handlers read during the run join the play, each once. */

@@ -9,7 +9,7 @@ import type {HostRun} from './host-run.js';
 import {includePasses, readPass} from './include-passes.js';
 import {requestsAhead} from './read-ahead.js';
 import type {RunContext} from './run-context.js';
-import {effectiveTags, inner, joinPlay, runsOnce, selectedByTags, type Scope} from './scope.js';
+import {effectiveTags, firstRuns, inner, joinPlay, runsOnce, selectedByTags, type Scope} from './scope.js';
 import {taskVars} from './variables.js';
 
 /*
@@ -130,7 +130,9 @@ async function actOnMeta(run: RunContext, scope: Scope, outcome: TaskOutcome, ho
 	}
 }
 
-async function runBlock(run: RunContext, block: BlockTask, scope: Scope, hosts: readonly HostRun[], rescuable: boolean): Promise<Set<HostRun>> {
+async function runBlock(run: RunContext, block: BlockTask, scope: Scope, allHosts: readonly HostRun[], rescuable: boolean): Promise<Set<HostRun>> {
+	// A role runs once per host in the play (unless it allows duplicates), as with Ansible's has_run.
+	const hosts = block.onceKey === undefined ? allHosts : firstRuns(scope.state, block.onceKey, allHosts);
 	const blockScope = inner(scope, block);
 	const failedInBlock = await runTasks(run, block.block, blockScope, hosts, rescuable || block.rescue.length > 0);
 	let failed = failedInBlock;

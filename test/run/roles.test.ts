@@ -355,3 +355,23 @@ test('--offline plans a role\'s handlers under the keywords of where the role wa
 	await t.notThrowsAsync(runPlaybook(files('false'), {offline: true}));
 	await t.throwsAsync(runPlaybook(files('true'), {offline: true}), {message: /the controller's cache lacks what it would download:\n {2}pb-none\.tar \(fetcher : fetch/});
 });
+
+test('a dependency runs once per host however many include_role passes read it; a role included first is not imported again', async t => {
+	const dir = workspace({
+		hosts: oneHost,
+		'play.yml': play(`
+  tasks:
+    - include_role: {name: web}
+      loop: [1, 2]
+    - include_role: {name: api}
+    - import_role: {name: common}
+`),
+		'roles/common/tasks/main.yml': '- debug: msg=common\n',
+		'roles/web/meta/main.yml': 'dependencies: [common]\n',
+		'roles/web/tasks/main.yml': '- debug: msg="web {{ item }}"\n',
+		'roles/api/meta/main.yml': 'dependencies: [common]\n',
+		'roles/api/tasks/main.yml': '- debug: msg=api\n',
+	});
+	const run = await runPlaybook(dir);
+	t.deepEqual(run.printed.map(line => line.msg), ['common', 'web 1', 'web 2', 'api']);
+});
