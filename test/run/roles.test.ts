@@ -1,6 +1,14 @@
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
+import {loadPlaybook} from '../../engine/playbook/parse-play.js';
+import type {BlockTask, ModuleTask} from '../../engine/playbook/types.js';
+import {Redactor} from '../../engine/report/redact.js';
+import {HostRun} from '../../engine/run/host-run.js';
+import {requestsAhead} from '../../engine/run/read-ahead.js';
+import {RunContext} from '../../engine/run/run-context.js';
+import {playState} from '../../engine/run/scope.js';
+import {modules} from '../../modules/index.js';
 import {localInventory, runPlaybook, workspace} from '../helpers/playbook-run.js';
 
 const oneHost = localInventory('node1');
@@ -374,4 +382,22 @@ test('a dependency runs once per host however many include_role passes read it; 
 	});
 	const run = await runPlaybook(dir);
 	t.deepEqual(run.printed.map(line => line.msg), ['common', 'web 1', 'web 2', 'api']);
+});
+
+test('reading ahead goes through a role: the next tasks\' paths are rendered with the role\'s variables', t => {
+	const dir = workspace({
+		hosts: oneHost,
+		'play.yml': play('  roles: [web]\n'),
+		'roles/web/defaults/main.yml': 'web_root: /srv/web\n',
+		'roles/web/tasks/main.yml': '- stat: {path: "{{ web_root }}/a"}\n- stat: {path: "{{ web_root }}/b"}\n- file: {path: "{{ web_root }}/c", state: directory}\n',
+	});
+	const parsed = loadPlaybook(join(dir, 'play.yml'), modules, []).plays[0]!;
+	const roleBlock = parsed.tasks[0] as BlockTask;
+	const host = new HostRun('node1', {}, 'root', async () => {
+		throw new Error('nothing is read here');
+	});
+	const run = new RunContext({check: false, diff: false, forks: 1, tags: [], skipTags: [], extraVars: {}, verbosity: 0, limit: undefined, registry: modules}, new Redactor(), () => undefined, new Map([['node1', host]]), {all: ['node1']});
+	const scope = {play: parsed, playVars: {}, playHosts: [host], chain: [roleBlock], state: playState()};
+	const [first, ...following] = roleBlock.block as ModuleTask[];
+	t.deepEqual(requestsAhead(run, first!, following, scope, host).map(request => request.path), ['/srv/web/b', '/srv/web/c']);
 });
