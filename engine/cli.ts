@@ -65,11 +65,15 @@ function listTasks(playbook: Playbook): string {
 	const walk = (tasks: readonly Task[], indent: string) => {
 		for (const task of tasks) {
 			if (task.kind === 'module') {
-				lines.push(`${indent}${task.name ?? task.module.name}${task.tags.length > 0 ? `\tTAGS: [${task.tags.join(', ')}]` : ''}`);
+				// A role's tasks as Ansible lists them: `role : task`.
+				const role = task.role ? `${task.role.name} : ` : '';
+				lines.push(`${indent}${role}${task.name ?? task.module.name}${task.tags.length > 0 ? `\tTAGS: [${task.tags.join(', ')}]` : ''}`);
 			} else if (task.kind === 'block') {
 				walk([...task.block, ...task.rescue, ...task.always], indent);
-			} else {
+			} else if (task.kind === 'include') {
 				lines.push(`${indent}include_tasks: ${task.file}`);
+			} else {
+				lines.push(`${indent}include_role: ${task.spec.name}`);
 			}
 		}
 	};
@@ -299,7 +303,7 @@ function program(): Command {
 			throw optionsError(`no module named '${name}'; \`pb modules\` lists them`);
 		}
 
-		process.stdout.write(`${moduleDoc(module)}\n`);
+		process.stdout.write(`${moduleDoc(module, modules)}\n`);
 	});
 	return pb;
 }

@@ -1,19 +1,21 @@
 import {stat} from 'node:fs/promises';
 import {isAbsolute, join} from 'node:path';
 
-/** The folders a task's relative paths start from: its own file's, then its playbook's. */
+/** The folders a task's relative paths start from: its role's, its own file's, then its playbook's. */
 export interface SourceDirs {
+	readonly roleDir?: string | undefined;
 	readonly playbookDir: string;
 	readonly playDir?: string | undefined;
 }
 
 /**
- * Where a module's relative `src` is on the controller, as Ansible looks: in `folder` (files/ for
- * copy, templates/ for template) beside the task's file, then beside that file; then the same
- * beside the playbook, when the task came from a task file it imports from elsewhere.
+ * Where a module's relative `src` is on the controller, as Ansible looks: for a role's task, in
+ * `folder` (files/ for copy, templates/ for template) of the role, then in the role's folder;
+ * then the same beside the task's file; then beside the playbook, when the task came from a
+ * task file it imports from elsewhere.
  */
 export async function findSource(dirs: SourceDirs, folder: string, src: string, module: string): Promise<string> {
-	const roots = [...new Set([dirs.playbookDir, dirs.playDir ?? dirs.playbookDir])];
+	const roots = [...new Set([...(dirs.roleDir === undefined ? [] : [dirs.roleDir]), dirs.playbookDir, dirs.playDir ?? dirs.playbookDir])];
 	const candidates = isAbsolute(src) ? [src] : roots.flatMap(root => [join(root, folder, src), join(root, src)]);
 	for (const candidate of candidates) {
 		const info = await stat(candidate).catch(() => undefined);

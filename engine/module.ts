@@ -72,6 +72,8 @@ export interface HostContext {
 	readonly diff: boolean;
 	/** The host's variables as the task sees them (facts included), read-only. */
 	readonly vars: Readonly<Record<string, unknown>>;
+	/** The folder of the role the task is in, whose templates/ and files/ are looked in first. */
+	readonly roleDir?: string | undefined;
 	/** Directory of the file the task was written in (a playbook, or a task file it imports): where relative `src` paths start. */
 	readonly playbookDir: string;
 	/** The playbook's own directory, looked in next when the task came from a task file elsewhere. */

@@ -31,7 +31,7 @@ export default defineModule({
 	name: 'copy',
 	summary: 'Copy a file from the controller, or given content, to the host (atomic, with backup and validate)',
 	params: {
-		src: {type: 'path', description: 'File on the controller; a relative path is looked up in files/ beside the task\'s file, then beside it, then the same beside the playbook that imports that file'},
+		src: {type: 'path', description: 'File on the controller; a relative path is looked up in a role\'s files/ (for a role\'s task), then in files/ beside the task\'s file, then beside it, then the same beside the playbook that imports that file'},
 		content: {type: 'str', description: 'The file\'s content, instead of src'},
 		dest: {type: 'path', required: true, description: 'Path on the host; a directory (or a path ending in /) receives src under its own name'},
 		...fileWriteParams,

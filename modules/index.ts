@@ -17,7 +17,43 @@ import template from './template.js';
 import untar from './untar.js';
 import yum from './yum.js';
 
-/** Every module pb knows, by name. A module is added here and nowhere else. */
+/** Ansible's own names of a module it has under ansible.builtin (ansible.legacy is the same, as Ansible resolves it). */
+function builtin(name: string): string[] {
+	return [`ansible.builtin.${name}`, `ansible.legacy.${name}`];
+}
+
+/** Erases the module's own parameter types, as the registry holds every kind. */
+function entry(module: {readonly name: string}, names: readonly string[]): readonly [AnyModule, readonly string[]] {
+	return [module as AnyModule, names];
+}
+
+/**
+ * Every module pb knows, with the fully qualified names Ansible gives the same module, so that
+ * Ansible content runs unchanged. download and untar are pb's own: Ansible has no such name.
+ * A module is added here and nowhere else.
+ */
+const named = [
+	entry(assert, builtin('assert')),
+	entry(command, builtin('command')),
+	entry(copy, builtin('copy')),
+	entry(debug, builtin('debug')),
+	entry(download, []),
+	entry(fail, builtin('fail')),
+	entry(file, builtin('file')),
+	entry(meta, builtin('meta')),
+	entry(setFact, builtin('set_fact')),
+	entry(setup, builtin('setup')),
+	entry(shell, builtin('shell')),
+	entry(stat, builtin('stat')),
+	entry(sysctl, ['ansible.posix.sysctl']),
+	// ansible-core 2.14 names the module systemd_service, with systemd kept as its alias.
+	entry(systemd, [...builtin('systemd'), ...builtin('systemd_service')]),
+	entry(template, builtin('template')),
+	entry(untar, []),
+	entry(yum, builtin('yum')),
+];
+
+/** Every module by every name it answers to: its own, then its FQCNs. */
 export const modules: ReadonlyMap<string, AnyModule> = new Map<string, AnyModule>(
-	[assert, command, copy, debug, download, fail, file, meta, setFact, setup, shell, stat, sysctl, systemd, template, untar, yum].map(module => [module.name, module as AnyModule]),
+	named.flatMap(([module, names]) => [module.name, ...names].map(name => [name, module] as const)),
 );

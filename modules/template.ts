@@ -39,7 +39,7 @@ export default defineModule({
 	name: 'template',
 	summary: 'Render a template (Jinja for .j2, Handlebars for .hbs) on the controller with the host\'s variables and write it to the host (atomic, with backup and validate)',
 	params: {
-		src: {type: 'path', required: true, description: 'Template on the controller; a relative path is looked up in templates/ beside the task\'s file, then beside it, then the same beside the playbook that imports that file'},
+		src: {type: 'path', required: true, description: 'Template on the controller; a relative path is looked up in a role\'s templates/ (for a role\'s task), then in templates/ beside the task\'s file, then beside it, then the same beside the playbook that imports that file'},
 		dest: {type: 'path', required: true, description: 'Path of the file on the host'},
 		...fileWriteParams,
 	},

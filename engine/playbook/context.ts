@@ -2,21 +2,55 @@ import {dirname} from 'node:path';
 import {PbError, type SourcePosition} from '../errors.js';
 import type {YamlDocument} from '../load/yaml.js';
 import type {AnyModule} from '../module.js';
+import type {RoleInstance} from '../roles/role.js';
 import {didYouMean} from '../did-you-mean.js';
+import type {LoadedRole, ModuleTask} from './types.js';
 
-/** What parsing one file needs: its document (for positions), its folder, and the modules. */
+/** The roles one play reads while it is parsed. */
+export interface RoleReading {
+	/** The playbook's folder: roles/ beside it is searched first, then rolesPath. */
+	readonly playDir: string;
+	readonly rolesPath: readonly string[];
+	/** By folder and the values given: a role named again with the same ones is the same instance (Ansible runs it once). */
+	readonly read: Map<string, LoadedRole>;
+	/** The roles the whole play sees (roles:, import_role, their dependencies), each once, dependencies first. */
+	readonly shared: RoleInstance[];
+	/** The handlers of those roles, in the order read. */
+	readonly handlers: ModuleTask[];
+}
+
+export function roleReading(playDir: string, rolesPath: readonly string[]): RoleReading {
+	return {playDir, rolesPath, read: new Map(), shared: [], handlers: []};
+}
+
+/** What parsing one file needs: its document (for positions), its folder, the modules, and the play's roles. */
 export class ParseContext {
 	readonly doc: YamlDocument;
 	readonly dir: string;
 	readonly registry: ReadonlyMap<string, AnyModule>;
 	/** Files being imported, outermost first: an import cycle is an error, not a hang. */
 	readonly importing: readonly string[];
+	readonly roles: RoleReading;
+	/** The role whose file this is. */
+	readonly role: RoleInstance | undefined;
 
-	constructor(doc: YamlDocument, registry: ReadonlyMap<string, AnyModule>, importing: readonly string[] = []) {
+	constructor(doc: YamlDocument, registry: ReadonlyMap<string, AnyModule>, roles: RoleReading, importing: readonly string[] = [], role?: RoleInstance) {
 		this.doc = doc;
 		this.dir = dirname(doc.file);
 		this.registry = registry;
+		this.roles = roles;
 		this.importing = [...importing, doc.file];
+		this.role = role;
+	}
+
+	/** The same file, reading roles afresh: for each play, and for each include_role. */
+	forRoles(roles: RoleReading): ParseContext {
+		return new ParseContext(this.doc, this.registry, roles, this.importing.slice(0, -1), this.role);
+	}
+
+	/** Another file read from this one (an import, a role's file), in the same play. */
+	forFile(doc: YamlDocument, role: RoleInstance | undefined = this.role): ParseContext {
+		return new ParseContext(doc, this.registry, this.roles, this.importing, role);
 	}
 
 	at(node: unknown, key?: string | number, part: 'key' | 'value' = 'value'): SourcePosition {

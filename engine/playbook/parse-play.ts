@@ -1,16 +1,19 @@
-import {resolve} from 'node:path';
+import {dirname, resolve} from 'node:path';
+import {readAnsibleCfg, rolesPath} from '../config/ansible-cfg.js';
 import {loadYamlFile} from '../load/yaml.js';
 import type {AnyModule} from '../module.js';
-import {ParseContext} from './context.js';
+import {ParseContext, roleReading} from './context.js';
 import {hasTemplate} from './params.js';
-import {conditions, parseTask, parseTaskList} from './parse-task.js';
+import {conditions} from './parse-common.js';
+import {parseRoles} from './parse-role.js';
+import {parseHandlerList, parseTaskList} from './parse-task.js';
 import type {SourcePosition} from '../errors.js';
-import type {ConditionSource, ModuleTask, Play, Playbook, Strategy, Task, VarsFile} from './types.js';
+import {type ConditionSource, handlerTopics, type ModuleTask, type Play, type Playbook, type Strategy, type Task, type VarsFile} from './types.js';
 
 const playKeywords = [
 	'name', 'hosts', 'vars', 'vars_files', 'defaults_files', 'gather_facts', 'become', 'become_user', 'strategy', 'serial',
 	'max_fail_percentage', 'any_errors_fatal', 'pre_tasks', 'tasks', 'post_tasks', 'handlers', 'tags',
-	'environment', 'check_mode',
+	'environment', 'check_mode', 'roles', 'collections',
 ];
 
 function varsFiles(ctx: ParseContext, raw: Record<string, unknown>): VarsFile[] {
@@ -60,19 +63,14 @@ function serialOf(ctx: ParseContext, raw: Record<string, unknown>): Array<number
 	});
 }
 
-/** Every handler name and `listen` topic a notify may name. */
+/**
+ * Every notify names a handler of the play (by name, `listen` topic, or `role : name`). Not
+ * checked when an include_role names its role by a template: its handlers are known only then.
+ */
 function checkNotifies(ctx: ParseContext, tasks: readonly Task[], handlers: readonly ModuleTask[]): void {
-	const topics = new Set<string>();
-	for (const handler of handlers) {
-		if (handler.name !== undefined) {
-			topics.add(handler.name);
-		}
-
-		for (const topic of handler.listen) {
-			topics.add(topic);
-		}
-	}
-
+	const topics = new Set(handlers.flatMap(handler => handlerTopics(handler)));
+	const notifying: ModuleTask[] = [];
+	let complete = true;
 	const visit = (list: readonly Task[]) => {
 		for (const task of list) {
 			if (task.kind === 'block') {
@@ -80,9 +78,14 @@ function checkNotifies(ctx: ParseContext, tasks: readonly Task[], handlers: read
 				visit(task.rescue);
 				visit(task.always);
 			} else if (task.kind === 'module') {
-				for (const name of task.notify) {
-					if (!topics.has(name)) {
-						ctx.fail(`notify names '${name}', but no handler of this play has that name or listens to it`, task.where, topics.size > 0 ? `Handlers: ${[...topics].join(', ')}.` : 'Add it under the play\'s handlers:.');
+				notifying.push(task);
+			} else if (task.kind === 'include_role') {
+				complete &&= task.loaded !== undefined;
+				visit(task.loaded?.tasks ?? []);
+				visit(task.loaded?.handlers ?? []);
+				for (const handler of task.loaded?.handlers ?? []) {
+					for (const topic of handlerTopics(handler)) {
+						topics.add(topic);
 					}
 				}
 			}
@@ -91,9 +94,27 @@ function checkNotifies(ctx: ParseContext, tasks: readonly Task[], handlers: read
 
 	visit(tasks);
 	visit(handlers);
+	for (const task of complete ? notifying : []) {
+		for (const name of task.notify) {
+			if (!topics.has(name)) {
+				ctx.fail(`notify names '${name}', but no handler of this play has that name or listens to it`, task.where, topics.size > 0 ? `Handlers: ${[...topics].join(', ')}.` : 'Add it under the play\'s handlers:.');
+			}
+		}
+	}
 }
 
-function parsePlay(ctx: ParseContext, node: unknown, index: number, list: unknown[]): Play {
+/** collections: accepted as Ansible's (pb's modules answer to their FQCN anyway), but only as a list of names. */
+function checkCollections(ctx: ParseContext, raw: Record<string, unknown>): void {
+	const list = ctx.list(raw.collections, 'collections', ctx.at(raw, 'collections'));
+	for (const [index, item] of list.entries()) {
+		if (typeof item !== 'string') {
+			ctx.fail(`collections lists collection names (like ansible.posix), got ${JSON.stringify(item)}`, ctx.at(list, index));
+		}
+	}
+}
+
+function parsePlay(fileCtx: ParseContext, node: unknown, index: number, list: unknown[]): Play {
+	const ctx = fileCtx.forRoles(roleReading(fileCtx.dir, fileCtx.roles.rolesPath));
 	const where = ctx.at(list, index);
 	const raw = ctx.mapping(node, 'a play', where);
 	ctx.onlyKeys(raw, playKeywords, 'play');
@@ -106,16 +127,15 @@ function parsePlay(ctx: ParseContext, node: unknown, index: number, list: unknow
 		ctx.fail(`strategy must be linear or free, got '${strategy}'`, ctx.at(raw, 'strategy'));
 	}
 
+	checkCollections(ctx, raw);
 	const tasks = (key: string) => parseTaskList(ctx, raw[key], ctx.at(raw, key));
-	const handlerList = ctx.list(raw.handlers, 'handlers', ctx.at(raw, 'handlers'));
-	const handlers = handlerList.map((item, n) => {
-		const task = parseTask(ctx, item, ctx.at(handlerList, n));
-		if (task.kind !== 'module') {
-			ctx.fail('a handler is one module task (blocks and includes are not handlers)', task.where);
-		}
-
-		return task;
-	});
+	// In the order they run: a role named again later in the play is the one read first.
+	const preTasks = tasks('pre_tasks');
+	const roleTasks = parseRoles(ctx, raw.roles, ctx.at(raw, 'roles'), {tasks: parseTaskList, handlers: parseHandlerList});
+	const mainTasks = tasks('tasks');
+	const postTasks = tasks('post_tasks');
+	// Roles' handlers come before the play's own, as in Ansible.
+	const handlers = [...ctx.roles.handlers, ...parseHandlerList(ctx, raw.handlers, ctx.at(raw, 'handlers'))];
 	const hosts = Array.isArray(raw.hosts) ? raw.hosts.map(String).join(':') : ctx.string(raw.hosts, 'hosts', ctx.at(raw, 'hosts'));
 	const maxFail = raw.max_fail_percentage;
 	const play: Play = {
@@ -132,10 +152,13 @@ function parsePlay(ctx: ParseContext, node: unknown, index: number, list: unknow
 		serial: serialOf(ctx, raw),
 		maxFailPercentage: maxFail === undefined ? undefined : ctx.int(maxFail, 'max_fail_percentage', ctx.at(raw, 'max_fail_percentage'), 100),
 		anyErrorsFatal: ctx.bool(raw.any_errors_fatal, 'any_errors_fatal', ctx.at(raw, 'any_errors_fatal')) ?? false,
-		preTasks: tasks('pre_tasks'),
-		tasks: tasks('tasks'),
-		postTasks: tasks('post_tasks'),
+		preTasks,
+		// Roles run after pre_tasks and their handlers, before tasks, with no handler flush between.
+		tasks: [...roleTasks, ...mainTasks],
+		postTasks,
 		handlers,
+		roles: ctx.roles.shared,
+		rolesPath: ctx.roles.rolesPath,
 		tags: ctx.strings(raw.tags, 'tags', ctx.at(raw, 'tags')),
 		environment: raw.environment === undefined ? undefined : ctx.mapping(raw.environment, 'environment', ctx.at(raw, 'environment')),
 		checkMode: ctx.bool(raw.check_mode, 'check_mode', ctx.at(raw, 'check_mode')),
@@ -173,14 +196,18 @@ function parsePlays(ctx: ParseContext): Play[] {
 			ctx.fail(`import_playbook of ${file} imports itself`, ctx.at(raw, 'import_playbook'));
 		}
 
-		const plays = parsePlays(new ParseContext(loadYamlFile(file), ctx.registry, ctx.importing));
+		const plays = parsePlays(ctx.forFile(loadYamlFile(file)));
 		const when = conditions(ctx, raw, 'when');
 		return when ? plays.map(play => onlyWhen(play, when, ctx.at(list, index))) : plays;
 	});
 }
 
-/** Reads a playbook and everything it imports; every structural error is found here. */
-export function loadPlaybook(file: string, registry: ReadonlyMap<string, AnyModule>): Playbook {
+/**
+ * Reads a playbook and everything it imports (roles too); every structural error is found here.
+ * Roles are looked for in roles/ beside the playbook, then `rolesPath` (ansible.cfg's by default).
+ */
+export function loadPlaybook(file: string, registry: ReadonlyMap<string, AnyModule>, searchPath: readonly string[] = rolesPath(readAnsibleCfg())): Playbook {
 	const path = resolve(file);
-	return {file: path, plays: parsePlays(new ParseContext(loadYamlFile(path), registry))};
+	const doc = loadYamlFile(path);
+	return {file: path, plays: parsePlays(new ParseContext(doc, registry, roleReading(dirname(path), searchPath)))};
 }

@@ -1,101 +1,27 @@
-import {resolve} from 'node:path';
 import {loadYamlFile} from '../load/yaml.js';
 import type {SourcePosition} from '../errors.js';
-import {ParseContext} from './context.js';
+import type {AnyModule} from '../module.js';
+import {taskFilePath} from '../roles/role-files.js';
+import type {RoleInstance} from '../roles/role.js';
+import {ParseContext, type RoleReading} from './context.js';
 import {parseKeyValues} from './free-form.js';
 import {checkParams, hasTemplate} from './params.js';
+import {actionKey, actionKeywords, commonKeywords, conditions, includeLoop, loopOf, parseCommon} from './parse-common.js';
+import {readIncludedRole, type TaskReaders} from './parse-role.js';
+import {parseImportRole, parseIncludeRole} from './parse-role-task.js';
 import {didYouMean} from '../did-you-mean.js';
-import type {ConditionSource, ModuleTask, Task, TaskCommon} from './types.js';
+import type {IncludedRole, ModuleTask, RoleSpec, Task} from './types.js';
 
-/** Keywords any task or block may carry. */
-const commonKeywords = [
-	'name', 'when', 'tags', 'vars', 'become', 'become_user', 'environment', 'check_mode', 'no_log',
-	'ignore_errors', 'delegate_to', 'run_once',
-];
 const moduleKeywords = [
 	'args', 'register', 'notify', 'loop', 'with_items', 'loop_control', 'changed_when', 'failed_when',
 	'until', 'retries', 'delay', 'listen',
 ];
 const blockKeywords = ['block', 'rescue', 'always'];
-const includeKeywords = ['import_tasks', 'include_tasks', 'loop', 'with_items', 'loop_control'];
-const allKeywords = [...commonKeywords, ...moduleKeywords, ...blockKeywords, ...includeKeywords];
-
-/** `when:` and friends: a string, a bool, or a list of them (all must hold). */
-export function conditions(ctx: ParseContext, node: Record<string, unknown>, key: string): ConditionSource[] | undefined {
-	const value = node[key];
-	if (value === undefined || value === null) {
-		return undefined;
-	}
-
-	const where = ctx.at(node, key);
-	const items = Array.isArray(value) ? value : [value];
-	return items.map((item, index) => {
-		if (typeof item !== 'string' && typeof item !== 'boolean' && typeof item !== 'number') {
-			ctx.fail(`${key} must be an expression or a list of them, got ${JSON.stringify(item)}`, where);
-		}
-
-		return {text: String(item), where: Array.isArray(value) ? ctx.at(value, index) : where};
-	});
-}
-
-function parseCommon(ctx: ParseContext, raw: Record<string, unknown>, where: SourcePosition): TaskCommon {
-	const environment = raw.environment === undefined ? undefined : ctx.mapping(raw.environment, 'environment', ctx.at(raw, 'environment'));
-	return {
-		name: raw.name === undefined ? undefined : ctx.string(raw.name, 'name', ctx.at(raw, 'name')),
-		where,
-		when: conditions(ctx, raw, 'when') ?? [],
-		tags: ctx.strings(raw.tags, 'tags', ctx.at(raw, 'tags')),
-		vars: raw.vars === undefined ? {} : ctx.mapping(raw.vars, 'vars', ctx.at(raw, 'vars')),
-		become: ctx.bool(raw.become, 'become', ctx.at(raw, 'become')),
-		becomeUser: raw.become_user === undefined ? undefined : ctx.string(raw.become_user, 'become_user', ctx.at(raw, 'become_user')),
-		environment,
-		checkMode: ctx.bool(raw.check_mode, 'check_mode', ctx.at(raw, 'check_mode')),
-		noLog: ctx.bool(raw.no_log, 'no_log', ctx.at(raw, 'no_log')) ?? false,
-		ignoreErrors: ctx.bool(raw.ignore_errors, 'ignore_errors', ctx.at(raw, 'ignore_errors')) ?? false,
-		delegateTo: raw.delegate_to === undefined ? undefined : ctx.string(raw.delegate_to, 'delegate_to', ctx.at(raw, 'delegate_to')),
-		runOnce: ctx.bool(raw.run_once, 'run_once', ctx.at(raw, 'run_once')) ?? false,
-		dir: ctx.dir,
-		keyWhere: keyPositions(ctx, raw),
-	};
-}
-
-/** Where each templated keyword's value is: loop for with_items too, label inside loop_control. */
-function keyPositions(ctx: ParseContext, raw: Record<string, unknown>): Record<string, SourcePosition> {
-	const positions: Record<string, SourcePosition> = {};
-	for (const key of ['name', 'vars', 'environment', 'delegate_to', 'include_tasks']) {
-		if (raw[key] !== undefined) {
-			positions[key] = ctx.at(raw, key);
-		}
-	}
-
-	const loopKey = raw.loop === undefined ? 'with_items' : 'loop';
-	if (raw[loopKey] !== undefined) {
-		positions['loop'] = ctx.at(raw, loopKey);
-	}
-
-	const control = raw.loop_control;
-	if (control !== null && typeof control === 'object' && 'label' in control) {
-		positions['label'] = ctx.at(control, 'label');
-	}
-
-	return positions;
-}
-
-function loopOf(ctx: ParseContext, raw: Record<string, unknown>): {loop: unknown; loopVar: string; loopLabel: string | undefined; loopIndexVar: string | undefined; loopPause: number} {
-	if (raw.loop !== undefined && raw.with_items !== undefined) {
-		ctx.fail('use either loop or with_items, not both', ctx.at(raw, 'with_items', 'key'));
-	}
-
-	const control = raw.loop_control === undefined ? {} : ctx.mapping(raw.loop_control, 'loop_control', ctx.at(raw, 'loop_control'));
-	ctx.onlyKeys(control, ['loop_var', 'label', 'index_var', 'pause'], 'loop_control');
-	return {
-		loop: raw.loop ?? raw.with_items,
-		loopVar: control.loop_var === undefined ? 'item' : ctx.string(control.loop_var, 'loop_var', ctx.at(control, 'loop_var')),
-		loopLabel: control.label === undefined ? undefined : ctx.string(control.label, 'label', ctx.at(control, 'label')),
-		loopIndexVar: control.index_var === undefined ? undefined : ctx.string(control.index_var, 'index_var', ctx.at(control, 'index_var')),
-		loopPause: ctx.int(control.pause, 'pause', ctx.at(control, 'pause'), 0),
-	};
-}
+const loopKeywords = ['loop', 'with_items', 'loop_control'];
+const allKeywords = [
+	...commonKeywords, ...moduleKeywords, ...blockKeywords,
+	...actionKeywords.flatMap(action => [action, `ansible.builtin.${action}`, `ansible.legacy.${action}`]),
+];
 
 function parseModuleTask(ctx: ParseContext, raw: Record<string, unknown>, moduleName: string, where: SourcePosition): ModuleTask {
 	const module = ctx.registry.get(moduleName)!;
@@ -163,22 +89,23 @@ function parseModuleTask(ctx: ParseContext, raw: Record<string, unknown>, module
 }
 
 /** import_tasks: read now, so its tasks are validated with the rest, and wrapped as a block. */
-function importTasks(ctx: ParseContext, raw: Record<string, unknown>, where: SourcePosition): Task {
-	const path = ctx.string(raw.import_tasks, 'import_tasks', ctx.at(raw, 'import_tasks'));
+function importTasks(ctx: ParseContext, raw: Record<string, unknown>, key: string, where: SourcePosition): Task {
+	const path = ctx.string(raw[key], 'import_tasks', ctx.at(raw, key));
 	if (hasTemplate(path)) {
-		ctx.fail('import_tasks needs a fixed file name; a templated one is read when reached: use include_tasks', ctx.at(raw, 'import_tasks'));
+		ctx.fail('import_tasks needs a fixed file name; a templated one is read when reached: use include_tasks', ctx.at(raw, key));
 	}
 
-	const file = resolve(ctx.dir, path);
+	const file = taskFilePath(path, ctx.dir, ctx.role?.path);
 	if (ctx.importing.includes(file)) {
-		ctx.fail(`import_tasks of ${path} imports itself (through ${ctx.importing.join(' -> ')})`, ctx.at(raw, 'import_tasks'));
+		ctx.fail(`import_tasks of ${path} imports itself (through ${ctx.importing.join(' -> ')})`, ctx.at(raw, key));
 	}
 
-	const doc = loadYamlFile(file);
-	const inner = new ParseContext(doc, ctx.registry, ctx.importing);
-	const tasks = parseTaskList(inner, doc.value, inner.at(doc.value));
+	const inner = ctx.forFile(loadYamlFile(file));
+	const tasks = parseTaskList(inner, inner.doc.value, inner.at(inner.doc.value));
 	return {...parseCommon(ctx, raw, where), kind: 'block', block: tasks, rescue: [], always: []};
 }
+
+const readers: TaskReaders = {tasks: parseTaskList, handlers: parseHandlerList};
 
 export function parseTask(ctx: ParseContext, node: unknown, where: SourcePosition): Task {
 	const raw = ctx.mapping(node, 'a task', where);
@@ -195,19 +122,27 @@ export function parseTask(ctx: ParseContext, node: unknown, where: SourcePositio
 		return {...parseCommon(ctx, raw, where), kind: 'block', block: list('block'), rescue: list('rescue'), always: list('always')};
 	}
 
-	if (raw.import_tasks !== undefined) {
-		ctx.onlyKeys(raw, [...commonKeywords, 'import_tasks'], 'import_tasks');
-		return importTasks(ctx, raw, where);
+	const importKey = actionKey(raw, 'import_tasks');
+	if (importKey !== undefined) {
+		ctx.onlyKeys(raw, [...commonKeywords, importKey], 'import_tasks');
+		return importTasks(ctx, raw, importKey, where);
 	}
 
-	if (raw.include_tasks !== undefined) {
-		ctx.onlyKeys(raw, [...commonKeywords, ...includeKeywords], 'include_tasks');
-		const {loop, loopVar, loopLabel, loopIndexVar, loopPause} = loopOf(ctx, raw);
-		if (loopLabel !== undefined || loopIndexVar !== undefined || loopPause > 0) {
-			ctx.fail('include_tasks takes loop_control.loop_var only', ctx.at(raw, 'loop_control', 'key'));
-		}
+	const includeKey = actionKey(raw, 'include_tasks');
+	if (includeKey !== undefined) {
+		ctx.onlyKeys(raw, [...commonKeywords, ...loopKeywords, includeKey], 'include_tasks');
+		const {loop, loopVar} = includeLoop(ctx, raw, 'include_tasks');
+		return {...parseCommon(ctx, raw, where), kind: 'include', file: ctx.string(raw[includeKey], 'include_tasks', ctx.at(raw, includeKey)), loop, loopVar};
+	}
 
-		return {...parseCommon(ctx, raw, where), kind: 'include', file: ctx.string(raw.include_tasks, 'include_tasks', ctx.at(raw, 'include_tasks')), loop, loopVar};
+	const importRoleKey = actionKey(raw, 'import_role');
+	if (importRoleKey !== undefined) {
+		return parseImportRole(ctx, raw, importRoleKey, where, readers);
+	}
+
+	const includeRoleKey = actionKey(raw, 'include_role');
+	if (includeRoleKey !== undefined) {
+		return parseIncludeRole(ctx, raw, includeRoleKey, where, readers);
 	}
 
 	if (moduleKeys.length === 0) {
@@ -225,4 +160,30 @@ export function parseTask(ctx: ParseContext, node: unknown, where: SourcePositio
 export function parseTaskList(ctx: ParseContext, node: unknown, where: SourcePosition): Task[] {
 	const items = ctx.list(node, 'a task list', where);
 	return items.map((item, index) => parseTask(ctx, item, ctx.at(items, index)));
+}
+
+/** A list of handlers: each one module task (blocks and includes are not handlers). */
+export function parseHandlerList(ctx: ParseContext, node: unknown, where: SourcePosition): ModuleTask[] {
+	const items = ctx.list(node, 'handlers', where);
+	return items.map((item, index) => {
+		const task = parseTask(ctx, item, ctx.at(items, index));
+		if (task.kind !== 'module') {
+			ctx.fail('a handler is one module task (blocks and includes are not handlers)', task.where);
+		}
+
+		return task;
+	});
+}
+
+/** A task file read during the run (include_tasks), in the play's roles and, inside a role, as one of its files. */
+export function parseTaskFile(file: string, registry: ReadonlyMap<string, AnyModule>, roles: RoleReading, role: RoleInstance | undefined): Task[] {
+	const doc = loadYamlFile(file);
+	const ctx = new ParseContext(doc, registry, roles, [], role);
+	return parseTaskList(ctx, doc.value, ctx.at(doc.value));
+}
+
+/** include_role's role named by a template, read during the run as if from the file the include is in. */
+export function parseIncludedRole(file: string, registry: ReadonlyMap<string, AnyModule>, roles: RoleReading, role: RoleInstance | undefined, spec: RoleSpec, where: SourcePosition): IncludedRole {
+	const ctx = new ParseContext(loadYamlFile(file), registry, roles, [], role);
+	return readIncludedRole(ctx, spec, where, readers);
 }

@@ -1,5 +1,6 @@
 import type {SourcePosition} from '../errors.js';
 import type {AnyModule} from '../module.js';
+import type {RoleInstance} from '../roles/role.js';
 
 /** A `when`/`changed_when`/`failed_when`/`until` expression, with where it was written. */
 export interface ConditionSource {
@@ -26,9 +27,17 @@ export interface TaskCommon {
 	readonly dir: string;
 	/**
 	 * Where the values of its keywords were written (name, vars, environment, delegate_to, loop,
-	 * label, include_tasks), for errors about them; a keyword not here points at the task.
+	 * label, include_tasks, include_role's name), for errors about them; a keyword not here points
+	 * at the task.
 	 */
 	readonly keyWhere: Readonly<Record<string, SourcePosition>>;
+	/** The role whose files the task was written in: its variables, role_name, its templates/ and files/. */
+	readonly role?: RoleInstance;
+	/**
+	 * include_role's vars and loop item, on the block it runs the role's tasks in: Ansible's
+	 * include params, above set_fact (block vars are below it).
+	 */
+	readonly includeParams?: Readonly<Record<string, unknown>>;
 }
 
 /** Where the task's `key` was written, or the task itself when that is not known. */
@@ -59,10 +68,27 @@ export interface ModuleTask extends TaskCommon {
 	readonly delay: number;
 	/** Handlers only: the topics it answers besides its name. */
 	readonly listen: readonly string[];
+	/**
+	 * A role's handler: the keywords of where the role was named (a `roles:` entry, a dependency,
+	 * an import_role), outermost first, which hold for it as for the role's tasks.
+	 */
+	readonly enclosing?: readonly TaskCommon[];
+}
+
+/** What a handler answers to: its name, its `listen` topics, and `role : name` for a role's. */
+export function handlerTopics(handler: ModuleTask): string[] {
+	const named = handler.name === undefined ? [] : [handler.name, ...(handler.role ? [`${handler.role.name} : ${handler.name}`] : [])];
+	return [...named, ...handler.listen];
 }
 
 export interface BlockTask extends TaskCommon {
 	readonly kind: 'block';
+	/**
+	 * A role's block (of roles:, import_role, a dependency): the role and the values it was
+	 * given, so that it runs once per host in the play, even when include_role reads it again
+	 * (unless the role allows duplicates), as Ansible's has_run.
+	 */
+	readonly onceKey?: string;
 	readonly block: readonly Task[];
 	readonly rescue: readonly Task[];
 	readonly always: readonly Task[];
@@ -76,7 +102,44 @@ export interface IncludeTask extends TaskCommon {
 	readonly loopVar: string;
 }
 
-export type Task = ModuleTask | BlockTask | IncludeTask;
+/** What include_role and import_role name: the role, and which of its files to read. */
+export interface RoleSpec {
+	readonly name: string;
+	readonly tasksFrom: string | undefined;
+	readonly varsFrom: string | undefined;
+	readonly defaultsFrom: string | undefined;
+	readonly handlersFrom: string | undefined;
+}
+
+/** A role read: the instance, its dependencies' tasks then its own, and their handlers. */
+export interface LoadedRole {
+	readonly role: RoleInstance;
+	readonly tasks: readonly Task[];
+	readonly handlers: readonly ModuleTask[];
+}
+
+/** include_role's role: its roles named by import_role join the play's once it runs, as its handlers do. */
+export interface IncludedRole extends LoadedRole {
+	readonly imported: readonly RoleInstance[];
+}
+
+/**
+ * include_role: a role run when reached, per host, once per loop item. Its `when` and tags decide
+ * whether to include (`apply` gives keywords to the included tasks); its vars are include params.
+ */
+export interface IncludeRoleTask extends TaskCommon {
+	readonly kind: 'include_role';
+	readonly spec: RoleSpec;
+	/** The role read up front (its errors found before the run), unless spec holds a template. */
+	readonly loaded: IncludedRole | undefined;
+	readonly loop: unknown;
+	readonly loopVar: string;
+	readonly apply: TaskCommon | undefined;
+	/** Whether its defaults and vars stay visible to the play's later tasks. */
+	readonly public: boolean;
+}
+
+export type Task = ModuleTask | BlockTask | IncludeTask | IncludeRoleTask;
 
 export type Strategy = 'linear' | 'free';
 
@@ -103,7 +166,15 @@ export interface Play {
 	readonly preTasks: readonly Task[];
 	readonly tasks: readonly Task[];
 	readonly postTasks: readonly Task[];
+	/** The roles' handlers (roles:, import_role), then the play's own. */
 	readonly handlers: readonly ModuleTask[];
+	/**
+	 * Roles of `roles:` and import_role, with their dependencies, dependencies first: the whole
+	 * play sees their defaults and vars, as in Ansible.
+	 */
+	readonly roles: readonly RoleInstance[];
+	/** Where roles are looked for after roles/ beside the playbook (ansible.cfg, ANSIBLE_ROLES_PATH). */
+	readonly rolesPath: readonly string[];
 	readonly tags: readonly string[];
 	readonly environment: Readonly<Record<string, unknown>> | undefined;
 	readonly checkMode: boolean | undefined;

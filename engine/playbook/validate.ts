@@ -15,7 +15,7 @@ import {type ConditionSource, type ModuleTask, type Play, type Playbook, type Ta
 /** Variables the engine itself provides; facts are every `ansible_*` name. */
 const magicVariables = [
 	'inventory_hostname', 'inventory_hostname_short', 'group_names', 'groups', 'hostvars', 'playbook_dir',
-	'ansible_check_mode', 'ansible_play_hosts', 'omit', 'ansible_facts',
+	'ansible_check_mode', 'ansible_play_hosts', 'omit', 'ansible_facts', 'role_name', 'role_path',
 ];
 
 function strings(value: unknown, visit: (text: string) => void): void {
@@ -39,8 +39,17 @@ function* walk(tasks: readonly Task[]): Generator<Task> {
 			yield* walk(task.block);
 			yield* walk(task.rescue);
 			yield* walk(task.always);
+		} else if (task.kind === 'include_role') {
+			yield* walk(task.loaded?.tasks ?? []);
+			yield* walk(task.loaded?.handlers ?? []);
 		}
 	}
+}
+
+/** Variables the play's roles define: defaults, vars, and the values given where they are named. */
+function namesFromRoles(play: Play): Set<string> {
+	const roles = new Set([...play.roles, ...playTasks(play).flatMap(task => (task.role ? [task.role] : []))]);
+	return new Set([...roles].flatMap(role => [role.defaults, role.vars, role.invocationVars, role.params].flatMap(vars => Object.keys(vars))));
 }
 
 function playTasks(play: Play): Task[] {
@@ -74,6 +83,12 @@ function namesDefinedByTasks(playbook: Playbook): Set<string> {
 
 			if (task.kind !== 'block') {
 				names.add(task.loopVar);
+			}
+
+			if (task.kind === 'include_role') {
+				for (const name of Object.keys(task.apply?.vars ?? {})) {
+					names.add(name);
+				}
 			}
 		}
 	}
@@ -109,9 +124,9 @@ export function validatePlaybook(playbook: Playbook, inventory: Inventory, extra
 	}
 
 	// An include_tasks file is read at run time, and may define anything: then only syntax is checked here.
-	const hasIncludes = playbook.plays.some(play => playTasks(play).some(task => task.kind === 'include'));
+	const hasIncludes = playbook.plays.some(play => playTasks(play).some(task => task.kind === 'include' || task.kind === 'include_role'));
 	for (const play of playbook.plays) {
-		const known = new Set([...magicVariables, ...fromInventory, ...fromTasks, ...Object.keys(play.vars), ...Object.keys(play.defaults)]);
+		const known = new Set([...magicVariables, ...fromInventory, ...fromTasks, ...namesFromRoles(play), ...Object.keys(play.vars), ...Object.keys(play.defaults)]);
 		let complete = !hasIncludes;
 		for (const file of play.varsFiles) {
 			if (file.vars === undefined) {
@@ -167,6 +182,10 @@ export function validatePlaybook(playbook: Playbook, inventory: Inventory, extra
 			} else if (task.kind === 'include') {
 				check(task.file, whereOf(task, 'include_tasks'));
 				check(task.loop, whereOf(task, 'loop'));
+			} else if (task.kind === 'include_role') {
+				check(task.spec, whereOf(task, 'include_role'));
+				check(task.loop, whereOf(task, 'loop'));
+				checkConditions(task.apply?.when);
 			}
 		}
 	}

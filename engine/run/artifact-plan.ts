@@ -1,19 +1,18 @@
-import {resolve} from 'node:path';
 import {formatError, PbError} from '../errors.js';
 import type {Inventory} from '../inventory/inventory.js';
-import {loadYamlFile} from '../load/yaml.js';
 import type {ControllerArtifact} from '../module.js';
-import {ParseContext} from '../playbook/context.js';
+import {roleReading} from '../playbook/context.js';
 import {hasTemplate} from '../playbook/params.js';
-import {parseTaskList} from '../playbook/parse-task.js';
+import {parseTaskFile} from '../playbook/parse-task.js';
+import {taskFilePath} from '../roles/role-files.js';
 import {type Playbook, type Task, whereOf} from '../playbook/types.js';
+import {extendVars} from '../vars/extend-vars.js';
 import {renderValue} from '../vars/template.js';
 import {attempt, renderParams} from './attempt.js';
 import type {HostRun} from './host-run.js';
 import {gatherFactsTask, playVars} from './prepare.js';
 import type {RunContext} from './run-context.js';
-import {inheritedConditions, inner, type Scope} from './scope.js';
-import {extendVars} from '../vars/extend-vars.js';
+import {inheritedConditions, inner, playState, type Scope} from './scope.js';
 import {taskVars} from './variables.js';
 import {displayName} from './walk.js';
 
@@ -46,10 +45,18 @@ function collect(run: RunContext, tasks: readonly Task[], scope: Scope, host: Ho
 		if (task.kind === 'include') {
 			// A file named by a template is known only when the run reaches it.
 			if (!hasTemplate(task.file)) {
-				const doc = loadYamlFile(resolve(task.dir, task.file));
-				collect(run, parseTaskList(new ParseContext(doc, run.options.registry), doc.value, doc.where(doc.value)), inner(scope, {...task, when: []}), host, plan);
+				const file = taskFilePath(task.file, task.dir, task.role?.path);
+				const tasks = parseTaskFile(file, run.options.registry, roleReading(scope.play.dir, scope.play.rolesPath), task.role);
+				collect(run, tasks, inner(scope, {...task, when: []}), host, plan);
 			}
 
+			continue;
+		}
+
+		if (task.kind === 'include_role') {
+			// A role named by a template is known only when the run reaches it.
+			const included = inner(scope, {...task, when: [], vars: {}, includeParams: task.vars});
+			collect(run, task.loaded?.tasks ?? [], task.apply ? inner(included, task.apply) : included, host, plan);
 			continue;
 		}
 
@@ -86,7 +93,7 @@ export async function gatherFacts(run: RunContext, hosts: readonly HostRun[], pl
 	}
 
 	const task = gatherFactsTask(run, play);
-	const scope: Scope = {play, playVars: {}, playHosts: hosts, chain: [], state: {aborted: false}};
+	const scope: Scope = {play, playVars: {}, playHosts: hosts, chain: [], state: playState()};
 	await Promise.all(hosts.filter(host => Object.keys(host.facts).length === 0).map(async host => run.queue.add(async () => {
 		const result = await attempt(run, task, scope, host, taskVars(run, host, scope, task, true), true, undefined);
 		Object.assign(host.facts, result.effects?.facts);
@@ -114,8 +121,12 @@ export function planArtifacts(run: RunContext, playbooks: readonly Playbook[], i
 		const hosts = inventory.selectHosts(pattern, run.options.limit).hosts.map(name => run.hosts.get(name)!);
 		const vars = playVars(play, run.options.extraVars);
 		for (const host of hosts) {
-			const scope: Scope = {play, playVars: vars, playHosts: hosts, chain: [], state: {aborted: false}};
-			collect(run, [...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers], scope, host, plan);
+			const scope: Scope = {play, playVars: vars, playHosts: hosts, chain: [], state: playState()};
+			collect(run, [...play.preTasks, ...play.tasks, ...play.postTasks], scope, host, plan);
+			for (const handler of play.handlers) {
+				// A role's handler holds to the keywords of where its role was named, as when it runs.
+				collect(run, [handler], {...scope, chain: handler.enclosing ?? []}, host, plan);
+			}
 		}
 	}
 

@@ -95,6 +95,7 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 		check,
 		diff: run.options.diff,
 		vars,
+		roleDir: task.role?.path,
 		playbookDir: task.dir,
 		playDir: scope.play.dir,
 		where: task.where,

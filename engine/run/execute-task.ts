@@ -4,12 +4,12 @@ import {formatError, PbError} from '../errors.js';
 import type {EngineEffects} from '../module.js';
 import {type ModuleTask, whereOf} from '../playbook/types.js';
 import {conditionFalse, type HostStatus} from '../report/events.js';
+import {extendVars} from '../vars/extend-vars.js';
 import {renderValue} from '../vars/template.js';
 import {attempt, type ItemResult} from './attempt.js';
 import type {HostRun} from './host-run.js';
 import type {RunContext} from './run-context.js';
 import {effectiveCheckMode, effectiveDelegate, hidesOutput, ignoresErrors, inheritedConditions, type Scope} from './scope.js';
-import {extendVars} from '../vars/extend-vars.js';
 import {taskVars} from './variables.js';
 
 const hidden = 'the output has been hidden due to the fact that \'no_log: true\' was specified for this result';

@@ -6,7 +6,7 @@ import {checkOfflineArtifacts} from './artifact-plan.js';
 import type {HostRun} from './host-run.js';
 import {gatherFactsTask, playVars, prepareRun, type RunSettings} from './prepare.js';
 import type {RunContext} from './run-context.js';
-import type {Scope} from './scope.js';
+import {playState, type Scope} from './scope.js';
 import {flushHandlers, runTasks} from './walk.js';
 
 export type {RunSettings} from './prepare.js';
@@ -68,7 +68,7 @@ async function runPlay(run: RunContext, play: Play, inventory: Inventory, settin
 	}
 
 	const vars = playVars(play, settings.extraVars);
-	const state = {aborted: false};
+	const state = playState();
 	for (const batch of batches(hosts, play.serial)) {
 		const scope: Scope = {play, playVars: vars, playHosts: batch, chain: [], state};
 		if (play.strategy === 'free') {

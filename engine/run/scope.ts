@@ -1,6 +1,50 @@
 import type {Become} from '../connection/connection.js';
-import type {ConditionSource, Play, TaskCommon} from '../playbook/types.js';
+import type {ConditionSource, ModuleTask, Play, TaskCommon} from '../playbook/types.js';
+import type {RoleInstance} from '../roles/role.js';
 import type {HostRun} from './host-run.js';
+
+/** What the play's batches share as it runs. */
+export interface PlayState {
+	/** Set by any_errors_fatal, max_fail_percentage, meta end_play. */
+	aborted: boolean;
+	/** Roles the play sees from now on besides its own: include_role's with public, import_role's in included files. */
+	readonly roles: RoleInstance[];
+	/** Handlers of roles read during the run, after the play's own. */
+	readonly handlers: ModuleTask[];
+	/** The hosts that ran each role, by its block's onceKey. */
+	readonly ranRoles: Map<string, Set<HostRun>>;
+}
+
+export function playState(): PlayState {
+	return {aborted: false, roles: [], handlers: [], ranRoles: new Map()};
+}
+
+/** Of `hosts`, those that have not run the role yet; they count as having run it from now. */
+export function firstRuns(state: PlayState, key: string, hosts: readonly HostRun[]): HostRun[] {
+	const ran = state.ranRoles.get(key) ?? new Set<HostRun>();
+	state.ranRoles.set(key, ran);
+	const first = hosts.filter(host => !ran.has(host));
+	for (const host of first) {
+		ran.add(host);
+	}
+
+	return first;
+}
+
+/** Roles and handlers read during the run join the play, each once. */
+export function joinPlay(state: PlayState, roles: readonly RoleInstance[], handlers: readonly ModuleTask[]): void {
+	for (const role of roles) {
+		if (!state.roles.includes(role)) {
+			state.roles.push(role);
+		}
+	}
+
+	for (const handler of handlers) {
+		if (!state.handlers.includes(handler)) {
+			state.handlers.push(handler);
+		}
+	}
+}
 
 /**
  * What a task inherits from its play and the blocks around it (innermost last): conditions,
@@ -13,8 +57,7 @@ export interface Scope {
 	/** The hosts of the play's current batch (ansible_play_hosts). */
 	readonly playHosts: readonly HostRun[];
 	readonly chain: readonly TaskCommon[];
-	/** Shared by the play's batches: set by any_errors_fatal, max_fail_percentage, meta end_play. */
-	readonly state: {aborted: boolean};
+	readonly state: PlayState;
 }
 
 export function inner(scope: Scope, block: TaskCommon): Scope {
@@ -31,6 +74,11 @@ export function effectiveTags(scope: Scope, task: TaskCommon): Set<string> {
 
 export function scopedVars(scope: Scope, task: TaskCommon): Record<string, unknown> {
 	return Object.assign({}, ...scope.chain.map(block => block.vars), task.vars) as Record<string, unknown>;
+}
+
+/** include_role's vars and loop item around the task: above set_fact, as Ansible's include params. */
+export function includeParams(scope: Scope): Record<string, unknown> {
+	return Object.assign({}, ...scope.chain.map(block => block.includeParams ?? {})) as Record<string, unknown>;
 }
 
 export function effectiveEnvironment(scope: Scope, task: TaskCommon): Record<string, unknown> | undefined {

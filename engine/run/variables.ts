@@ -1,10 +1,11 @@
 import {PbError, type SourcePosition} from '../errors.js';
 import {hasTemplate} from '../playbook/params.js';
 import type {TaskCommon} from '../playbook/types.js';
+import {ownVars, roleDefaults, roleParams, roleVars, type RoleInstance} from '../roles/role.js';
 import {renderValue} from '../vars/template.js';
 import type {HostRun} from './host-run.js';
 import type {RunContext} from './run-context.js';
-import {scopedVars, type Scope} from './scope.js';
+import {includeParams, scopedVars, type Scope} from './scope.js';
 
 /** Ansible's marker for "leave this parameter out": `{{default x omit}}`. */
 export const omit = '__omit_place_holder__pb';
@@ -118,19 +119,33 @@ function hostvarsOf(run: RunContext): Record<string, unknown> {
 	return hostvars;
 }
 
+function merged(layers: ReadonlyArray<Readonly<Record<string, unknown>>>): Record<string, unknown> {
+	return Object.assign({}, ...layers) as Record<string, unknown>;
+}
+
 /**
  * The variables a task sees on a host, lowest precedence first (documented in README):
- * defaults_files < inventory (group, then host) < facts < play vars < vars_files < block vars < task vars
- * < set_fact and registered results < -e extra vars < magic variables and the loop item.
+ * the play's roles' defaults < defaults_files < the task's own role's defaults < inventory (group,
+ * then host) < facts < play vars < vars_files < the play's roles' vars < the task's role's vars
+ * < block vars < task vars < set_fact and registered results < role params < include_role params
+ * < -e extra vars < magic variables and the loop item.
  */
 export function taskVars(run: RunContext, host: HostRun, scope: Scope, task: TaskCommon | undefined, check: boolean): Record<string, unknown> {
+	const playRoles: readonly RoleInstance[] = [...scope.play.roles, ...scope.state.roles];
+	const role = task?.role;
 	return layered([
+		{vars: merged(playRoles.map(each => each.defaults)), written: true},
 		{vars: scope.play.defaults, written: true},
+		{vars: role ? roleDefaults(role) : {}, written: true},
 		{vars: host.inventoryVars, written: true},
 		{vars: factVars(host.facts), written: false},
 		{vars: scope.playVars, written: true},
+		{vars: merged(playRoles.map(each => ownVars(each))), written: true},
+		{vars: role ? roleVars(role) : {}, written: true},
 		{vars: task ? scopedVars(scope, task) : {}, written: true},
 		{vars: host.setVars, written: false},
+		{vars: role ? roleParams(role) : {}, written: true},
+		{vars: includeParams(scope), written: true},
 		{vars: run.options.extraVars, written: true},
 		{
 			vars: {
@@ -143,6 +158,7 @@ export function taskVars(run: RunContext, host: HostRun, scope: Scope, task: Tas
 				ansible_check_mode: check,
 				ansible_play_hosts: scope.playHosts.filter(other => other.active).map(other => other.name),
 				omit,
+				...(role ? {role_name: role.name, role_path: role.path} : {}),
 			},
 			written: false,
 		},

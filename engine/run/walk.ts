@@ -1,16 +1,15 @@
-import {resolve} from 'node:path';
-import {formatError} from '../errors.js';
-import {loadYamlFile} from '../load/yaml.js';
-import {ParseContext} from '../playbook/context.js';
-import {parseTaskList} from '../playbook/parse-task.js';
-import {type BlockTask, type IncludeTask, type ModuleTask, type Task, whereOf} from '../playbook/types.js';
+import {roleReading} from '../playbook/context.js';
+import {parseIncludedRole, parseTaskFile} from '../playbook/parse-task.js';
+import {type BlockTask, handlerTopics, type IncludedRole, type IncludeRoleTask, type IncludeTask, type ModuleTask, type RoleSpec, type Task, whereOf} from '../playbook/types.js';
+import {taskFilePath} from '../roles/role-files.js';
+import {type RoleInstance, withDependencies} from '../roles/role.js';
 import {renderValue} from '../vars/template.js';
 import {executeModuleTask, type TaskOutcome} from './execute-task.js';
 import type {HostRun} from './host-run.js';
+import {includePasses, readPass} from './include-passes.js';
 import {requestsAhead} from './read-ahead.js';
 import type {RunContext} from './run-context.js';
-import {effectiveCheckMode, effectiveTags, inheritedConditions, inner, runsOnce, selectedByTags, type Scope} from './scope.js';
-import {extendVars} from '../vars/extend-vars.js';
+import {effectiveTags, firstRuns, inner, joinPlay, runsOnce, selectedByTags, type Scope} from './scope.js';
 import {taskVars} from './variables.js';
 
 /*
@@ -25,18 +24,20 @@ import {taskVars} from './variables.js';
 
 /** The name shown for a task: its own (templates rendered where they can be) or the module's. */
 export function displayName(run: RunContext, task: ModuleTask, scope: Scope, host: HostRun | undefined): string {
+	// A role's tasks are shown as Ansible shows them: `role : task`.
+	const prefix = task.role ? `${task.role.name} : ` : '';
 	if (task.name === undefined) {
-		return task.module.name;
+		return `${prefix}${task.module.name}`;
 	}
 
 	if (!task.name.includes('{{') || !host) {
-		return task.name;
+		return `${prefix}${task.name}`;
 	}
 
 	try {
-		return String(renderValue(task.name, taskVars(run, host, scope, task, run.options.check), whereOf(task, 'name')));
+		return `${prefix}${String(renderValue(task.name, taskVars(run, host, scope, task, run.options.check), whereOf(task, 'name')))}`;
 	} catch {
-		return task.name;
+		return `${prefix}${task.name}`;
 	}
 }
 
@@ -59,17 +60,15 @@ function stopIfTooManyFailed(scope: Scope): void {
 }
 
 export async function flushHandlers(run: RunContext, scope: Scope, hosts: readonly HostRun[]): Promise<void> {
-	const handlerScope: Scope = {...scope, chain: []};
-	const topicsOf = (handler: ModuleTask) => [handler.name, ...handler.listen].filter(topic => topic !== undefined);
 	// Notifications are cleared once every handler had its turn, so that several handlers can
 	// listen to one topic, and a handler can notify one defined after it.
 	const ran: Array<[HostRun, ModuleTask]> = [];
-	for (const handler of scope.play.handlers) {
-		const topics = topicsOf(handler);
+	for (const handler of [...scope.play.handlers, ...scope.state.handlers]) {
+		const topics = handlerTopics(handler);
 		const targets = hosts.filter(host => host.active && topics.some(topic => host.notified.has(topic)));
 		if (targets.length > 0) {
 			ran.push(...targets.map((host): [HostRun, ModuleTask] => [host, handler]));
-			for (const host of await runModuleTask(run, handler, handlerScope, targets, true)) {
+			for (const host of await runModuleTask(run, handler, {...scope, chain: handler.enclosing ?? []}, targets, true)) {
 				host.failed = true;
 			}
 
@@ -78,7 +77,7 @@ export async function flushHandlers(run: RunContext, scope: Scope, hosts: readon
 	}
 
 	for (const [host, handler] of ran) {
-		for (const topic of topicsOf(handler)) {
+		for (const topic of handlerTopics(handler)) {
 			host.notified.delete(topic);
 		}
 	}
@@ -131,7 +130,9 @@ async function actOnMeta(run: RunContext, scope: Scope, outcome: TaskOutcome, ho
 	}
 }
 
-async function runBlock(run: RunContext, block: BlockTask, scope: Scope, hosts: readonly HostRun[], rescuable: boolean): Promise<Set<HostRun>> {
+async function runBlock(run: RunContext, block: BlockTask, scope: Scope, allHosts: readonly HostRun[], rescuable: boolean): Promise<Set<HostRun>> {
+	// A role runs once per host in the play (unless it allows duplicates), as with Ansible's has_run.
+	const hosts = block.onceKey === undefined ? allHosts : firstRuns(scope.state, block.onceKey, allHosts);
 	const blockScope = inner(scope, block);
 	const failedInBlock = await runTasks(run, block.block, blockScope, hosts, rescuable || block.rescue.length > 0);
 	let failed = failedInBlock;
@@ -151,14 +152,12 @@ async function runBlock(run: RunContext, block: BlockTask, scope: Scope, hosts: 
 	return new Set([...failed, ...alwaysFailed]);
 }
 
-function includeFailed(run: RunContext, include: IncludeTask, host: HostRun, error: unknown): void {
-	host.recap.failed++;
-	run.emit({kind: 'host-result', host: host.name, task: `include_tasks ${include.file}`, status: 'failed', msg: formatError(error), durationMs: 0});
-}
-
-function readTasks(run: RunContext, file: string): Task[] {
-	const doc = loadYamlFile(file);
-	return parseTaskList(new ParseContext(doc, run.options.registry), doc.value, doc.where(doc.value));
+/** A file read during the run: its import_role roles and their handlers join the play. */
+function readTasks(run: RunContext, scope: Scope, file: string, role: RoleInstance | undefined): Task[] {
+	const reading = roleReading(scope.play.dir, scope.play.rolesPath);
+	const tasks = parseTaskFile(file, run.options.registry, reading, role);
+	joinPlay(scope.state, reading.shared, reading.handlers);
+	return tasks;
 }
 
 /**
@@ -168,52 +167,50 @@ function readTasks(run: RunContext, file: string): Task[] {
  */
 async function runInclude(run: RunContext, include: IncludeTask, scope: Scope, hosts: readonly HostRun[], rescuable: boolean): Promise<Set<HostRun>> {
 	const failed = new Set<HostRun>();
-	const passes: Array<{file: string; hosts: HostRun[]; vars: Record<string, unknown>}> = [];
-	for (const host of hosts) {
-		const vars = taskVars(run, host, scope, include, effectiveCheckMode(scope, include, run.options.check));
-		try {
-			if (!run.holds(inheritedConditions(scope, include), vars)) {
-				continue;
+	const fileOf = (vars: Record<string, unknown>) => taskFilePath(String(renderValue(include.file, vars, include.where)), include.dir, include.role?.path);
+	for (const pass of includePasses(run, include, scope, hosts, fileOf, failed)) {
+		const group = pass.hosts.filter(host => !failed.has(host));
+		const tasks = readPass(run, include, group, failed, () => readTasks(run, scope, pass.target, include.role));
+		if (tasks) {
+			const includeScope = inner(scope, {...include, when: [], tags: [], vars: {...include.vars, ...pass.itemVars}});
+			for (const host of await runTasks(run, tasks, includeScope, group, rescuable)) {
+				failed.add(host);
 			}
-
-			const items = include.loop === undefined ? [undefined] : renderValue(include.loop, vars, include.where);
-			if (!Array.isArray(items)) {
-				throw new Error(`loop must give a list, got ${JSON.stringify(items)}`);
-			}
-
-			for (const item of items) {
-				const itemVars = include.loop === undefined ? {} : {[include.loopVar]: item};
-				const file = resolve(include.dir, String(renderValue(include.file, extendVars(vars, itemVars), include.where)));
-				// Without a loop, hosts including the same file walk it together (linear strategy).
-				const pass = include.loop === undefined ? passes.find(candidate => candidate.file === file) : undefined;
-				if (pass) {
-					pass.hosts.push(host);
-				} else {
-					passes.push({file, hosts: [host], vars: itemVars});
-				}
-			}
-		} catch (error) {
-			includeFailed(run, include, host, error);
-			failed.add(host);
 		}
 	}
 
-	for (const pass of passes) {
-		const group = pass.hosts.filter(host => !failed.has(host));
-		let tasks: Task[];
-		try {
-			tasks = readTasks(run, pass.file);
-		} catch (error) {
-			for (const host of group) {
-				includeFailed(run, include, host, error);
-				failed.add(host);
-			}
+	return failed;
+}
 
+/** A role named by a template, read when reached. */
+function readRole(run: RunContext, scope: Scope, include: IncludeRoleTask, spec: RoleSpec): IncludedRole {
+	return parseIncludedRole(include.where.file, run.options.registry, roleReading(scope.play.dir, scope.play.rolesPath), include.role, spec, whereOf(include, 'include_role'));
+}
+
+function renderSpec(spec: RoleSpec, vars: Record<string, unknown>, include: IncludeRoleTask): RoleSpec {
+	const render = (value: string | undefined) => (value === undefined ? undefined : String(renderValue(value, vars, whereOf(include, 'include_role'))));
+	return {name: render(spec.name)!, tasksFrom: render(spec.tasksFrom), varsFrom: render(spec.varsFrom), defaultsFrom: render(spec.defaultsFrom), handlersFrom: render(spec.handlersFrom)};
+}
+
+/**
+ * include_role: the role's tasks run when reached, per host and loop item, under the include's
+ * vars (as include params) and its `apply` keywords. Its handlers join the play's; with public,
+ * its defaults and vars stay visible to the play's later tasks.
+ */
+async function runIncludeRole(run: RunContext, include: IncludeRoleTask, scope: Scope, hosts: readonly HostRun[], rescuable: boolean): Promise<Set<HostRun>> {
+	const failed = new Set<HostRun>();
+	const specOf = (vars: Record<string, unknown>) => (include.loaded ? include.spec : renderSpec(include.spec, vars, include));
+	for (const pass of includePasses(run, include, scope, hosts, specOf, failed)) {
+		const group = pass.hosts.filter(host => !failed.has(host));
+		const loaded = include.loaded ?? readPass(run, include, group, failed, () => readRole(run, scope, include, pass.target));
+		if (!loaded) {
 			continue;
 		}
 
-		const includeScope = inner(scope, {...include, when: [], tags: [], vars: {...include.vars, ...pass.vars}});
-		for (const host of await runTasks(run, tasks, includeScope, group, rescuable)) {
+		joinPlay(scope.state, [...include.public ? withDependencies(loaded.role) : [], ...loaded.imported], loaded.handlers);
+		const includeScope = inner(scope, {...include, when: [], tags: [], vars: {}, includeParams: {...include.vars, ...pass.itemVars}});
+		const roleScope = include.apply ? inner(includeScope, include.apply) : includeScope;
+		for (const host of await runTasks(run, loaded.tasks, roleScope, group, rescuable)) {
 			failed.add(host);
 		}
 	}
@@ -242,8 +239,10 @@ export async function runTasks(run: RunContext, tasks: readonly Task[], scope: S
 			continue;
 		} else if (task.kind === 'module') {
 			failedHere = await runModuleTask(run, task, scope, active, false, tasks.slice(index + 1));
-		} else {
+		} else if (task.kind === 'include') {
 			failedHere = await runInclude(run, task, scope, active, rescuable);
+		} else {
+			failedHere = await runIncludeRole(run, task, scope, active, rescuable);
 		}
 
 		for (const host of failedHere) {

@@ -85,7 +85,13 @@ test('-e takes key=value, JSON and @file, and wins over play vars', t => {
 });
 
 test('pb modules lists the modules and pb doc shows one from its schema', t => {
-	t.regex(pb(['modules']).stdout, /^copy +Copy a file/m);
+	const list = pb(['modules']).stdout;
+	t.regex(list, /^copy +ansible\.builtin\.copy +Copy a file/m);
+	t.regex(list, /^sysctl +ansible\.posix\.sysctl +Set a kernel parameter/m);
+	t.regex(list, /^untar +- +Extract/m);
+	const byFqcn = pb(['doc', 'ansible.builtin.copy']);
+	t.is(byFqcn.code, 0);
+	t.regex(byFqcn.stdout, /^copy: Copy a file.*\nAlso named: ansible\.builtin\.copy, ansible\.legacy\.copy\n/);
 	const doc = pb(['doc', 'file']);
 	t.is(doc.code, 0);
 	t.regex(doc.stdout, /state +\[.*one of .*directory/);

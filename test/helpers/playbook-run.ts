@@ -38,11 +38,11 @@ export interface PlaybookRun {
 	readonly printed: Array<{host: string; msg: string}>;
 }
 
-/** Loads, validates and runs a playbook in this process, collecting its events. */
-export async function runPlaybook(dir: string, options: Partial<RunSettings> & {playbook?: string; inventory?: string} = {}): Promise<PlaybookRun> {
+/** Loads, validates and runs a playbook in this process, collecting its events. `rolesPath`: instead of ansible.cfg's. */
+export async function runPlaybook(dir: string, {rolesPath, ...options}: Partial<RunSettings> & {playbook?: string; inventory?: string; rolesPath?: string[]} = {}): Promise<PlaybookRun> {
 	const inventory = await loadInventory([join(dir, options.inventory ?? 'hosts')]);
 	const extraVars = options.extraVars ?? {};
-	const playbook = loadPlaybook(join(dir, options.playbook ?? 'play.yml'), modules);
+	const playbook = loadPlaybook(join(dir, options.playbook ?? 'play.yml'), modules, rolesPath);
 	validatePlaybook(playbook, inventory, extraVars);
 	const events: RunEvent[] = [];
 	const {recap} = await runPlaybooks([playbook], inventory, {
