@@ -93,6 +93,8 @@ export interface Play {
 	 */
 	readonly defaults: Readonly<Record<string, unknown>>;
 	readonly gatherFacts: boolean;
+	/** gather_subset as written (a list or a comma-separated string), handed to setup; undefined: all. */
+	readonly gatherSubset: unknown;
 	readonly become: boolean | undefined;
 	readonly becomeUser: string | undefined;
 	readonly strategy: Strategy;
