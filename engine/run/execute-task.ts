@@ -274,6 +274,10 @@ export async function executeModuleTask(run: RunContext, task: ModuleTask, scope
 		setVars[task.register] = registered;
 	}
 
+	if (failed) {
+		host.lastFailure = {task, result: registered};
+	}
+
 	Object.assign(host.setVars, setVars);
 	count(host, results.length === 0 ? 'skipped' : status, changed, current.ignoreErrors);
 	if (changed && !failed) {

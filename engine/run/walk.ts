@@ -6,6 +6,7 @@ import {parseTaskList} from '../playbook/parse-task.js';
 import {type BlockTask, type IncludeTask, type ModuleTask, type Task, whereOf} from '../playbook/types.js';
 import {renderValue} from '../vars/template.js';
 import {executeModuleTask, type TaskOutcome} from './execute-task.js';
+import {failureVars} from './failed-task.js';
 import type {HostRun} from './host-run.js';
 import {requestsAhead} from './read-ahead.js';
 import type {RunContext} from './run-context.js';
@@ -103,6 +104,7 @@ async function runModuleTask(run: RunContext, task: ModuleTask, scope: Scope, ho
 			Object.assign(host.setVars, first.setVars);
 			if (first.fatal && first.status !== 'unreachable') {
 				host.recap.failed++;
+				host.lastFailure = targets[0]!.lastFailure;
 				failed.add(host);
 			}
 		}
@@ -140,6 +142,9 @@ async function runBlock(run: RunContext, block: BlockTask, scope: Scope, hosts: 
 			// A failure caught by rescue counts as rescued, not failed, as in Ansible's recap.
 			host.recap.failed--;
 			host.recap.rescued++;
+			if (host.lastFailure) {
+				Object.assign(host.setVars, failureVars(host.lastFailure));
+			}
 		}
 
 		failed = await runTasks(run, block.rescue, blockScope, rescued, rescuable);
@@ -152,7 +157,9 @@ async function runBlock(run: RunContext, block: BlockTask, scope: Scope, hosts: 
 
 function includeFailed(run: RunContext, include: IncludeTask, host: HostRun, error: unknown): void {
 	host.recap.failed++;
-	run.emit({kind: 'host-result', host: host.name, task: `include_tasks ${include.file}`, status: 'failed', msg: formatError(error), durationMs: 0});
+	const msg = formatError(error);
+	host.lastFailure = {task: include, result: {failed: true, changed: false, msg}};
+	run.emit({kind: 'host-result', host: host.name, task: `include_tasks ${include.file}`, status: 'failed', msg, durationMs: 0});
 }
 
 function readTasks(run: RunContext, file: string): Task[] {
