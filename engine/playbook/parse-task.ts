@@ -81,19 +81,23 @@ function keyPositions(ctx: ParseContext, raw: Record<string, unknown>): Record<s
 	return positions;
 }
 
-function loopOf(ctx: ParseContext, raw: Record<string, unknown>): {loop: unknown; loopVar: string; loopLabel: string | undefined; loopIndexVar: string | undefined; loopPause: number} {
+type LoopKeywords = Pick<ModuleTask, 'loop' | 'loopVar' | 'loopLabel' | 'loopIndexVar' | 'loopPause' | 'loopExtended' | 'loopExtendedAllitems'>;
+
+function loopOf(ctx: ParseContext, raw: Record<string, unknown>): LoopKeywords {
 	if (raw.loop !== undefined && raw.with_items !== undefined) {
 		ctx.fail('use either loop or with_items, not both', ctx.at(raw, 'with_items', 'key'));
 	}
 
 	const control = raw.loop_control === undefined ? {} : ctx.mapping(raw.loop_control, 'loop_control', ctx.at(raw, 'loop_control'));
-	ctx.onlyKeys(control, ['loop_var', 'label', 'index_var', 'pause'], 'loop_control');
+	ctx.onlyKeys(control, ['loop_var', 'label', 'index_var', 'pause', 'extended', 'extended_allitems'], 'loop_control');
 	return {
 		loop: raw.loop ?? raw.with_items,
 		loopVar: control.loop_var === undefined ? 'item' : ctx.string(control.loop_var, 'loop_var', ctx.at(control, 'loop_var')),
 		loopLabel: control.label === undefined ? undefined : ctx.string(control.label, 'label', ctx.at(control, 'label')),
 		loopIndexVar: control.index_var === undefined ? undefined : ctx.string(control.index_var, 'index_var', ctx.at(control, 'index_var')),
 		loopPause: ctx.int(control.pause, 'pause', ctx.at(control, 'pause'), 0),
+		loopExtended: ctx.bool(control.extended, 'extended', ctx.at(control, 'extended')) ?? false,
+		loopExtendedAllitems: ctx.bool(control.extended_allitems, 'extended_allitems', ctx.at(control, 'extended_allitems')) ?? true,
 	};
 }
 
@@ -137,7 +141,6 @@ function parseModuleTask(ctx: ParseContext, raw: Record<string, unknown>, module
 	}
 
 	checkParams(module, args, key => (key === undefined ? writtenWhere : argWhere[key] ?? writtenWhere), 'load');
-	const {loop, loopVar, loopLabel, loopIndexVar, loopPause} = loopOf(ctx, raw);
 	const until = conditions(ctx, raw, 'until');
 	return {
 		...parseCommon(ctx, raw, where),
@@ -147,11 +150,7 @@ function parseModuleTask(ctx: ParseContext, raw: Record<string, unknown>, module
 		argWhere,
 		register: raw.register === undefined ? undefined : ctx.string(raw.register, 'register', ctx.at(raw, 'register')),
 		notify: ctx.strings(raw.notify, 'notify', ctx.at(raw, 'notify')),
-		loop,
-		loopVar,
-		loopLabel,
-		loopIndexVar,
-		loopPause,
+		...loopOf(ctx, raw),
 		changedWhen: conditions(ctx, raw, 'changed_when'),
 		failedWhen: conditions(ctx, raw, 'failed_when'),
 		until,
@@ -202,8 +201,8 @@ export function parseTask(ctx: ParseContext, node: unknown, where: SourcePositio
 
 	if (raw.include_tasks !== undefined) {
 		ctx.onlyKeys(raw, [...commonKeywords, ...includeKeywords], 'include_tasks');
-		const {loop, loopVar, loopLabel, loopIndexVar, loopPause} = loopOf(ctx, raw);
-		if (loopLabel !== undefined || loopIndexVar !== undefined || loopPause > 0) {
+		const {loop, loopVar, loopLabel, loopIndexVar, loopPause, loopExtended} = loopOf(ctx, raw);
+		if (loopLabel !== undefined || loopIndexVar !== undefined || loopPause > 0 || loopExtended) {
 			ctx.fail('include_tasks takes loop_control.loop_var only', ctx.at(raw, 'loop_control', 'key'));
 		}
 

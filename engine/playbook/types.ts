@@ -52,6 +52,10 @@ export interface ModuleTask extends TaskCommon {
 	readonly loopIndexVar: string | undefined;
 	/** loop_control.pause: seconds between items. */
 	readonly loopPause: number;
+	/** loop_control.extended: each item sees ansible_loop (index, first, last, previtem...). */
+	readonly loopExtended: boolean;
+	/** loop_control.extended_allitems: ansible_loop.allitems too (Ansible's default: true). */
+	readonly loopExtendedAllitems: boolean;
 	readonly changedWhen: readonly ConditionSource[] | undefined;
 	readonly failedWhen: readonly ConditionSource[] | undefined;
 	readonly until: readonly ConditionSource[] | undefined;

@@ -118,6 +118,7 @@ export function gatherFactsTask(run: RunContext, play: Play): ModuleTask {
 		args: play.gatherSubset === undefined ? {} : {gather_subset: play.gatherSubset}, argWhere: {}, register: undefined,
 		notify: [], loop: undefined, loopVar: 'item', loopLabel: undefined, changedWhen: undefined, failedWhen: undefined,
 		until: undefined, retries: 0, delay: 0, listen: [], loopIndexVar: undefined, loopPause: 0,
+		loopExtended: false, loopExtendedAllitems: true,
 	};
 }
 
