@@ -29,6 +29,15 @@ export function localInventory(...hosts: string[]): string {
 	return `${hosts.map(host => `${host} ansible_connection=local`).join('\n')}\n`;
 }
 
+/** A play on all hosts without gathering facts: `head` adds play keywords (two-space indented lines), `body` the tasks (four spaces). */
+export function factlessPlay(body: string, head = ''): string {
+	return `
+- hosts: all
+  gather_facts: false
+${head}  tasks:
+${body}`;
+}
+
 export interface PlaybookRun {
 	readonly events: RunEvent[];
 	readonly recap: Record<string, {ok: number; changed: number; unreachable: number; failed: number; skipped: number; rescued: number; ignored: number}>;

@@ -1,11 +1,5 @@
 import test from 'ava';
-import {localInventory, runPlaybook, workspace} from '../helpers/playbook-run.js';
-
-const play = (body: string) => `
-- hosts: all
-  gather_facts: false
-  tasks:
-${body}`;
+import {factlessPlay as play, localInventory, runPlaybook, workspace} from '../helpers/playbook-run.js';
 
 test('in a rescue, ansible_failed_task names the failed task, its action and args, and ansible_failed_result holds its result', async t => {
 	const dir = workspace({

@@ -1,11 +1,5 @@
 import test from 'ava';
-import {localInventory, runPlaybook, workspace} from '../helpers/playbook-run.js';
-
-const play = (body: string) => `
-- hosts: all
-  gather_facts: false
-  tasks:
-${body}`;
+import {factlessPlay as play, localInventory, runPlaybook, workspace} from '../helpers/playbook-run.js';
 
 test('loop_control.extended gives each item ansible_loop, as Ansible: index, index0, revindex, revindex0, first, last, length, previtem, nextitem, allitems', async t => {
 	const dir = workspace({
