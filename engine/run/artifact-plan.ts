@@ -85,7 +85,7 @@ export async function gatherFacts(run: RunContext, hosts: readonly HostRun[], pl
 	}
 
 	const task = gatherFactsTask(run, play);
-	const scope: Scope = {play, playVars: {}, playHosts: hosts, chain: [], state: {aborted: false}};
+	const scope: Scope = {play, playVars: {}, playHosts: hosts, playHostsAll: hosts, chain: [], state: {aborted: false}};
 	await Promise.all(hosts.filter(host => Object.keys(host.facts).length === 0).map(async host => run.queue.add(async () => {
 		const result = await attempt(run, task, scope, host, taskVars(run, host, scope, task, true), true, undefined);
 		Object.assign(host.facts, result.effects?.facts);
@@ -113,7 +113,7 @@ export function planArtifacts(run: RunContext, playbooks: readonly Playbook[], i
 		const hosts = inventory.selectHosts(pattern, run.options.limit).hosts.map(name => run.hosts.get(name)!);
 		const vars = playVars(play, run.options.extraVars);
 		for (const host of hosts) {
-			const scope: Scope = {play, playVars: vars, playHosts: hosts, chain: [], state: {aborted: false}};
+			const scope: Scope = {play, playVars: vars, playHosts: hosts, playHostsAll: hosts, chain: [], state: {aborted: false}};
 			collect(run, [...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers], scope, host, plan);
 		}
 	}

@@ -70,7 +70,7 @@ async function runPlay(run: RunContext, play: Play, inventory: Inventory, settin
 	const vars = playVars(play, settings.extraVars);
 	const state = {aborted: false};
 	for (const batch of batches(hosts, play.serial)) {
-		const scope: Scope = {play, playVars: vars, playHosts: batch, chain: [], state};
+		const scope: Scope = {play, playVars: vars, playHosts: batch, playHostsAll: hosts, chain: [], state};
 		if (play.strategy === 'free') {
 			await Promise.all(batch.map(async host => runSections(run, scope, [host])));
 		} else {

@@ -4,6 +4,7 @@ import type {TaskCommon} from '../playbook/types.js';
 import {renderValue} from '../vars/template.js';
 import type {HostRun} from './host-run.js';
 import type {RunContext} from './run-context.js';
+import {magicVars} from './magic-vars.js';
 import {scopedVars, type Scope} from './scope.js';
 
 /** Ansible's marker for "leave this parameter out": `{{default x omit}}`. */
@@ -130,7 +131,7 @@ function hostvarsOf(run: RunContext): Record<string, unknown> {
 /**
  * The variables a task sees on a host, lowest precedence first (documented in README):
  * defaults_files < inventory (group, then host) < facts < play vars < vars_files < block vars < task vars
- * < set_fact and registered results < -e extra vars < magic variables and the loop item.
+ * < set_fact and registered results < -e extra vars < magic variables (magic-vars.ts) and the loop item.
  */
 export function taskVars(run: RunContext, host: HostRun, scope: Scope, task: TaskCommon | undefined, check: boolean): Record<string, unknown> {
 	return layered([
@@ -141,19 +142,6 @@ export function taskVars(run: RunContext, host: HostRun, scope: Scope, task: Tas
 		{vars: task ? scopedVars(scope, task) : {}, written: true},
 		{vars: host.setVars, written: false},
 		{vars: run.options.extraVars, written: true},
-		{
-			vars: {
-				inventory_hostname: host.name,
-				inventory_hostname_short: host.name.split('.')[0],
-				group_names: Object.entries(run.groups).filter(([group, members]) => group !== 'all' && members.includes(host.name)).map(([group]) => group),
-				groups: run.groups,
-				hostvars: hostvarsOf(run),
-				playbook_dir: scope.play.dir,
-				ansible_check_mode: check,
-				ansible_play_hosts: scope.playHosts.filter(other => other.active).map(other => other.name),
-				omit,
-			},
-			written: false,
-		},
+		{vars: {...magicVars(run, host, scope, check), hostvars: hostvarsOf(run), omit}, written: false},
 	], task?.where ?? scope.play.where);
 }
