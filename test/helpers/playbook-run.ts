@@ -49,9 +49,10 @@ export interface PlaybookRun {
 
 /** Loads, validates and runs a playbook in this process, collecting its events. */
 export async function runPlaybook(dir: string, options: Partial<RunSettings> & {playbook?: string; inventory?: string} = {}): Promise<PlaybookRun> {
-	const inventory = await loadInventory([join(dir, options.inventory ?? 'hosts')]);
+	const playbookFile = join(dir, options.playbook ?? 'play.yml');
+	const inventory = await loadInventory([join(dir, options.inventory ?? 'hosts')], [dirname(playbookFile)]);
 	const extraVars = options.extraVars ?? {};
-	const playbook = loadPlaybook(join(dir, options.playbook ?? 'play.yml'), modules);
+	const playbook = loadPlaybook(playbookFile, modules);
 	validatePlaybook(playbook, inventory, extraVars);
 	const events: RunEvent[] = [];
 	const {recap} = await runPlaybooks([playbook], inventory, {
