@@ -14,9 +14,19 @@ const byCodePoint = (a: string, b: string): number => (a < b ? -1 : (a > b ? 1 :
 
 const names = (hosts: readonly HostRun[]): string[] => hosts.map(host => host.name);
 
+/** The host's own names, which hostvars shows of other hosts too. */
+export function hostMagicVars(run: RunContext, host: HostRun): Record<string, unknown> {
+	return {
+		inventory_hostname: host.name,
+		inventory_hostname_short: host.name.split('.')[0],
+		group_names: Object.entries(run.groups).filter(([group, members]) => group !== 'all' && members.includes(host.name)).map(([group]) => group).sort(byCodePoint),
+		groups: run.groups,
+	};
+}
+
 /**
  * Ansible's magic variables (VariableManager._get_magic_variables and the command line's options
- * vars): who the play runs on, what the command line asked, and the host's own names.
+ * vars): the host's own names, who the play runs on, what the command line asked.
  * ansible_play_hosts_all is every host of the play, ansible_play_hosts those of them that have not
  * failed, ansible_play_batch (and the older play_hosts) those of the current serial batch.
  */
@@ -24,10 +34,7 @@ export function magicVars(run: RunContext, host: HostRun, scope: Scope, check: b
 	const {options} = run;
 	const batch = names(scope.playHosts.filter(other => other.active));
 	return {
-		inventory_hostname: host.name,
-		inventory_hostname_short: host.name.split('.')[0],
-		group_names: Object.entries(run.groups).filter(([group, members]) => group !== 'all' && members.includes(host.name)).map(([group]) => group).sort(byCodePoint),
-		groups: run.groups,
+		...hostMagicVars(run, host),
 		playbook_dir: scope.play.dir,
 		ansible_play_name: scope.play.name,
 		ansible_play_hosts_all: names(scope.playHostsAll),

@@ -4,7 +4,7 @@ import type {TaskCommon} from '../playbook/types.js';
 import {renderValue} from '../vars/template.js';
 import type {HostRun} from './host-run.js';
 import type {RunContext} from './run-context.js';
-import {magicVars} from './magic-vars.js';
+import {hostMagicVars, magicVars} from './magic-vars.js';
 import {scopedVars, type Scope} from './scope.js';
 
 /** Ansible's marker for "leave this parameter out": `{{default x omit}}`. */
@@ -107,7 +107,7 @@ function persistentVars(run: RunContext, host: HostRun): Record<string, unknown>
 		{vars: factVars(host.facts), written: false},
 		{vars: host.setVars, written: false},
 		{vars: run.options.extraVars, written: true},
-		{vars: {inventory_hostname: host.name}, written: false},
+		{vars: hostMagicVars(run, host), written: false},
 	], {file: '(hostvars)', line: 1, column: 1});
 }
 

@@ -76,3 +76,15 @@ test('group_names is sorted, as Ansible sorts it, whatever the inventory\'s orde
 	const {printed} = await runPlaybook(dir);
 	t.deepEqual(shown(printed, 'group_names'), [['h1', ['Mid', 'alpha', 'zeta']]]);
 });
+
+test('hostvars shows another host\'s group_names and inventory_hostname_short too', async t => {
+	const dir = workspace({
+		hosts: '[web]\nw1 ansible_connection=local\n[db]\nd1 ansible_connection=local\n',
+		'play.yml': factlessPlay(`    - debug:
+        msg: "{{ hostvars.w1.group_names.0 }} {{ hostvars.w1.inventory_hostname_short }}"
+      when: inventory_hostname == 'd1'
+`),
+	});
+	const {printed} = await runPlaybook(dir);
+	t.deepEqual(printed, [{host: 'd1', msg: 'web w1'}]);
+});
