@@ -1,11 +1,14 @@
-import {readFile} from 'node:fs/promises';
+import {readFile, writeFile} from 'node:fs/promises';
 import {cpus, hostname, machine, release, totalmem, userInfo} from 'node:os';
+import {join} from 'node:path';
 import test from 'ava';
 import setup from '../../modules/setup/index.js';
 import {parseFacts} from '../../modules/setup/parse.js';
 import {factScript} from '../../modules/setup/script.js';
 import {type FactGroup, resolveSubsets, subsetList, UnknownSubset} from '../../modules/setup/subsets.js';
 import {localHost, runTask, withDefaults} from '../helpers/host-context.js';
+import {runPlaybook, workspace} from '../helpers/playbook-run.js';
+import {startSshd} from '../helpers/sshd.js';
 import {type FactCase, factCases} from './setup-cases/cases.js';
 
 const parses = test.macro({
@@ -122,4 +125,17 @@ test('facts gathered on this machine, in one round trip: every one there, of Ans
 	}
 
 	t.true(Math.abs(Number((facts['date_time'] as Record<string, string>)['epoch']) - (Date.now() / 1000)) < 60);
+});
+
+test('over SSH, gathered for a play, the facts come through whole: the environment\'s NUL-separated entries too', async t => {
+	const sshd = await startSshd();
+	t.teardown(async () => sshd.stop());
+	const knownHosts = join(sshd.dir, 'known_hosts-facts');
+	await writeFile(knownHosts, `[${sshd.address}]:${sshd.port} ${sshd.hostKey}\n`);
+	const {printed, recap} = await runPlaybook(workspace({
+		hosts: `h1 ansible_host=${sshd.address} ansible_port=${sshd.port} ansible_user=root ansible_ssh_private_key_file=${sshd.userKeyFile} ansible_ssh_known_hosts_file=${knownHosts}\n`,
+		'play.yml': '- hosts: all\n  tasks:\n    - debug: var=ansible_env.HOME\n    - debug: var=ansible_user_uid\n    - debug: var=ansible_facts.gather_subset\n',
+	}));
+	t.like(recap['h1'], {ok: 4, failed: 0, unreachable: 0});
+	t.deepEqual(printed.map(line => JSON.parse(line.msg) as unknown), [{'ansible_env.HOME': '/root'}, {ansible_user_uid: 0}, {'ansible_facts.gather_subset': ['all']}]);
 });
