@@ -11,6 +11,8 @@ export class HostRun {
 	/** Inventory variables, group vars below host vars. */
 	readonly inventoryVars: Readonly<Record<string, unknown>>;
 	facts: Record<string, unknown> = {};
+	/** The gather_subset of the play that last gathered them (undefined: all). */
+	factsSubset: unknown;
 	/** set_fact and registered results: above play vars, below -e. */
 	readonly setVars: Record<string, unknown> = {};
 	failed = false;
