@@ -1,7 +1,7 @@
 import {defineModule} from '../../engine/module.js';
 import {parseFacts} from './parse.js';
 import {factScript} from './script.js';
-import {resolveSubsets, subsetList, subsetNames, UnknownSubset} from './subsets.js';
+import {resolveSubsets, subsetList, UnknownSubset} from './subsets.js';
 
 /*
  * Facts in one round trip, by Ansible's names (ansible_facts.os_family, ansible_default_ipv4...)
@@ -27,7 +27,7 @@ export default defineModule({
 			return undefined;
 		} catch (error) {
 			if (error instanceof UnknownSubset) {
-				return `gather_subset has '${error.subset}', which is not a subset: use ${subsetNames.join(', ')}`;
+				return error.message;
 			}
 
 			throw error;

@@ -1,3 +1,5 @@
+import {didYouMean} from '../../engine/did-you-mean.js';
+
 /*
  * gather_subset, read as Ansible 2.14 reads it (module_utils/facts/collector.py,
  * get_collector_names): `min` is always added unless `!min` is given; `all` adds every subset,
@@ -22,12 +24,12 @@ const collectorGroups: Readonly<Record<string, FactGroup>> = {
 	virtual: 'virtual', facter: 'min', ohai: 'min',
 };
 
-/** The names gather_subset accepts, for the error on any other. */
-export const subsetNames: readonly string[] = ['all', 'min', ...Object.keys(collectorGroups)].sort();
-
+/** A name gather_subset does not know; the message names the closest one and those there are. */
 export class UnknownSubset extends Error {
 	constructor(readonly subset: string) {
-		super(`gather_subset: unknown subset '${subset}'`);
+		const finer = Object.keys(collectorGroups).filter(name => !(groups as readonly string[]).includes(name)).sort();
+		super(`gather_subset has '${subset}', which is not a subset${didYouMean(subset, ['all', ...Object.keys(collectorGroups), 'min'])}: `
+			+ `use all, ${groups.join(', ')}, or one of ${finer.join(', ')}; !NAME leaves one out`);
 	}
 }
 
