@@ -5,7 +5,7 @@ import type {FactGroup} from './subsets.js';
  * `### NAME` and then what was read, raw; parse.ts makes facts of them on the controller. Facts
  * are gathered for every play, so files are read with the shell's own `read` rather than a
  * process each (a process costs a small host a few milliseconds of CPU), and a program runs only
- * where no file says as much: uname, id, date, getent for the fqdn, and per group ip, grep,
+ * where no file says as much: uname, date, getent for the fqdn, env, and per group ip, grep,
  * lsb_release (where installed). Each part runs only when its group is gathered.
  */
 
@@ -30,17 +30,23 @@ section redhat-release; show /etc/redhat-release
 if command -v lsb_release >/dev/null 2>&1; then section lsb_release; lsb_release -a 2>/dev/null; fi
 section lsb-release; show /etc/lsb-release
 section date; LC_ALL=C date '+%s %N %z %Z'
-i=$(LC_ALL=C id)
-section id; echo "$i"
-# The user's name is the first in parentheses: uid=0(root) gid=0(root) ...
-u=${param('i#*(')}; u=${param('u%%)*')}
+# Python's getpass.getuser(): the name the environment gives, else the passwd entry's; the ids
+# from the shell's own /proc/self/status (real, then effective).
+u=${param('LOGNAME:-' + param('USER:-' + param('LNAME:-$USERNAME')))}
+section user; echo "name $u"
+r=; while read -r k v e _; do case $k in Uid:) r=$v; echo "uid $v $e";; Gid:) echo "gid $v $e";; esac; done < /proc/self/status
 section passwd
-found=; while IFS= read -r l; do case $l in "$u":*) echo "$l"; found=1; break;; esac; done < /etc/passwd
-if [ -z "$found" ]; then getent passwd "$u" 2>/dev/null; fi
+found=; for by in name uid; do
+	if [ -z "$found" ]; then while IFS=: read -r n x i rest; do
+		if { [ $by = name ] && [ "$n" = "$u" ]; } || { [ $by = uid ] && [ "$i" = "$r" ]; }; then echo "$n:$x:$i:$rest"; found=1; break; fi
+	done < /etc/passwd; fi
+done
+if [ -z "$found" ]; then getent passwd "$u" 2>/dev/null || getent passwd "$r" 2>/dev/null; fi
 section pkg
 for p in /usr/bin/rpm-ostree /usr/bin/yum /usr/bin/dnf /usr/bin/apt-get /usr/bin/zypper /usr/sbin/urpmi /usr/bin/pacman /bin/opkg /sbin/apk /usr/bin/emerge /usr/bin/xbps-install /usr/bin/swupd /usr/sbin/sorcery /run/ostree-booted; do if [ -e $p ]; then echo "$p"; fi; done
-# Ansible's check for APT-RPM: which package owns apt-get, when rpm is there to say.
-if [ -e /usr/bin/rpm ] && [ -e /usr/bin/apt-get ] && /usr/bin/rpm -q --whatprovides /usr/bin/apt-get >/dev/null 2>&1; then echo apt-rpm; fi
+# Ansible's check for APT-RPM: whether rpm owns apt-get. Where dpkg keeps a database apt-get is
+# dpkg's (rpm installed on Debian owns nothing of it): rpm, slow to start, is asked elsewhere only.
+if [ -e /usr/bin/rpm ] && [ -e /usr/bin/apt-get ] && [ ! -e /var/lib/dpkg/status ] && /usr/bin/rpm -q --whatprovides /usr/bin/apt-get >/dev/null 2>&1; then echo apt-rpm; fi
 section init
 c=; { read -r c < /proc/1/comm; } 2>/dev/null; echo "comm $c"
 # Where PID 1's name says nothing (init, a shell), Ansible asks where /sbin/init leads.

@@ -1,28 +1,26 @@
-import {type Facts, type Sections, valueOf} from './sections.js';
+import {type Facts, type Sections, linesOf, valueOf} from './sections.js';
 
 /**
- * Ansible's user facts: the name and ids from `id`, the rest from the user's passwd entry.
- * Ansible's effective_group_id is the real group id (os.getgid()), so it is here too.
+ * Ansible's user facts: the name as Python's getpass.getuser() finds it (LOGNAME, USER... then
+ * the passwd entry), the passwd entry's fields, the process's real and effective ids. Ansible's
+ * effective_group_id is the real group id (os.getgid()), so it is here too.
  */
 export function userFacts(sections: Sections): Facts {
-	const id = valueOf(sections, 'id') ?? '';
-	const number = (key: string): number | undefined => {
-		const found = new RegExp(`(?:^|\\s)${key}=(\\d+)`).exec(id)?.[1];
-		return found === undefined ? undefined : Number(found);
-	};
-
-	const uid = number('uid');
-	const gid = number('gid');
-	const [name = '', , passwdUid, passwdGid, gecos = '', dir = '', shell = ''] = (valueOf(sections, 'passwd') ?? '').split(':');
+	const lines = linesOf(sections, 'user');
+	const ids = (key: string): number[] => lines.find(line => line.startsWith(`${key} `))?.split(/\s+/).slice(1).map(Number) ?? [];
+	const [uid, euid] = ids('uid');
+	const [gid] = ids('gid');
+	const name = lines.find(line => line.startsWith('name '))?.slice(5).trim() ?? '';
+	const [entryName = '', , passwdUid, passwdGid, gecos = '', dir = '', shell = ''] = (valueOf(sections, 'passwd') ?? '').split(':');
 	return {
-		user_id: /^uid=\d+\(([^)]*)\)/.exec(id)?.[1] ?? name,
+		user_id: name || entryName,
 		user_uid: passwdUid === undefined ? uid : Number(passwdUid),
 		user_gid: passwdGid === undefined ? gid : Number(passwdGid),
 		user_gecos: gecos,
 		user_dir: dir,
 		user_shell: shell,
 		real_user_id: uid,
-		effective_user_id: number('euid') ?? uid,
+		effective_user_id: euid ?? uid,
 		real_group_id: gid,
 		effective_group_id: gid,
 	};
