@@ -201,12 +201,13 @@ export function parseTask(ctx: ParseContext, node: unknown, where: SourcePositio
 
 	if (raw.include_tasks !== undefined) {
 		ctx.onlyKeys(raw, [...commonKeywords, ...includeKeywords], 'include_tasks');
-		const {loop, loopVar, loopLabel, loopIndexVar, loopPause, loopExtended} = loopOf(ctx, raw);
-		if (loopLabel !== undefined || loopIndexVar !== undefined || loopPause > 0 || loopExtended) {
-			ctx.fail('include_tasks takes loop_control.loop_var only', ctx.at(raw, 'loop_control', 'key'));
+		const {loop, loopVar, loopLabel, loopIndexVar, loopPause, loopExtended, loopExtendedAllitems} = loopOf(ctx, raw);
+		if (loopLabel !== undefined || loopPause > 0) {
+			ctx.fail('include_tasks takes loop_control.loop_var, index_var, extended and extended_allitems only', ctx.at(raw, 'loop_control', 'key'));
 		}
 
-		return {...parseCommon(ctx, raw, where), kind: 'include', file: ctx.string(raw.include_tasks, 'include_tasks', ctx.at(raw, 'include_tasks')), loop, loopVar};
+		const file = ctx.string(raw.include_tasks, 'include_tasks', ctx.at(raw, 'include_tasks'));
+		return {...parseCommon(ctx, raw, where), kind: 'include', file, loop, loopVar, loopIndexVar, loopExtended, loopExtendedAllitems};
 	}
 
 	if (moduleKeys.length === 0) {

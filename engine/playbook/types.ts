@@ -78,6 +78,10 @@ export interface IncludeTask extends TaskCommon {
 	readonly file: string;
 	readonly loop: unknown;
 	readonly loopVar: string;
+	/** loop_control.index_var, extended and extended_allitems, as a module task's. */
+	readonly loopIndexVar: string | undefined;
+	readonly loopExtended: boolean;
+	readonly loopExtendedAllitems: boolean;
 }
 
 export type Task = ModuleTask | BlockTask | IncludeTask;

@@ -1,11 +1,11 @@
 import type {ModuleTask} from '../playbook/types.js';
 
 /**
- * What one item of a loop adds to the task's variables, and to the item's result, as Ansible's
- * task executor adds them: the loop variable and ansible_loop_var; with index_var, the index
+ * What one item of a loop (a module task's or include_tasks') adds to the task's variables, and
+ * to the item's result, as Ansible's task executor adds them: the loop variable and ansible_loop_var; with index_var, the index
  * (from 0) and ansible_index_var; with extended, ansible_loop.
  */
-export function loopItemVars(task: ModuleTask, items: readonly unknown[], index: number): Record<string, unknown> {
+export function loopItemVars(task: Pick<ModuleTask, 'loopVar' | 'loopIndexVar' | 'loopExtended' | 'loopExtendedAllitems'>, items: readonly unknown[], index: number): Record<string, unknown> {
 	const vars: Record<string, unknown> = {[task.loopVar]: items[index], ansible_loop_var: task.loopVar};
 	if (task.loopIndexVar !== undefined) {
 		vars[task.loopIndexVar] = index;

@@ -7,6 +7,7 @@ import {type BlockTask, type IncludeTask, type ModuleTask, type Task, whereOf} f
 import {renderValue} from '../vars/template.js';
 import {executeModuleTask, type TaskOutcome} from './execute-task.js';
 import {failureVars} from './failed-task.js';
+import {loopItemVars} from './loop-vars.js';
 import type {HostRun} from './host-run.js';
 import {requestsAhead} from './read-ahead.js';
 import type {RunContext} from './run-context.js';
@@ -187,8 +188,8 @@ async function runInclude(run: RunContext, include: IncludeTask, scope: Scope, h
 				throw new Error(`loop must give a list, got ${JSON.stringify(items)}`);
 			}
 
-			for (const item of items) {
-				const itemVars = include.loop === undefined ? {} : {[include.loopVar]: item};
+			for (const index of items.keys()) {
+				const itemVars = include.loop === undefined ? {} : loopItemVars(include, items, index);
 				const file = resolve(include.dir, String(renderValue(include.file, extendVars(vars, itemVars), include.where)));
 				// Without a loop, hosts including the same file walk it together (linear strategy).
 				const pass = include.loop === undefined ? passes.find(candidate => candidate.file === file) : undefined;

@@ -77,3 +77,16 @@ test('a loop_control keyword pb does not know is refused with a suggestion', asy
 	});
 	await t.throwsAsync(runPlaybook(dir), {message: /unknown loop_control keyword 'extendd' \(did you mean 'extended'\?\)/});
 });
+
+test('include_tasks in a loop: index_var and extended too, in every included task', async t => {
+	const dir = workspace({
+		hosts: localInventory('h1'),
+		'step.yml': '- debug:\n    msg: "{{ step }} #{{ n }} {{ ansible_loop.index }}/{{ ansible_loop.length }} last={{ ansible_loop.last }}"\n',
+		'play.yml': play(`    - include_tasks: step.yml
+      loop: [x, y]
+      loop_control: {loop_var: step, index_var: n, extended: true}
+`),
+	});
+	const run = await runPlaybook(dir);
+	t.deepEqual(run.printed.map(line => line.msg), ['x #0 1/2 last=false', 'y #1 2/2 last=true']);
+});
