@@ -1,6 +1,7 @@
+import {dmiFacts} from './dmi.js';
 import {type Facts, type Sections, linesOf, valueOf} from './sections.js';
 
-/* Ansible's hardware facts that pb gathers: CPUs, memory and mounts (module_utils/facts/hardware/linux.py). */
+/* Ansible's hardware facts that pb gathers: CPUs, memory, mounts, uptime and DMI (module_utils/facts/hardware/linux.py). */
 
 /**
  * Ansible's count from /proc/cpuinfo, step by step as it counts (including its quirks: a
@@ -81,7 +82,24 @@ function cpuFacts(sections: Sections, architecture: unknown): Facts {
 		processor_cores: processorCores,
 		processor_threads_per_core: threads,
 		processor_vcpus: threads * processorCount * processorCores,
+		// The CPUs this process may run on (Python's sched_getaffinity), from the kernel's list of ranges.
+		processor_nproc: cpusInList(valueOf(sections, 'affinity')) ?? processors,
 	};
+}
+
+/** How many CPUs a kernel list of ranges names (`0-3,6,8-9` is 7); undefined when it cannot tell. */
+function cpusInList(list: string | undefined): number | undefined {
+	let count = 0;
+	for (const range of list?.split(',') ?? []) {
+		const [first, last = first] = range.split('-').map(Number);
+		if (!Number.isInteger(first) || !Number.isInteger(last) || last! < first!) {
+			return undefined;
+		}
+
+		count += last! - first! + 1;
+	}
+
+	return count > 0 ? count : undefined;
 }
 
 /** MB as Ansible computes them: kB from /proc/meminfo, divided by 1024 and rounded down. */
@@ -124,6 +142,12 @@ function mountFacts(sections: Sections): Facts {
 	return {mounts};
 }
 
+/** Whole seconds since boot, from /proc/uptime. */
+function uptimeFacts(sections: Sections): Facts {
+	const seconds = Number.parseFloat(valueOf(sections, 'uptime') ?? '');
+	return Number.isNaN(seconds) ? {} : {uptime_seconds: Math.trunc(seconds)};
+}
+
 export function hardwareFacts(sections: Sections, architecture: unknown): Facts {
-	return {...cpuFacts(sections, architecture), ...memoryFacts(sections), ...mountFacts(sections)};
+	return {...cpuFacts(sections, architecture), ...memoryFacts(sections), ...mountFacts(sections), ...uptimeFacts(sections), ...dmiFacts(sections)};
 }

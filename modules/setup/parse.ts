@@ -1,5 +1,6 @@
 import {dateTimeFacts} from './date-time.js';
 import {distributionFacts} from './distribution.js';
+import {dnsFacts} from './dns.js';
 import {hardwareFacts} from './hardware.js';
 import {packageManagerFact, serviceManagerFact} from './managers.js';
 import {networkFacts} from './network.js';
@@ -19,7 +20,7 @@ export function parseFacts(output: string, groups: ReadonlySet<FactGroup>, gathe
 	if (groups.has('min')) {
 		const distribution = distributionFacts(sections);
 		const dateTime = dateTimeFacts(sections);
-		Object.assign(facts, platformFacts(sections), distribution, userFacts(sections), {
+		Object.assign(facts, platformFacts(sections), distribution, userFacts(sections), dnsFacts(sections), {
 			env: envFacts(sections),
 			pkg_mgr: packageManagerFact(sections, distribution),
 			service_mgr: serviceManagerFact(sections),

@@ -12,13 +12,14 @@ function fqdnOf(reverse: string | undefined, hostname: string): string {
 	return names.find(name => name.includes('.')) ?? names[0] ?? hostname;
 }
 
-/** Ansible's platform facts (kernel, machine, names), plus pb's `arch`. */
+/** Ansible's platform facts (kernel, machine, names, machine_id), plus pb's `arch`. */
 export function platformFacts(sections: Sections): Facts {
 	const words = (valueOf(sections, 'uname') ?? '').split(/\s+/);
 	const kernel = words[0] ?? '';
 	const machine = words.length > 1 ? words.at(-1)! : '';
 	const nodename = valueOf(sections, 'hostname') ?? '';
 	const fqdn = fqdnOf(linesOf(sections, 'fqdn')[0], nodename);
+	const machineId = valueOf(sections, 'machine-id');
 	return {
 		system: 'Linux',
 		kernel,
@@ -30,5 +31,6 @@ export function platformFacts(sections: Sections): Facts {
 		hostname: nodename.split('.')[0] ?? '',
 		fqdn,
 		domain: fqdn.split('.').slice(1).join('.'),
+		...(machineId ? {machine_id: machineId} : {}),
 	};
 }

@@ -16,6 +16,7 @@ const param = (expression: string): string => '${' + expression + '}';
 const prelude = String.raw`
 show() { if [ -r "$1" ]; then while IFS= read -r l || [ -n "$l" ]; do printf '%s\n' "$l"; done < "$1"; fi; }
 section() { printf '### %s\n' "$1"; }
+dmi() { for f in "$@"; do section "dmi $f"; show /sys/devices/virtual/dmi/id/$f; done; }
 `;
 
 const min = String.raw`
@@ -29,6 +30,8 @@ section debian_version; show /etc/debian_version
 section redhat-release; show /etc/redhat-release
 if command -v lsb_release >/dev/null 2>&1; then section lsb_release; lsb_release -a 2>/dev/null; fi
 section lsb-release; show /etc/lsb-release
+section resolv.conf; show /etc/resolv.conf
+section machine-id; if [ -s /var/lib/dbus/machine-id ]; then show /var/lib/dbus/machine-id; else show /etc/machine-id; fi
 section date; LC_ALL=C date '+%s %N %z %Z'
 # Python's getpass.getuser(): the name the environment gives, else the passwd entry's; the ids
 # from the shell's own /proc/self/status (real, then effective).
@@ -62,6 +65,9 @@ section hypervisor; echo "$x"
 # The flags only tell a Xen paravirtual guest, and are long: read only under Xen.
 f=; if [ "$x" = xen ]; then f='|flags'; fi
 section cpuinfo; grep -E "^(model name|Processor|vendor_id|cpu|Vendor|processor|physical id|core id|cpu cores|siblings|# processors|ncpus active$f)[[:space:]]*:" /proc/cpuinfo 2>/dev/null
+section affinity; while read -r k v _; do case $k in Cpus_allowed_list:) echo "$v";; esac; done < /proc/self/status
+section uptime; show /proc/uptime
+dmi bios_date bios_vendor bios_version board_asset_tag board_name board_serial board_vendor board_version chassis_asset_tag chassis_serial chassis_vendor chassis_version chassis_type product_name product_serial product_uuid product_version sys_vendor
 section meminfo
 while read -r k v _; do case $k in MemTotal:|MemFree:|Buffers:|Cached:|SwapCached:|SwapTotal:|SwapFree:) echo "$k $v";; esac; done < /proc/meminfo
 section mounts
@@ -90,7 +96,7 @@ section environ; if [ -r /proc/1/environ ]; then grep -az container= /proc/1/env
 section systemd-container; show /run/systemd/container
 section xen-capabilities; show /proc/xen/capabilities
 section paths; for p in /proc/vz /proc/lve /proc/bc /.dockerenv /.dockerinit /proc/xen /dev/kvm; do if [ -e $p ]; then echo "$p"; fi; done
-for f in product_name sys_vendor product_family bios_vendor; do section "dmi $f"; show /sys/devices/virtual/dmi/id/$f; done
+dmi product_name sys_vendor product_family bios_vendor
 section modules; if [ -r /proc/modules ]; then while read -r n _; do case $n in kvm|vboxdrv|virtio) echo "$n";; esac; done < /proc/modules; fi
 `;
 

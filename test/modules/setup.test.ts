@@ -81,7 +81,8 @@ const factTypes: Readonly<Record<string, 'string' | 'number' | 'object' | 'array
 	default_ipv4: 'object', all_ipv4_addresses: 'array', interfaces: 'array', env: 'object', date_time: 'object',
 	user_id: 'string', user_uid: 'number', user_gid: 'number', user_dir: 'string', user_shell: 'string', user_gecos: 'string',
 	pkg_mgr: 'string', service_mgr: 'string', mounts: 'array', lsb: 'object', virtualization_type: 'string',
-	virtualization_role: 'string', gather_subset: 'array', module_setup: 'boolean',
+	virtualization_role: 'string', gather_subset: 'array', module_setup: 'boolean', dns: 'object', processor_nproc: 'number',
+	uptime_seconds: 'number', product_name: 'string', system_vendor: 'string', form_factor: 'string',
 };
 
 function typeOf(value: unknown): string {
