@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import {dirname, resolve} from 'node:path';
 import {Command, CommanderError, Option} from 'commander';
 import {formatError, PbError} from './errors.js';
 import {loadInventory} from './inventory/inventory.js';
@@ -121,7 +122,7 @@ async function loadJob(files: readonly string[], flags: RunFlags) {
 	const vars = extraVars(flags.extraVars);
 	// Bad options are found before any file is read: they are exit code 5, not 4.
 	const settings = settingsOf(flags, vars);
-	const inventory = await loadInventory(flags.inventory);
+	const inventory = await loadInventory(flags.inventory, files.map(file => dirname(resolve(file))));
 	const playbooks = files.map(file => loadPlaybook(file, modules));
 	for (const playbook of playbooks) {
 		validatePlaybook(playbook, inventory, vars);

@@ -8,7 +8,7 @@ import fail from './fail.js';
 import file from './file.js';
 import meta from './meta.js';
 import setFact from './set_fact.js';
-import setup from './setup.js';
+import setup from './setup/index.js';
 import shell from './shell.js';
 import stat from './stat.js';
 import sysctl from './sysctl.js';

@@ -55,7 +55,7 @@ export interface Inventory {
 /** The names Ansible treats as this machine: usable in a play even when no inventory lists them. */
 export const localhostNames: readonly string[] = ['localhost', '127.0.0.1', '::1'];
 
-/** group_vars/ and host_vars/ variables beside one inventory source. */
+/** group_vars/ and host_vars/ variables in one folder: beside an inventory source, or a playbook. */
 interface SourceVars {
 	readonly groups: ReadonlyMap<string, Vars>;
 	readonly hosts: ReadonlyMap<string, Vars>;
@@ -63,10 +63,11 @@ interface SourceVars {
 
 /**
  * Reads the inventories named by -i (files, directories, or `host1,host2,` lists), with the
- * group_vars/ and host_vars/ beside each. Every file is read and checked now, so a mistake is
- * reported before any host is contacted.
+ * group_vars/ and host_vars/ beside each, and those in `playbookDirs` (the folders of the
+ * playbooks to run, as Ansible reads group_vars/ and host_vars/ beside a playbook too). Every
+ * file is read and checked now, so a mistake is reported before any host is contacted.
  */
-export async function loadInventory(sources: readonly string[]): Promise<Inventory> {
+export async function loadInventory(sources: readonly string[], playbookDirs: readonly string[] = []): Promise<Inventory> {
 	const builder = new InventoryBuilder();
 	for (const source of sources) {
 		readSource(source, builder);
@@ -80,7 +81,10 @@ export async function loadInventory(sources: readonly string[]): Promise<Invento
 	}
 
 	const names = {groups: [...groups.keys()], hosts: [...hosts.keys(), ...localhostNames]};
-	return new LoadedInventory(sources, groups, hosts, builder.warnings, sources.map(source => readSourceVars(source, names)));
+	const sourceDirs = sources.map(source => varsDirOf(source));
+	// A playbook beside its inventory would read the same files twice, to the same effect.
+	const playDirs = [...new Set(playbookDirs.map(dir => path.resolve(dir)))].filter(dir => !sourceDirs.some(source => source !== undefined && path.resolve(source) === dir));
+	return new LoadedInventory(sources, groups, hosts, builder.warnings, sourceDirs.map(dir => readVarsDir(dir, names)), playDirs.map(dir => readVarsDir(dir, names)));
 }
 
 function finishGroups(data: ReadonlyMap<string, GroupData>): Map<string, Group> {
@@ -111,9 +115,12 @@ function finishHost(host: HostData, builder: InventoryBuilder): Host {
 	return {name: host.name, source: host.source, vars: host.vars, groups: [...groups].sort()};
 }
 
-function readSourceVars(source: string, names: {groups: readonly string[]; hosts: readonly string[]}): SourceVars {
-	// Ansible looks beside a file, or inside a directory; a host list has no directory.
-	const base = existsSync(source) ? (statSync(source).isDirectory() ? source : path.dirname(source)) : undefined;
+/** Where Ansible looks for an inventory source's group_vars/: beside a file, or inside a directory; a host list has none. */
+function varsDirOf(source: string): string | undefined {
+	return existsSync(source) ? (statSync(source).isDirectory() ? source : path.dirname(source)) : undefined;
+}
+
+function readVarsDir(base: string | undefined, names: {groups: readonly string[]; hosts: readonly string[]}): SourceVars {
 	const read = (subdir: string, entities: readonly string[]) => new Map(entities.flatMap(name => {
 		const files = base === undefined ? [] : findVarsFiles(path.join(base, subdir), name);
 		return files.length === 0 ? [] : [[name, Object.assign({}, ...files.map(file => readVarsFile(file))) as Vars]];
@@ -128,25 +135,31 @@ class LoadedInventory implements Inventory {
 		readonly hosts: ReadonlyMap<string, Host>,
 		readonly warnings: readonly string[],
 		private readonly sourceVars: readonly SourceVars[],
+		private readonly playbookVars: readonly SourceVars[],
 	) {}
 
 	/**
 	 * Ansible's order (VariableManager.get_vars), lowest first: inline vars of `all`; inline vars
-	 * of the host's other groups, sorted by depth, priority, name; group_vars/all; group_vars/ of
-	 * those groups in the same order; the host's inline vars; host_vars/. Each later value
-	 * replaces an earlier one whole (no deep merge, as Ansible's default hash_behaviour).
-	 * So group_vars/all.yml outranks `[web:vars]`, as it does under Ansible.
+	 * of the host's other groups, sorted by depth, priority, name; the inventory's group_vars/all;
+	 * the playbook's group_vars/all; the inventory's group_vars/ of those groups in the same order;
+	 * the playbook's; the host's inline vars; the inventory's host_vars/; the playbook's. Each
+	 * later value replaces an earlier one whole (no deep merge, as Ansible's default
+	 * hash_behaviour). So group_vars/all.yml outranks `[web:vars]`, as it does under Ansible.
 	 */
 	hostVars(name: string): Vars {
 		const host = this.host(name);
 		const groups = host.groups.map(group => this.group(group)).sort((a, b) => a.depth - b.depth || a.priority - b.priority || compare(a.name, b.name));
+		const allGroup = (dirs: readonly SourceVars[]) => dirs.map(dir => dir.groups.get('all'));
+		const ownGroups = (dirs: readonly SourceVars[]) => dirs.flatMap(dir => groups.map(group => dir.groups.get(group.name)));
 		const layers: Array<Vars | undefined> = [
 			this.group('all').vars,
 			...groups.map(group => group.vars),
-			...this.sourceVars.map(source => source.groups.get('all')),
-			...this.sourceVars.flatMap(source => groups.map(group => source.groups.get(group.name))),
+			...allGroup(this.sourceVars),
+			...allGroup(this.playbookVars),
+			...ownGroups(this.sourceVars),
+			...ownGroups(this.playbookVars),
 			host.vars,
-			...this.sourceVars.map(source => source.hosts.get(name)),
+			...[...this.sourceVars, ...this.playbookVars].map(dir => dir.hosts.get(name)),
 		];
 		return structuredClone(Object.assign({}, ...layers) as Vars);
 	}

@@ -1,6 +1,6 @@
 import type {SourcePosition} from '../errors.js';
 import type {ParseContext} from './context.js';
-import type {ConditionSource, TaskCommon} from './types.js';
+import type {ConditionSource, ModuleTask, TaskCommon} from './types.js';
 
 /* What every kind of task reads the same way: its common keywords, conditions and loop. */
 
@@ -86,29 +86,33 @@ function keyPositions(ctx: ParseContext, raw: Record<string, unknown>): Record<s
 	return positions;
 }
 
-/** An include's loop: of loop_control, only loop_var applies to it. */
-export function includeLoop(ctx: ParseContext, raw: Record<string, unknown>, action: string): {loop: unknown; loopVar: string} {
-	const {loop, loopVar, loopLabel, loopIndexVar, loopPause} = loopOf(ctx, raw);
-	if (loopLabel !== undefined || loopIndexVar !== undefined || loopPause > 0) {
-		ctx.fail(`${action} takes loop_control.loop_var only`, ctx.at(raw, 'loop_control', 'key'));
+type LoopKeywords = Pick<ModuleTask, 'loop' | 'loopVar' | 'loopLabel' | 'loopIndexVar' | 'loopPause' | 'loopExtended' | 'loopExtendedAllitems'>;
+
+/** An include's loop: of loop_control, loop_var, index_var, extended and extended_allitems apply to it. */
+export function includeLoop(ctx: ParseContext, raw: Record<string, unknown>, action: string): Omit<LoopKeywords, 'loopLabel' | 'loopPause'> {
+	const {loopLabel, loopPause, ...loop} = loopOf(ctx, raw);
+	if (loopLabel !== undefined || loopPause > 0) {
+		ctx.fail(`${action} takes loop_control.loop_var, index_var, extended and extended_allitems only`, ctx.at(raw, 'loop_control', 'key'));
 	}
 
-	return {loop, loopVar};
+	return loop;
 }
 
-export function loopOf(ctx: ParseContext, raw: Record<string, unknown>): {loop: unknown; loopVar: string; loopLabel: string | undefined; loopIndexVar: string | undefined; loopPause: number} {
+export function loopOf(ctx: ParseContext, raw: Record<string, unknown>): LoopKeywords {
 	if (raw.loop !== undefined && raw.with_items !== undefined) {
 		ctx.fail('use either loop or with_items, not both', ctx.at(raw, 'with_items', 'key'));
 	}
 
 	const control = raw.loop_control === undefined ? {} : ctx.mapping(raw.loop_control, 'loop_control', ctx.at(raw, 'loop_control'));
-	ctx.onlyKeys(control, ['loop_var', 'label', 'index_var', 'pause'], 'loop_control');
+	ctx.onlyKeys(control, ['loop_var', 'label', 'index_var', 'pause', 'extended', 'extended_allitems'], 'loop_control');
 	return {
 		loop: raw.loop ?? raw.with_items,
 		loopVar: control.loop_var === undefined ? 'item' : ctx.string(control.loop_var, 'loop_var', ctx.at(control, 'loop_var')),
 		loopLabel: control.label === undefined ? undefined : ctx.string(control.label, 'label', ctx.at(control, 'label')),
 		loopIndexVar: control.index_var === undefined ? undefined : ctx.string(control.index_var, 'index_var', ctx.at(control, 'index_var')),
 		loopPause: ctx.int(control.pause, 'pause', ctx.at(control, 'pause'), 0),
+		loopExtended: ctx.bool(control.extended, 'extended', ctx.at(control, 'extended')) ?? false,
+		loopExtendedAllitems: ctx.bool(control.extended_allitems, 'extended_allitems', ctx.at(control, 'extended_allitems')) ?? true,
 	};
 }
 

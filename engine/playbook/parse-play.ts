@@ -3,7 +3,7 @@ import {readAnsibleCfg, rolesPath} from '../config/ansible-cfg.js';
 import {loadYamlFile} from '../load/yaml.js';
 import type {AnyModule} from '../module.js';
 import {ParseContext, roleReading} from './context.js';
-import {hasTemplate} from './params.js';
+import {checkParams, hasTemplate} from './params.js';
 import {conditions} from './parse-common.js';
 import {parseRoles} from './parse-role.js';
 import {parseHandlerList, parseTaskList} from './parse-task.js';
@@ -11,7 +11,7 @@ import type {SourcePosition} from '../errors.js';
 import {type ConditionSource, handlerTopics, type ModuleTask, type Play, type Playbook, type Strategy, type Task, type VarsFile} from './types.js';
 
 const playKeywords = [
-	'name', 'hosts', 'vars', 'vars_files', 'defaults_files', 'gather_facts', 'become', 'become_user', 'strategy', 'serial',
+	'name', 'hosts', 'vars', 'vars_files', 'defaults_files', 'gather_facts', 'gather_subset', 'become', 'become_user', 'strategy', 'serial',
 	'max_fail_percentage', 'any_errors_fatal', 'pre_tasks', 'tasks', 'post_tasks', 'handlers', 'tags',
 	'environment', 'check_mode', 'roles', 'collections',
 ];
@@ -29,6 +29,17 @@ function varsFiles(ctx: ParseContext, raw: Record<string, unknown>): VarsFile[] 
 		const vars = doc.value === null || doc.value === undefined ? {} : ctx.mapping(doc.value, `${path}`, doc.where(doc.value));
 		return {path, where, vars};
 	});
+}
+
+/** The play's gather_subset, checked now as the setup module checks its own parameter. */
+function gatherSubsetOf(ctx: ParseContext, raw: Record<string, unknown>): unknown {
+	const setup = ctx.registry.get('setup');
+	if (raw.gather_subset === undefined || !setup) {
+		return undefined;
+	}
+
+	checkParams(setup, {gather_subset: raw.gather_subset}, () => ctx.at(raw, 'gather_subset'), 'load');
+	return raw.gather_subset;
 }
 
 function defaultsFiles(ctx: ParseContext, raw: Record<string, unknown>): Record<string, unknown> {
@@ -146,6 +157,7 @@ function parsePlay(fileCtx: ParseContext, node: unknown, index: number, list: un
 		varsFiles: varsFiles(ctx, raw),
 		defaults: defaultsFiles(ctx, raw),
 		gatherFacts: ctx.bool(raw.gather_facts, 'gather_facts', ctx.at(raw, 'gather_facts')) ?? true,
+		gatherSubset: gatherSubsetOf(ctx, raw),
 		become: ctx.bool(raw.become, 'become', ctx.at(raw, 'become')),
 		becomeUser: raw.become_user === undefined ? undefined : ctx.string(raw.become_user, 'become_user', ctx.at(raw, 'become_user')),
 		strategy: strategy as Strategy,

@@ -50,7 +50,10 @@ export function parseImportRole(ctx: ParseContext, raw: Record<string, unknown>,
 export function parseIncludeRole(ctx: ParseContext, raw: Record<string, unknown>, key: string, where: SourcePosition, readers: TaskReaders): IncludeRoleTask {
 	ctx.onlyKeys(raw, [...commonKeywords, key, 'loop', 'with_items', 'loop_control'], key);
 	const {spec, args, nameWhere, public: visible} = roleTaskArgs(ctx, raw, key, [...sharedArgs, 'apply']);
-	const {loop, loopVar} = includeLoop(ctx, raw, key);
+	const {loop, loopVar, loopIndexVar, loopExtended} = includeLoop(ctx, raw, key);
+	if (loopIndexVar !== undefined || loopExtended) {
+		ctx.fail(`${key} takes loop_control.loop_var only`, ctx.at(raw, 'loop_control', 'key'));
+	}
 
 	let apply;
 	if (args.apply !== undefined) {

@@ -63,7 +63,6 @@ function parseModuleTask(ctx: ParseContext, raw: Record<string, unknown>, module
 	}
 
 	checkParams(module, args, key => (key === undefined ? writtenWhere : argWhere[key] ?? writtenWhere), 'load');
-	const {loop, loopVar, loopLabel, loopIndexVar, loopPause} = loopOf(ctx, raw);
 	const until = conditions(ctx, raw, 'until');
 	return {
 		...parseCommon(ctx, raw, where),
@@ -73,11 +72,7 @@ function parseModuleTask(ctx: ParseContext, raw: Record<string, unknown>, module
 		argWhere,
 		register: raw.register === undefined ? undefined : ctx.string(raw.register, 'register', ctx.at(raw, 'register')),
 		notify: ctx.strings(raw.notify, 'notify', ctx.at(raw, 'notify')),
-		loop,
-		loopVar,
-		loopLabel,
-		loopIndexVar,
-		loopPause,
+		...loopOf(ctx, raw),
 		changedWhen: conditions(ctx, raw, 'changed_when'),
 		failedWhen: conditions(ctx, raw, 'failed_when'),
 		until,
@@ -131,8 +126,8 @@ export function parseTask(ctx: ParseContext, node: unknown, where: SourcePositio
 	const includeKey = actionKey(raw, 'include_tasks');
 	if (includeKey !== undefined) {
 		ctx.onlyKeys(raw, [...commonKeywords, ...loopKeywords, includeKey], 'include_tasks');
-		const {loop, loopVar} = includeLoop(ctx, raw, 'include_tasks');
-		return {...parseCommon(ctx, raw, where), kind: 'include', file: ctx.string(raw[includeKey], 'include_tasks', ctx.at(raw, includeKey)), loop, loopVar};
+		const loop = includeLoop(ctx, raw, 'include_tasks');
+		return {...parseCommon(ctx, raw, where), kind: 'include', file: ctx.string(raw[includeKey], 'include_tasks', ctx.at(raw, includeKey)), ...loop};
 	}
 
 	const importRoleKey = actionKey(raw, 'import_role');

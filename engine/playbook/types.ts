@@ -61,6 +61,10 @@ export interface ModuleTask extends TaskCommon {
 	readonly loopIndexVar: string | undefined;
 	/** loop_control.pause: seconds between items. */
 	readonly loopPause: number;
+	/** loop_control.extended: each item sees ansible_loop (index, first, last, previtem...). */
+	readonly loopExtended: boolean;
+	/** loop_control.extended_allitems: ansible_loop.allitems too (Ansible's default: true). */
+	readonly loopExtendedAllitems: boolean;
 	readonly changedWhen: readonly ConditionSource[] | undefined;
 	readonly failedWhen: readonly ConditionSource[] | undefined;
 	readonly until: readonly ConditionSource[] | undefined;
@@ -100,6 +104,10 @@ export interface IncludeTask extends TaskCommon {
 	readonly file: string;
 	readonly loop: unknown;
 	readonly loopVar: string;
+	/** loop_control.index_var, extended and extended_allitems, as a module task's. */
+	readonly loopIndexVar: string | undefined;
+	readonly loopExtended: boolean;
+	readonly loopExtendedAllitems: boolean;
 }
 
 /** What include_role and import_role name: the role, and which of its files to read. */
@@ -156,6 +164,8 @@ export interface Play {
 	 */
 	readonly defaults: Readonly<Record<string, unknown>>;
 	readonly gatherFacts: boolean;
+	/** gather_subset as written (a list or a comma-separated string), handed to setup; undefined: all. */
+	readonly gatherSubset: unknown;
 	readonly become: boolean | undefined;
 	readonly becomeUser: string | undefined;
 	readonly strategy: Strategy;

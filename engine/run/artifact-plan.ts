@@ -93,7 +93,7 @@ export async function gatherFacts(run: RunContext, hosts: readonly HostRun[], pl
 	}
 
 	const task = gatherFactsTask(run, play);
-	const scope: Scope = {play, playVars: {}, playHosts: hosts, chain: [], state: playState()};
+	const scope: Scope = {play, playVars: {}, playHosts: hosts, playHostsAll: hosts, chain: [], state: playState()};
 	await Promise.all(hosts.filter(host => Object.keys(host.facts).length === 0).map(async host => run.queue.add(async () => {
 		const result = await attempt(run, task, scope, host, taskVars(run, host, scope, task, true), true, undefined);
 		Object.assign(host.facts, result.effects?.facts);
@@ -121,7 +121,7 @@ export function planArtifacts(run: RunContext, playbooks: readonly Playbook[], i
 		const hosts = inventory.selectHosts(pattern, run.options.limit).hosts.map(name => run.hosts.get(name)!);
 		const vars = playVars(play, run.options.extraVars);
 		for (const host of hosts) {
-			const scope: Scope = {play, playVars: vars, playHosts: hosts, chain: [], state: playState()};
+			const scope: Scope = {play, playVars: vars, playHosts: hosts, playHostsAll: hosts, chain: [], state: playState()};
 			collect(run, [...play.preTasks, ...play.tasks, ...play.postTasks], scope, host, plan);
 			for (const handler of play.handlers) {
 				// A role's handler holds to the keywords of where its role was named, as when it runs.

@@ -10,6 +10,7 @@ import {attempt, type ItemResult} from './attempt.js';
 import type {HostRun} from './host-run.js';
 import type {RunContext} from './run-context.js';
 import {effectiveCheckMode, effectiveDelegate, hidesOutput, ignoresErrors, inheritedConditions, type Scope} from './scope.js';
+import {loopItemVars} from './loop-vars.js';
 import {taskVars} from './variables.js';
 
 const hidden = 'the output has been hidden due to the fact that \'no_log: true\' was specified for this result';
@@ -174,13 +175,14 @@ async function runItems(current: TaskRun, vars: Record<string, unknown>): Promis
 				await sleep(task.loopPause * 1000);
 			}
 
-			const itemVars = items ? extendVars(vars, {[task.loopVar]: value, ...(task.loopIndexVar ? {[task.loopIndexVar]: index} : {})}) : vars;
+			const added = items ? loopItemVars(task, items, index) : {};
+			const itemVars = items ? extendVars(vars, added) : vars;
 			const itemStart = Date.now();
 			const item: ItemResult = run.holds(inheritedConditions(scope, task), itemVars)
 				? await runItem(current, itemVars)
 				: {status: 'skipped', result: {changed: false, skipped: true, skip_reason: conditionFalse}, msg: conditionFalse};
 			if (items) {
-				item.result[task.loopVar] = value;
+				Object.assign(item.result, added);
 				const label = task.loopLabel === undefined ? labelOf(value) : String(renderValue(task.loopLabel, itemVars, whereOf(task, 'label')));
 				const delegatedTo = current.delegateTo === undefined ? undefined : String(renderValue(current.delegateTo, itemVars, whereOf(task, 'delegate_to')));
 				report(current, item, itemStart, label, delegatedTo);
@@ -273,6 +275,10 @@ export async function executeModuleTask(run: RunContext, task: ModuleTask, scope
 
 	if (task.register) {
 		setVars[task.register] = registered;
+	}
+
+	if (failed) {
+		host.lastFailure = {task, result: registered};
 	}
 
 	Object.assign(host.setVars, setVars);

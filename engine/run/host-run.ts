@@ -2,6 +2,7 @@ import type {Connection} from '../connection/connection.js';
 import type {KnownHashes} from '../host-files.js';
 import type {PredictedPath} from '../module.js';
 import type {Recap} from '../report/events.js';
+import type {Failure} from './failed-task.js';
 import {ReadAhead} from './read-ahead.js';
 
 /** One host's state through a play: its variables, its fate, its counts. */
@@ -10,9 +11,13 @@ export class HostRun {
 	/** Inventory variables, group vars below host vars. */
 	readonly inventoryVars: Readonly<Record<string, unknown>>;
 	facts: Record<string, unknown> = {};
+	/** The gather_subset of the play that last gathered them (undefined: all). */
+	factsSubset: unknown;
 	/** set_fact and registered results: above play vars, below -e. */
 	readonly setVars: Record<string, unknown> = {};
 	failed = false;
+	/** The last task that failed here, for a rescue's ansible_failed_task and ansible_failed_result. */
+	lastFailure: Failure | undefined;
 	unreachable = false;
 	/** meta: end_host, or the play was ended for every host. */
 	ended = false;

@@ -3,6 +3,7 @@ import type {IncludeRoleTask, IncludeTask} from '../playbook/types.js';
 import {extendVars} from '../vars/extend-vars.js';
 import {renderValue} from '../vars/template.js';
 import type {HostRun} from './host-run.js';
+import {loopItemVars} from './loop-vars.js';
 import type {RunContext} from './run-context.js';
 import {effectiveCheckMode, inheritedConditions, type Scope} from './scope.js';
 import {taskVars} from './variables.js';
@@ -26,7 +27,9 @@ type Include = IncludeTask | IncludeRoleTask;
 function includeFailed(run: RunContext, include: Include, host: HostRun, error: unknown): void {
 	host.recap.failed++;
 	const task = include.kind === 'include' ? `include_tasks ${include.file}` : `include_role ${include.spec.name}`;
-	run.emit({kind: 'host-result', host: host.name, task, status: 'failed', msg: formatError(error), durationMs: 0});
+	const msg = formatError(error);
+	host.lastFailure = {task: include, result: {failed: true, changed: false, msg}};
+	run.emit({kind: 'host-result', host: host.name, task, status: 'failed', msg, durationMs: 0});
 }
 
 /**
@@ -48,8 +51,8 @@ export function includePasses<T>(run: RunContext, include: Include, scope: Scope
 				throw new Error(`loop must give a list, got ${JSON.stringify(items)}`);
 			}
 
-			for (const item of items) {
-				const itemVars = include.loop === undefined ? {} : {[include.loopVar]: item};
+			for (const index of items.keys()) {
+				const itemVars = include.loop === undefined ? {} : loopItemVars(include.kind === 'include' ? include : {...include, loopIndexVar: undefined, loopExtended: false, loopExtendedAllitems: true}, items, index);
 				const target = targetOf(extendVars(vars, itemVars));
 				const key = JSON.stringify(target);
 				const pass = include.loop === undefined ? passes.find(candidate => candidate.key === key) : undefined;

@@ -1,3 +1,4 @@
+import {isDeepStrictEqual} from 'node:util';
 import type {Inventory} from '../inventory/inventory.js';
 import type {Play, Playbook} from '../playbook/types.js';
 import type {EventSink, Recap} from '../report/events.js';
@@ -35,12 +36,20 @@ function batches(hosts: HostRun[], serial: Play['serial']): HostRun[][] {
 	return result;
 }
 
+/** Facts are gathered once per run, and again only for a play that asks for another gather_subset. */
+function needsFacts(host: HostRun, play: Play): boolean {
+	return Object.keys(host.facts).length === 0 || !isDeepStrictEqual(host.factsSubset, play.gatherSubset);
+}
+
 /** pre_tasks, tasks and post_tasks, each followed by the handlers they notified. */
 async function runSections(run: RunContext, scope: Scope, hosts: HostRun[]): Promise<void> {
 	const {play} = scope;
 	const sections = [play.preTasks, play.tasks, play.postTasks];
-	if (play.gatherFacts && hosts.some(host => Object.keys(host.facts).length === 0)) {
+	if (play.gatherFacts && hosts.some(host => needsFacts(host, play))) {
 		sections.unshift([gatherFactsTask(run, play)]);
+		for (const host of hosts) {
+			host.factsSubset = play.gatherSubset;
+		}
 	}
 
 	for (const tasks of sections) {
@@ -70,7 +79,7 @@ async function runPlay(run: RunContext, play: Play, inventory: Inventory, settin
 	const vars = playVars(play, settings.extraVars);
 	const state = playState();
 	for (const batch of batches(hosts, play.serial)) {
-		const scope: Scope = {play, playVars: vars, playHosts: batch, chain: [], state};
+		const scope: Scope = {play, playVars: vars, playHosts: batch, playHostsAll: hosts, chain: [], state};
 		if (play.strategy === 'free') {
 			await Promise.all(batch.map(async host => runSections(run, scope, [host])));
 		} else {

@@ -54,8 +54,10 @@ export interface Scope {
 	readonly play: Play;
 	/** Play vars with vars_files read: the play's own layer of variables. */
 	readonly playVars: Readonly<Record<string, unknown>>;
-	/** The hosts of the play's current batch (ansible_play_hosts). */
+	/** The hosts of the play's current serial batch (ansible_play_batch). */
 	readonly playHosts: readonly HostRun[];
+	/** Every host of the play, all batches (ansible_play_hosts_all). */
+	readonly playHostsAll: readonly HostRun[];
 	readonly chain: readonly TaskCommon[];
 	readonly state: PlayState;
 }

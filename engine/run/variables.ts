@@ -5,6 +5,7 @@ import {ownVars, roleDefaults, roleParams, roleVars, type RoleInstance} from '..
 import {renderValue} from '../vars/template.js';
 import type {HostRun} from './host-run.js';
 import type {RunContext} from './run-context.js';
+import {hostMagicVars, magicVars} from './magic-vars.js';
 import {includeParams, scopedVars, type Scope} from './scope.js';
 
 /** Ansible's marker for "leave this parameter out": `{{default x omit}}`. */
@@ -98,7 +99,7 @@ function persistentVars(run: RunContext, host: HostRun): Record<string, unknown>
 		{vars: factVars(host.facts), written: false},
 		{vars: host.setVars, written: false},
 		{vars: run.options.extraVars, written: true},
-		{vars: {inventory_hostname: host.name}, written: false},
+		{vars: hostMagicVars(run, host), written: false},
 	], {file: '(hostvars)', line: 1, column: 1});
 }
 
@@ -128,7 +129,7 @@ function merged(layers: ReadonlyArray<Readonly<Record<string, unknown>>>): Recor
  * the play's roles' defaults < defaults_files < the task's own role's defaults < inventory (group,
  * then host) < facts < play vars < vars_files < the play's roles' vars < the task's role's vars
  * < block vars < task vars < set_fact and registered results < role params < include_role params
- * < -e extra vars < magic variables and the loop item.
+ * < -e extra vars < magic variables (magic-vars.ts) and the loop item.
  */
 export function taskVars(run: RunContext, host: HostRun, scope: Scope, task: TaskCommon | undefined, check: boolean): Record<string, unknown> {
 	const playRoles: readonly RoleInstance[] = [...scope.play.roles, ...scope.state.roles];
@@ -147,20 +148,6 @@ export function taskVars(run: RunContext, host: HostRun, scope: Scope, task: Tas
 		{vars: role ? roleParams(role) : {}, written: true},
 		{vars: includeParams(scope), written: true},
 		{vars: run.options.extraVars, written: true},
-		{
-			vars: {
-				inventory_hostname: host.name,
-				inventory_hostname_short: host.name.split('.')[0],
-				group_names: Object.entries(run.groups).filter(([group, members]) => group !== 'all' && members.includes(host.name)).map(([group]) => group),
-				groups: run.groups,
-				hostvars: hostvarsOf(run),
-				playbook_dir: scope.play.dir,
-				ansible_check_mode: check,
-				ansible_play_hosts: scope.playHosts.filter(other => other.active).map(other => other.name),
-				omit,
-				...(role ? {role_name: role.name, role_path: role.path} : {}),
-			},
-			written: false,
-		},
+		{vars: {...magicVars(run, host, scope, check), hostvars: hostvarsOf(run), omit, ...(role ? {role_name: role.name, role_path: role.path} : {})}, written: false},
 	], task?.where ?? scope.play.where);
 }

@@ -5,6 +5,7 @@ import {taskFilePath} from '../roles/role-files.js';
 import {type RoleInstance, withDependencies} from '../roles/role.js';
 import {renderValue} from '../vars/template.js';
 import {executeModuleTask, type TaskOutcome} from './execute-task.js';
+import {failureVars} from './failed-task.js';
 import type {HostRun} from './host-run.js';
 import {includePasses, readPass} from './include-passes.js';
 import {requestsAhead} from './read-ahead.js';
@@ -103,6 +104,7 @@ async function runModuleTask(run: RunContext, task: ModuleTask, scope: Scope, ho
 			Object.assign(host.setVars, first.setVars);
 			if (first.fatal && first.status !== 'unreachable') {
 				host.recap.failed++;
+				host.lastFailure = targets[0]!.lastFailure;
 				failed.add(host);
 			}
 		}
@@ -142,6 +144,9 @@ async function runBlock(run: RunContext, block: BlockTask, scope: Scope, allHost
 			// A failure caught by rescue counts as rescued, not failed, as in Ansible's recap.
 			host.recap.failed--;
 			host.recap.rescued++;
+			if (host.lastFailure) {
+				Object.assign(host.setVars, failureVars(host.lastFailure));
+			}
 		}
 
 		failed = await runTasks(run, block.rescue, blockScope, rescued, rescuable);

@@ -29,6 +29,15 @@ export function localInventory(...hosts: string[]): string {
 	return `${hosts.map(host => `${host} ansible_connection=local`).join('\n')}\n`;
 }
 
+/** A play on all hosts without gathering facts: `head` adds play keywords (two-space indented lines), `body` the tasks (four spaces). */
+export function factlessPlay(body: string, head = ''): string {
+	return `
+- hosts: all
+  gather_facts: false
+${head}  tasks:
+${body}`;
+}
+
 export interface PlaybookRun {
 	readonly events: RunEvent[];
 	readonly recap: Record<string, {ok: number; changed: number; unreachable: number; failed: number; skipped: number; rescued: number; ignored: number}>;
@@ -40,9 +49,10 @@ export interface PlaybookRun {
 
 /** Loads, validates and runs a playbook in this process, collecting its events. `rolesPath`: instead of ansible.cfg's. */
 export async function runPlaybook(dir: string, {rolesPath, ...options}: Partial<RunSettings> & {playbook?: string; inventory?: string; rolesPath?: string[]} = {}): Promise<PlaybookRun> {
-	const inventory = await loadInventory([join(dir, options.inventory ?? 'hosts')]);
+	const playbookFile = join(dir, options.playbook ?? 'play.yml');
+	const inventory = await loadInventory([join(dir, options.inventory ?? 'hosts')], [dirname(playbookFile)]);
 	const extraVars = options.extraVars ?? {};
-	const playbook = loadPlaybook(join(dir, options.playbook ?? 'play.yml'), modules, rolesPath);
+	const playbook = loadPlaybook(playbookFile, modules, rolesPath);
 	validatePlaybook(playbook, inventory, extraVars);
 	const events: RunEvent[] = [];
 	const {recap} = await runPlaybooks([playbook], inventory, {

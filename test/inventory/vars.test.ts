@@ -125,3 +125,41 @@ test('a YAML syntax error in host_vars points at its line', async t => {
 	t.is(error?.where?.line, 2);
 	t.regex(error?.message ?? '', /^YAML syntax error/);
 });
+
+/** An inventory in inv/ and a playbook's folder play/, each with group_vars/ and host_vars/. */
+async function inventoryAndPlaybookDirs(): Promise<string> {
+	return writeInventory({
+		'inv/hosts': '[web]\nh1 e=host-inline f=host-inline\n[web:vars]\na=inline-group\n[all:vars]\na=inline-all\n',
+		'inv/group_vars/all.yml': 'a: inv-group_vars-all\nb: inv-group_vars-all\n',
+		'play/group_vars/all.yml': 'b: play-group_vars-all\nc: play-group_vars-all\n',
+		'inv/group_vars/web.yml': 'c: inv-group_vars-web\nd: inv-group_vars-web\n',
+		'play/group_vars/web.yml': 'd: play-group_vars-web\ne: play-group_vars-web\n',
+		'inv/host_vars/h1.yml': 'f: inv-host_vars\ng: inv-host_vars\n',
+		'play/host_vars/h1.yml': 'g: play-host_vars\n',
+		'play/host_vars/localhost.yml': 'only_local: yes\n',
+	});
+}
+
+test('group_vars/ and host_vars/ beside the playbook sit between the inventory\'s, in Ansible\'s documented order', async t => {
+	const dir = await inventoryAndPlaybookDirs();
+	const inventory = await loadInventory([path.join(dir, 'inv', 'hosts')], [path.join(dir, 'play')]);
+	// Each pair of adjacent levels sets one variable; the later level must win (as ansible-playbook 2.14 gave).
+	t.deepEqual(inventory.hostVars('h1'), {
+		a: 'inv-group_vars-all', // inventory file group vars < inventory group_vars/all
+		b: 'play-group_vars-all', // inventory group_vars/all < playbook group_vars/all
+		c: 'inv-group_vars-web', // playbook group_vars/all < inventory group_vars/web
+		d: 'play-group_vars-web', // inventory group_vars/web < playbook group_vars/web
+		e: 'host-inline', // playbook group_vars/web < inventory file host vars
+		f: 'inv-host_vars', // inventory file host vars < inventory host_vars/
+		g: 'play-host_vars', // inventory host_vars/ < playbook host_vars/
+	});
+	t.is(inventory.hostVars('localhost')['only_local'], true);
+});
+
+test('without the playbook\'s folder, only the inventory\'s group_vars/ and host_vars/ count; the same folder twice counts once', async t => {
+	const dir = await inventoryAndPlaybookDirs();
+	const inventoryOnly = await loadInventory([path.join(dir, 'inv', 'hosts')]);
+	t.like(inventoryOnly.hostVars('h1'), {b: 'inv-group_vars-all', d: 'inv-group_vars-web', g: 'inv-host_vars'});
+	const same = await loadInventory([path.join(dir, 'inv', 'hosts')], [path.join(dir, 'inv'), path.join(dir, 'inv/')]);
+	t.deepEqual(same.hostVars('h1'), inventoryOnly.hostVars('h1'));
+});

@@ -46,6 +46,7 @@ const cases: Array<{title: string; playbook: string; message: string | RegExp; l
 	{title: 'an undefined variable in delegate_to', playbook: play('    - debug: {msg: x}\n      delegate_to: "{{ nobody }}"\n'), message: 'undefined variable \'nobody\' in "{{ nobody }}"', line: 4, column: 20},
 	{title: 'an undefined variable in environment', playbook: play('    - command: "true"\n      environment:\n        A: "{{ noenv }}"\n'), message: 'undefined variable \'noenv\' in "{{ noenv }}"', line: 5, column: 9},
 	{title: 'an undefined variable in a task name', playbook: play('    - name: "step {{ nostep }}"\n      debug: {msg: x}\n'), message: 'undefined variable \'nostep\' in "step {{ nostep }}"', line: 3, column: 13},
+	{title: 'an unknown gather_subset', playbook: '- hosts: all\n  gather_subset: [network, hardwar]\n  tasks: []\n', message: /^setup: gather_subset has 'hardwar', which is not a subset \(did you mean 'hardware'\?\): use all, min, hardware, network, virtual, or one of /, line: 2, column: 18},
 	{title: 'a bad serial', playbook: '- hosts: all\n  serial: lots\n  tasks: []\n', message: /^serial takes a number of hosts or a percentage/, line: 2, column: 11},
 ];
 

@@ -397,7 +397,7 @@ test('reading ahead goes through a role: the next tasks\' paths are rendered wit
 		throw new Error('nothing is read here');
 	});
 	const run = new RunContext({check: false, diff: false, forks: 1, tags: [], skipTags: [], extraVars: {}, verbosity: 0, limit: undefined, registry: modules}, new Redactor(), () => undefined, new Map([['node1', host]]), {all: ['node1']});
-	const scope = {play: parsed, playVars: {}, playHosts: [host], chain: [roleBlock], state: playState()};
+	const scope = {play: parsed, playVars: {}, playHosts: [host], playHostsAll: [host], chain: [roleBlock], state: playState()};
 	const [first, ...following] = roleBlock.block as ModuleTask[];
 	t.deepEqual(requestsAhead(run, first!, following, scope, host).map(request => request.path), ['/srv/web/b', '/srv/web/c']);
 });

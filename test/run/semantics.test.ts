@@ -1,15 +1,11 @@
 import test from 'ava';
-import {localInventory, runPlaybook, workspace} from '../helpers/playbook-run.js';
+import {factlessPlay, localInventory, runPlaybook, workspace} from '../helpers/playbook-run.js';
 
 /* Ansible's behaviour in the corners: each case here was once wrong. */
 
 const four = localInventory('h1', 'h2', 'h3', 'h4');
 
-const play = (body: string, head = '') => `
-- hosts: all
-  gather_facts: false
-${head}  tasks:
-${body}`;
+const play = factlessPlay;
 
 test('no_log and ignore_errors on a block hold for the tasks in it', async t => {
 	const dir = workspace({

@@ -35,6 +35,28 @@ test('variable precedence: inventory < play vars < vars_files < task vars < set_
 	t.is(overridden.printed[0]?.msg, 'group host play file extra');
 });
 
+test('group_vars/ and host_vars/ beside the playbook are read, checked up front, and stay below play vars', async t => {
+	const dir = workspace({
+		'inventory/hosts': '[web]\nnode1 ansible_connection=local\n',
+		'inventory/group_vars/web.yml': 'port: 80\nlayer: inventory\n',
+		'site/group_vars/web.yml': 'port: 8080\nfrom_playbook_side: yes\n',
+		'site/host_vars/node1.yml': 'layer: playbook host_vars\n',
+		'site/play.yml': `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - debug:
+        msg: "{{ port }} {{ from_playbook_side }} {{ layer }}"
+    - debug:
+        msg: "{{ layer }}"
+      vars:
+        layer: task
+`,
+	});
+	const run = await runPlaybook(dir, {inventory: 'inventory/hosts', playbook: 'site/play.yml'});
+	t.deepEqual(run.printed.map(line => line.msg), ['8080 true playbook host_vars', 'task']);
+});
+
 test('variables that name other variables are rendered through', async t => {
 	const dir = workspace({
 		hosts: 'node1 ansible_connection=local\n',
