@@ -78,7 +78,8 @@ while read -r d p t o _; do case $d in /*|\\*|*:/*) if [ "$t" != none ]; then ec
 const network = String.raw`
 if command -v ip >/dev/null 2>&1; then section ip; fi
 section route; ip -4 route get 8.8.8.8 2>/dev/null
-section addresses; ip -4 -o addr show 2>/dev/null
+section route6; ip -6 route get 2404:6800:400a:800::1012 2>/dev/null
+section addresses; ip -o addr show 2>/dev/null
 section links
 for d in /sys/class/net/*; do
 	if [ -d "$d" ]; then

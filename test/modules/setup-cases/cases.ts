@@ -54,13 +54,19 @@ export const factCases: readonly FactCase[] = [
 				macaddress: '02:fc:00:00:00:01', mtu: 1400, netmask: '255.255.255.0', network: '192.0.2.0', prefix: '24', type: 'ether',
 			},
 			all_ipv4_addresses: ['192.0.2.2'],
+			default_ipv6: {
+				address: 'fd00::2', gateway: 'fd00::1', interface: 'eth0', macaddress: '02:fc:00:00:00:01', mtu: 1400, prefix: '64', scope: 'global', type: 'ether',
+			},
+			all_ipv6_addresses: ['fd00::2', 'fe80::fc:ff:fe00:1'],
 			eth0: {
 				active: true, device: 'eth0', macaddress: '02:fc:00:00:00:01', mtu: 1400, promisc: false, type: 'ether',
 				ipv4: {address: '192.0.2.2', broadcast: '192.0.2.255', netmask: '255.255.255.0', network: '192.0.2.0', prefix: '24'},
+				ipv6: [{address: 'fd00::2', prefix: '64', scope: 'global'}, {address: 'fe80::fc:ff:fe00:1', prefix: '64', scope: 'link'}],
 			},
 			lo: {
 				active: true, device: 'lo', mtu: 65_536, promisc: false, type: 'loopback',
 				ipv4: {address: '127.0.0.1', broadcast: '', netmask: '255.0.0.0', network: '127.0.0.0', prefix: '8'},
+				ipv6: [{address: '::1', prefix: '128', scope: 'host'}],
 			},
 			ifb0: {active: false, device: 'ifb0', macaddress: 'fe:5e:29:9a:2b:c5', mtu: 1500, promisc: false, type: 'ether'},
 			virtualization_type: 'docker', virtualization_role: 'guest',
@@ -68,7 +74,7 @@ export const factCases: readonly FactCase[] = [
 		},
 	},
 	{
-		title: 'a lab host: Debian 12 in systemd-nspawn, dnf installed beside apt, no default route, an address labelled host0:vip',
+		title: 'a lab host: Debian 12 in systemd-nspawn, dnf installed beside apt, no default route, an address labelled host0:vip, a point-to-point tunnel',
 		output: output('debian12-lab.txt'),
 		groups: all,
 		facts: {
@@ -91,7 +97,10 @@ export const factCases: readonly FactCase[] = [
 			memory_mb: {real: {total: 2000, used: 1000, free: 1000}, nocache: {free: 1012, used: 988}, swap: {total: 1024, free: 976, used: 48, cached: 0}},
 			mounts: [{mount: '/srv/my data', device: '/dev/sda1', fstype: 'ext4', options: 'rw,relatime'}],
 			default_ipv4: {},
-			interfaces: ['host0', 'host0_vip', 'lo'],
+			default_ipv6: {},
+			all_ipv6_addresses: ['fd01::1'],
+			interfaces: ['host0', 'host0_vip', 'lo', 'tun0'],
+			tun0: {device: 'tun0', type: 'tunnel', mtu: 1500, active: true, ipv6: [{address: 'fd01::1', prefix: '128', scope: 'global'}]},
 			all_ipv4_addresses: ['10.213.0.10', '10.213.0.99'],
 			host0: {
 				device: 'host0', active: true, macaddress: '6a:1f:00:00:00:0a',
@@ -133,6 +142,6 @@ export const factCases: readonly FactCase[] = [
 		output: output('debian12-vm.txt').replace('### ip\n', ''),
 		groups: ['network'],
 		facts: {module_setup: true},
-		absent: ['interfaces', 'default_ipv4', 'all_ipv4_addresses', 'eth0', 'distribution'],
+		absent: ['interfaces', 'default_ipv4', 'default_ipv6', 'all_ipv4_addresses', 'all_ipv6_addresses', 'eth0', 'distribution'],
 	},
 ];
