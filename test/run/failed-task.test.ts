@@ -20,8 +20,8 @@ test('in a rescue, ansible_failed_task names the failed task, its action and arg
 	t.deepEqual(run.printed.map(line => line.msg), [
 		'first',
 		'Fail here|command|sh -c "echo out; exit 3"',
-		'inventory_hostname == \'h1\'|',
-		'3|out|true',
+		'["inventory_hostname == \'h1\'"]|',
+		'3|out|True',
 		// Ansible keeps them for the rest of the play.
 		'still Fail here',
 	]);

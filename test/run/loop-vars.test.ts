@@ -23,9 +23,9 @@ test('loop_control.extended gives each item ansible_loop, as Ansible: index, ind
 	});
 	const run = await runPlaybook(dir);
 	t.deepEqual(run.printed.map(line => line.msg), [
-		'a 1/3 i0=0 r=3 r0=2 first=true last=false all=c',
-		'b 2/3 i0=1 r=2 r0=1 first=false last=false all=c',
-		'c 3/3 i0=2 r=1 r0=0 first=false last=true all=c',
+		'a 1/3 i0=0 r=3 r0=2 first=True last=False all=c',
+		'b 2/3 i0=1 r=2 r0=1 first=False last=False all=c',
+		'c 3/3 i0=2 r=1 r0=0 first=False last=True all=c',
 		'a<b',
 		'b<c',
 		'a<b',
@@ -88,5 +88,5 @@ test('include_tasks in a loop: index_var and extended too, in every included tas
 `),
 	});
 	const run = await runPlaybook(dir);
-	t.deepEqual(run.printed.map(line => line.msg), ['x #0 1/2 last=false', 'y #1 2/2 last=true']);
+	t.deepEqual(run.printed.map(line => line.msg), ['x #0 1/2 last=False', 'y #1 2/2 last=True']);
 });

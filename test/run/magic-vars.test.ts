@@ -52,7 +52,7 @@ test('the command line\'s options as Ansible\'s variables: ansible_run_tags, ans
 	t.deepEqual(shown(printed.slice(0, 4), 'ansible_skip_tags'), [['h1', ['bar']]]);
 	t.deepEqual(shown(printed.slice(0, 4), 'ansible_limit'), [['h1', 'h1']]);
 	t.deepEqual(shown(printed.slice(0, 4), 'ansible_version'), [['h1', {string: '2.14.18', full: '2.14.18', major: 2, minor: 14, revision: 18}]]);
-	t.is(printed[4]?.msg, '2.14.18 false 7 0 all');
+	t.is(printed[4]?.msg, '2.14.18 False 7 0 all');
 });
 
 test('without --tags, ansible_run_tags is [all]; without --limit, ansible_limit is not defined', async t => {

@@ -54,7 +54,7 @@ test('group_vars/ and host_vars/ beside the playbook are read, checked up front,
 `,
 	});
 	const run = await runPlaybook(dir, {inventory: 'inventory/hosts', playbook: 'site/play.yml'});
-	t.deepEqual(run.printed.map(line => line.msg), ['8080 true playbook host_vars', 'task']);
+	t.deepEqual(run.printed.map(line => line.msg), ['8080 True playbook host_vars', 'task']);
 });
 
 test('variables that name other variables are rendered through', async t => {

@@ -129,9 +129,15 @@ class JinjaParser extends Parser {
 				}
 
 				if (part.type === lexer.TOKEN_INT || part.type === lexer.TOKEN_FLOAT) {
-					// `a.0.1` lexes as `a` `.` `0.1`: each number is a step.
-					for (const step of part.value.split('.')) {
+					// `a.0.1` lexes as `a` `.` `0.1`, and `a.1.b` as `a` `.` `1.` `b`: each number is a step.
+					const [first, second] = part.value.split('.');
+					for (const step of second ? [first, second] : [first]) {
 						current = dotted(new nodes.LookupVal!(token.lineno, token.colno, current, new nodes.Literal!(part.lineno, part.colno, Number(step))));
+					}
+
+					const name = part.value.endsWith('.') ? this.nextToken() : undefined;
+					if (name) {
+						current = dotted(new nodes.LookupVal!(name.lineno, name.colno, current, new nodes.Literal!(name.lineno, name.colno, name.value)));
 					}
 
 					continue;
