@@ -1,4 +1,5 @@
 import type {SourcePosition} from '../errors.js';
+import {lookupNames} from '../vars/jinja/template.js';
 import type {ParseContext} from './context.js';
 import type {ConditionSource, ModuleTask, TaskCommon} from './types.js';
 
@@ -59,6 +60,12 @@ export function parseCommon(ctx: ParseContext, raw: Record<string, unknown>, whe
 	};
 }
 
+/** `loop`, and Ansible's older `with_<lookup>` for every lookup pb has (`with_items`, `with_dict`...). */
+export const loopKeys: readonly string[] = ['loop', ...lookupNames.map(name => `with_${name}`)];
+
+/** The keywords of a loop: its loop keys and loop_control. */
+export const loopKeywords: readonly string[] = [...loopKeys, 'loop_control'];
+
 /** Where each templated keyword's value is: loop for with_items too, label inside loop_control. */
 function keyPositions(ctx: ParseContext, raw: Record<string, unknown>): Record<string, SourcePosition> {
 	const positions: Record<string, SourcePosition> = {};
@@ -73,8 +80,8 @@ function keyPositions(ctx: ParseContext, raw: Record<string, unknown>): Record<s
 		positions['include_tasks'] = ctx.at(raw, include);
 	}
 
-	const loopKey = raw.loop === undefined ? 'with_items' : 'loop';
-	if (raw[loopKey] !== undefined) {
+	const loopKey = loopKeys.find(key => raw[key] !== undefined);
+	if (loopKey !== undefined) {
 		positions['loop'] = ctx.at(raw, loopKey);
 	}
 
@@ -86,7 +93,7 @@ function keyPositions(ctx: ParseContext, raw: Record<string, unknown>): Record<s
 	return positions;
 }
 
-type LoopKeywords = Pick<ModuleTask, 'loop' | 'loopVar' | 'loopLabel' | 'loopIndexVar' | 'loopPause' | 'loopExtended' | 'loopExtendedAllitems'>;
+type LoopKeywords = Pick<ModuleTask, 'loop' | 'loopWith' | 'loopVar' | 'loopLabel' | 'loopIndexVar' | 'loopPause' | 'loopExtended' | 'loopExtendedAllitems'>;
 
 /** An include's loop: of loop_control, loop_var, index_var, extended and extended_allitems apply to it. */
 export function includeLoop(ctx: ParseContext, raw: Record<string, unknown>, action: string): Omit<LoopKeywords, 'loopLabel' | 'loopPause'> {
@@ -99,14 +106,16 @@ export function includeLoop(ctx: ParseContext, raw: Record<string, unknown>, act
 }
 
 export function loopOf(ctx: ParseContext, raw: Record<string, unknown>): LoopKeywords {
-	if (raw.loop !== undefined && raw.with_items !== undefined) {
-		ctx.fail('use either loop or with_items, not both', ctx.at(raw, 'with_items', 'key'));
+	const [key, other] = loopKeys.filter(candidate => raw[candidate] !== undefined);
+	if (other !== undefined) {
+		ctx.fail(`use one of ${key} and ${other}, not both`, ctx.at(raw, other, 'key'));
 	}
 
 	const control = raw.loop_control === undefined ? {} : ctx.mapping(raw.loop_control, 'loop_control', ctx.at(raw, 'loop_control'));
 	ctx.onlyKeys(control, ['loop_var', 'label', 'index_var', 'pause', 'extended', 'extended_allitems'], 'loop_control');
 	return {
-		loop: raw.loop ?? raw.with_items,
+		loop: key === undefined ? undefined : raw[key],
+		loopWith: key === undefined || key === 'loop' ? undefined : key.slice('with_'.length),
 		loopVar: control.loop_var === undefined ? 'item' : ctx.string(control.loop_var, 'loop_var', ctx.at(control, 'loop_var')),
 		loopLabel: control.label === undefined ? undefined : ctx.string(control.label, 'label', ctx.at(control, 'label')),
 		loopIndexVar: control.index_var === undefined ? undefined : ctx.string(control.index_var, 'index_var', ctx.at(control, 'index_var')),

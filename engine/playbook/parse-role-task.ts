@@ -1,6 +1,6 @@
 import type {SourcePosition} from '../errors.js';
 import type {ParseContext} from './context.js';
-import {commonKeywords, includeLoop, parseCommon} from './parse-common.js';
+import {commonKeywords, includeLoop, loopKeywords, parseCommon} from './parse-common.js';
 import {importRole, readIncludedRole, type TaskReaders} from './parse-role.js';
 import {hasTemplate} from './params.js';
 import type {BlockTask, IncludeRoleTask, RoleSpec} from './types.js';
@@ -48,9 +48,9 @@ export function parseImportRole(ctx: ParseContext, raw: Record<string, unknown>,
 
 /** include_role: read up front when nothing in it is templated, so its errors stop the run before it starts. */
 export function parseIncludeRole(ctx: ParseContext, raw: Record<string, unknown>, key: string, where: SourcePosition, readers: TaskReaders): IncludeRoleTask {
-	ctx.onlyKeys(raw, [...commonKeywords, key, 'loop', 'with_items', 'loop_control'], key);
+	ctx.onlyKeys(raw, [...commonKeywords, key, ...loopKeywords], key);
 	const {spec, args, nameWhere, public: visible} = roleTaskArgs(ctx, raw, key, [...sharedArgs, 'apply']);
-	const {loop, loopVar, loopIndexVar, loopExtended} = includeLoop(ctx, raw, key);
+	const {loop, loopWith, loopVar, loopIndexVar, loopExtended} = includeLoop(ctx, raw, key);
 	if (loopIndexVar !== undefined || loopExtended) {
 		ctx.fail(`${key} takes loop_control.loop_var only`, ctx.at(raw, 'loop_control', 'key'));
 	}
@@ -71,6 +71,7 @@ export function parseIncludeRole(ctx: ParseContext, raw: Record<string, unknown>
 		spec,
 		loaded: hasTemplate(spec) ? undefined : readIncludedRole(ctx, spec, nameWhere, readers),
 		loop,
+		loopWith,
 		loopVar,
 		apply,
 		public: visible ?? false,

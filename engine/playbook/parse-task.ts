@@ -6,18 +6,17 @@ import type {RoleInstance} from '../roles/role.js';
 import {ParseContext, type RoleReading} from './context.js';
 import {parseKeyValues} from './free-form.js';
 import {checkParams, hasTemplate} from './params.js';
-import {actionKey, actionKeywords, commonKeywords, conditions, includeLoop, loopOf, parseCommon} from './parse-common.js';
+import {actionKey, actionKeywords, commonKeywords, conditions, includeLoop, loopKeywords, loopOf, parseCommon} from './parse-common.js';
 import {readIncludedRole, type TaskReaders} from './parse-role.js';
 import {parseImportRole, parseIncludeRole} from './parse-role-task.js';
 import {didYouMean} from '../did-you-mean.js';
 import type {IncludedRole, ModuleTask, RoleSpec, Task} from './types.js';
 
 const moduleKeywords = [
-	'args', 'register', 'notify', 'loop', 'with_items', 'loop_control', 'changed_when', 'failed_when',
+	'args', 'register', 'notify', ...loopKeywords, 'changed_when', 'failed_when',
 	'until', 'retries', 'delay', 'listen',
 ];
 const blockKeywords = ['block', 'rescue', 'always'];
-const loopKeywords = ['loop', 'with_items', 'loop_control'];
 const allKeywords = [
 	...commonKeywords, ...moduleKeywords, ...blockKeywords,
 	...actionKeywords.flatMap(action => [action, `ansible.builtin.${action}`, `ansible.legacy.${action}`]),

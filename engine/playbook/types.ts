@@ -55,6 +55,8 @@ export interface ModuleTask extends TaskCommon {
 	readonly register: string | undefined;
 	readonly notify: readonly string[];
 	readonly loop: unknown;
+	/** `with_<lookup>`: the loop's items are that lookup's results for the rendered `loop` terms. */
+	readonly loopWith: string | undefined;
 	readonly loopVar: string;
 	readonly loopLabel: string | undefined;
 	/** loop_control.index_var: the item's index (from 0) under this name. */
@@ -103,6 +105,7 @@ export interface IncludeTask extends TaskCommon {
 	readonly kind: 'include';
 	readonly file: string;
 	readonly loop: unknown;
+	readonly loopWith: string | undefined;
 	readonly loopVar: string;
 	/** loop_control.index_var, extended and extended_allitems, as a module task's. */
 	readonly loopIndexVar: string | undefined;
@@ -141,6 +144,7 @@ export interface IncludeRoleTask extends TaskCommon {
 	/** The role read up front (its errors found before the run), unless spec holds a template. */
 	readonly loaded: IncludedRole | undefined;
 	readonly loop: unknown;
+	readonly loopWith: string | undefined;
 	readonly loopVar: string;
 	readonly apply: TaskCommon | undefined;
 	/** Whether its defaults and vars stay visible to the play's later tasks. */

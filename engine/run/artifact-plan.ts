@@ -10,6 +10,7 @@ import {extendVars} from '../vars/extend-vars.js';
 import {renderValue} from '../vars/template.js';
 import {attempt, renderParams} from './attempt.js';
 import type {HostRun} from './host-run.js';
+import {loopItems} from './loop-vars.js';
 import {gatherFactsTask, playVars} from './prepare.js';
 import type {RunContext} from './run-context.js';
 import {inheritedConditions, inner, playState, type Scope} from './scope.js';
@@ -67,7 +68,7 @@ function collect(run: RunContext, tasks: readonly Task[], scope: Scope, host: Ho
 		const name = displayName(run, task, scope, host);
 		try {
 			const vars = taskVars(run, host, scope, task, false);
-			const items = task.loop === undefined ? [undefined] : renderValue(task.loop, vars, whereOf(task, 'loop')) as unknown[];
+			const items = task.loop === undefined ? [undefined] : loopItems(task, vars, whereOf(task, 'loop'));
 			for (const item of items) {
 				const itemVars = task.loop === undefined ? vars : extendVars(vars, {[task.loopVar]: item});
 				if (!run.holds(inheritedConditions(scope, task), itemVars)) {

@@ -10,7 +10,7 @@ import {attempt, type ItemResult} from './attempt.js';
 import type {HostRun} from './host-run.js';
 import type {RunContext} from './run-context.js';
 import {effectiveCheckMode, effectiveDelegate, hidesOutput, ignoresErrors, inheritedConditions, type Scope} from './scope.js';
-import {loopItemVars} from './loop-vars.js';
+import {loopItems, loopItemVars} from './loop-vars.js';
 import {taskVars} from './variables.js';
 
 const hidden = 'the output has been hidden due to the fact that \'no_log: true\' was specified for this result';
@@ -155,12 +155,7 @@ function itemsOf(task: ModuleTask, vars: Record<string, unknown>): unknown[] | u
 		return undefined;
 	}
 
-	const items = renderValue(task.loop, vars, whereOf(task, 'loop'));
-	if (!Array.isArray(items)) {
-		throw new PbError(`loop must give a list, got ${JSON.stringify(items)}`, {kind: 'runtime', where: whereOf(task, 'loop'), hint: 'Write a YAML list, or a template naming a list variable: loop: "{{ packages }}".'});
-	}
-
-	return items;
+	return loopItems(task, vars, whereOf(task, 'loop'));
 }
 
 /** Runs every item, reporting each as it ends; without a loop, one item reported by the caller. */

@@ -1,9 +1,8 @@
 import {formatError} from '../errors.js';
 import type {IncludeRoleTask, IncludeTask} from '../playbook/types.js';
 import {extendVars} from '../vars/extend-vars.js';
-import {renderValue} from '../vars/template.js';
 import type {HostRun} from './host-run.js';
-import {loopItemVars} from './loop-vars.js';
+import {loopItems, loopItemVars} from './loop-vars.js';
 import type {RunContext} from './run-context.js';
 import {effectiveCheckMode, inheritedConditions, type Scope} from './scope.js';
 import {taskVars} from './variables.js';
@@ -46,10 +45,7 @@ export function includePasses<T>(run: RunContext, include: Include, scope: Scope
 				continue;
 			}
 
-			const items = include.loop === undefined ? [undefined] : renderValue(include.loop, vars, include.where);
-			if (!Array.isArray(items)) {
-				throw new Error(`loop must give a list, got ${JSON.stringify(items)}`);
-			}
+			const items = include.loop === undefined ? [undefined] : loopItems(include, vars, include.where);
 
 			for (const index of items.keys()) {
 				const itemVars = include.loop === undefined ? {} : loopItemVars(include.kind === 'include' ? include : {...include, loopIndexVar: undefined, loopExtended: false, loopExtendedAllitems: true}, items, index);

@@ -1,4 +1,21 @@
+import {PbError, type SourcePosition} from '../errors.js';
 import type {ModuleTask} from '../playbook/types.js';
+import {queryLookup} from '../vars/jinja/template.js';
+import {renderValue} from '../vars/template.js';
+
+/**
+ * A loop's items: its rendered `loop`, or for `with_<lookup>` that lookup's results for the
+ * rendered terms (a list, or one term), as Ansible's task executor gives them.
+ */
+export function loopItems(task: Pick<ModuleTask, 'loop' | 'loopWith'>, vars: Record<string, unknown>, where: SourcePosition): unknown[] {
+	const rendered = renderValue(task.loop, vars, where);
+	const items = task.loopWith === undefined ? rendered : queryLookup(task.loopWith, Array.isArray(rendered) ? rendered : [rendered], vars);
+	if (!Array.isArray(items)) {
+		throw new PbError(`loop must give a list, got ${JSON.stringify(items)}`, {kind: 'runtime', where, hint: 'Write a YAML list, or a template naming a list variable: loop: "{{ packages }}".'});
+	}
+
+	return items;
+}
 
 /**
  * What one item of a loop (a module task's or include_tasks') adds to the task's variables, and

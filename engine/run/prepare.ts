@@ -116,7 +116,7 @@ export function gatherFactsTask(run: RunContext, play: Play): ModuleTask {
 		becomeUser: undefined, environment: undefined, checkMode: false, noLog: false, ignoreErrors: false, delegateTo: undefined,
 		runOnce: false, dir: play.dir, keyWhere: {}, module: run.options.registry.get('setup')!,
 		args: play.gatherSubset === undefined ? {} : {gather_subset: play.gatherSubset}, argWhere: {}, register: undefined,
-		notify: [], loop: undefined, loopVar: 'item', loopLabel: undefined, changedWhen: undefined, failedWhen: undefined,
+		notify: [], loop: undefined, loopWith: undefined, loopVar: 'item', loopLabel: undefined, changedWhen: undefined, failedWhen: undefined,
 		until: undefined, retries: 0, delay: 0, listen: [], loopIndexVar: undefined, loopPause: 0,
 		loopExtended: false, loopExtendedAllitems: true,
 	};

@@ -148,18 +148,23 @@ function applyTest(name: string, subject: unknown, call: Arguments): boolean {
 	return tests[canonical]!(subject, call);
 }
 
-function callLookup(kind: 'lookup' | 'query', call: Arguments, context: Context): unknown {
-	const [plugin, ...terms] = call.positional;
-	const name = shortName(pyStr(plugin));
+/** A lookup plugin's results for its terms (`ansible.builtin.` and collection prefixes accepted). */
+export function runLookup(plugin: string, terms: readonly unknown[], named: Arguments['named'], context: Context): unknown[] {
+	const name = shortName(plugin);
 	const lookup = lookups[name];
 	if (!lookup) {
 		throw new TypeError(`unknown lookup "${name}"${didYouMean(name, Object.keys(lookups))}; lookups: ${Object.keys(lookups).join(', ')}`);
 	}
 
-	const results = lookup(terms, call.named, {
+	return lookup(terms, named, {
 		vars: variable => (context.has(variable) ? context.lookup(variable) : new Undefined(variable)),
 		renderFile: path => context.interpreter.renderFile(path, context),
 	});
+}
+
+function callLookup(kind: 'lookup' | 'query', call: Arguments, context: Context): unknown {
+	const [plugin, ...terms] = call.positional;
+	const results = runLookup(pyStr(plugin), terms, call.named, context);
 	if (kind === 'query' || isTruthy(call.named['wantlist'])) {
 		return results;
 	}

@@ -8,9 +8,10 @@ import {existsSync, readFileSync} from 'node:fs';
 import {dirname, isAbsolute, join} from 'node:path';
 import {didYouMean} from '../../did-you-mean.js';
 import {parseIniValue} from '../../inventory/python-literal.js';
-import type {RenderHost} from './context.js';
-import {filterNamed, filterNames, globalNames, testNamed, testNames, walk} from './evaluate.js';
-import {evaluateTree, renderTree} from './render.js';
+import {Context, type RenderHost} from './context.js';
+import {filterNamed, filterNames, globalNames, runLookup, testNamed, testNames, walk} from './evaluate.js';
+import {lookups} from './lookups.js';
+import {evaluateTree, interpreter, renderTree} from './render.js';
 import {JinjaSyntaxError, parseJinja, parseTemplateFile, type JinjaNode} from './syntax.js';
 
 export {JinjaSyntaxError} from './syntax.js';
@@ -128,6 +129,14 @@ export function renderJinjaFile(text: string, vars: Readonly<Record<string, unkn
 function keepTrailingNewlines(template: string, rendered: string): string {
 	const count = (text: string) => /\n*$/.exec(text)![0].length;
 	return rendered + '\n'.repeat(Math.max(0, count(template) - count(rendered)));
+}
+
+/** The lookups a `with_<name>` loop may name. */
+export const lookupNames: readonly string[] = Object.keys(lookups);
+
+/** A lookup's results for terms, as `query(name, ...terms)` gives them (a `with_<name>` loop's items). */
+export function queryLookup(name: string, terms: readonly unknown[], vars: Readonly<Record<string, unknown>>): unknown[] {
+	return runLookup(name, terms, {}, new Context(vars, fileHost, interpreter, undefined));
 }
 
 export function evaluateJinjaExpression(expression: JinjaNode, vars: Readonly<Record<string, unknown>>): unknown {
