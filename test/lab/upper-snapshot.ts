@@ -16,7 +16,8 @@ export type UpperEntry =
 /** Path inside the host (leading '/') -> what the upper dir holds there. */
 export type UpperSnapshot = ReadonlyMap<string, UpperEntry>;
 
-async function describe(path: string): Promise<UpperEntry> {
+/** What is at `path` on this machine, in an upper dir or anywhere else. */
+export async function describePath(path: string): Promise<UpperEntry> {
 	const info = await lstat(path);
 	const owner = {uid: info.uid, gid: info.gid};
 	if (info.isFile()) {
@@ -45,7 +46,7 @@ export async function snapshotDirectory(upper: string): Promise<UpperSnapshot> {
 	const names = await readdir(upper, {recursive: true});
 	for (const name of names.sort()) {
 		try {
-			snapshot.set(`/${name}`, await describe(join(upper, name)));
+			snapshot.set(`/${name}`, await describePath(join(upper, name)));
 		} catch (error) {
 			// Gone between listing and reading: the host removed it meanwhile.
 			if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
