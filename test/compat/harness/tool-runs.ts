@@ -1,0 +1,49 @@
+import {join} from 'node:path';
+import type {Recap, RunEvent} from '../../../engine/report/events.js';
+import {ansibleRecap, type AnsibleSetup, closeControlMasters} from '../../helpers/ansible-playbook.js';
+import {pbAsync} from '../../helpers/playbook-run.js';
+import {runCommand} from '../../lab/run-command.js';
+import type {CompatCase} from './cases.js';
+
+export type Tool = 'ansible-playbook' | 'pb';
+
+/** What a tool said about one run of a case. */
+export interface ToolRun {
+	readonly tool: Tool;
+	readonly code: number;
+	/** Per host; undefined when the tool printed none (the playbook did not load). */
+	readonly recap: Readonly<Record<string, Recap>> | undefined;
+	/** stdout and stderr, for messages. */
+	readonly output: string;
+	readonly wallMs: number;
+}
+
+/** The last lines of a run's output: enough to see why it failed. */
+export function outputTail(run: ToolRun, lines = 40): string {
+	return run.output.trim().split('\n').slice(-lines).join('\n');
+}
+
+function pbRecap(stdout: string): Record<string, Recap> | undefined {
+	const events = stdout.split('\n').filter(line => line.startsWith('{')).map(line => JSON.parse(line) as RunEvent);
+	const recap = events.findLast(event => event.kind === 'recap');
+	return recap?.kind === 'recap' ? recap.hosts : undefined;
+}
+
+/**
+ * Runs the case's site.yml with `tool` from the case's folder, with the case's inventory first
+ * and `targetInventory` (the connections) after it. Nothing is written into the case's folder:
+ * ansible-playbook's temp files and control sockets go to the folder of its ansible.cfg.
+ */
+export async function runTool(tool: Tool, compatCase: CompatCase, targetInventory: string, ansible: AnsibleSetup): Promise<ToolRun> {
+	const inventories = ['-i', join(compatCase.directory, 'inventory'), '-i', targetInventory];
+	const started = Date.now();
+	if (tool === 'pb') {
+		const result = await pbAsync(['run', 'site.yml', ...inventories, '--json'], {}, compatCase.directory);
+		return {tool, code: result.code, recap: pbRecap(result.stdout), output: result.stdout + result.stderr, wallMs: Date.now() - started};
+	}
+
+	const result = await runCommand(['ansible-playbook', 'site.yml', ...inventories], {cwd: compatCase.directory, env: ansible.env});
+	await closeControlMasters(ansible);
+	const recap = /^PLAY RECAP/m.test(result.stdout) ? ansibleRecap(result.stdout) : undefined;
+	return {tool, code: result.exitCode, recap, output: result.stdout + result.stderr, wallMs: Date.now() - started};
+}
