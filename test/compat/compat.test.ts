@@ -10,13 +10,15 @@ import {type CaseComparison, compareOnLab, compareOnLocal, createWorkspace, type
  */
 
 const lab = useLab(test, {hosts: 2 * caseHosts.length});
-let workspace: Workspace | undefined;
+// One for the lab's runs and one for the local ones, which run at the same time: each ansible-playbook
+// run closes the control masters of its own ansible.cfg when it ends.
+let workspaces: {lab: Workspace; local: Workspace} | undefined;
 
-test.before('write the ansible.cfg', async () => {
-	workspace = await createWorkspace();
+test.before('write the ansible.cfg files', async () => {
+	workspaces = {lab: await createWorkspace(), local: await createWorkspace()};
 });
-test.after.always('remove the workspace', async () => {
-	if (workspace) {
+test.after.always('remove the workspaces', async () => {
+	for (const workspace of Object.values(workspaces ?? {})) {
 		await rm(workspace.directory, {recursive: true, force: true});
 	}
 });
@@ -28,11 +30,13 @@ function timings(comparison: CaseComparison): string {
 for (const compatCase of readCases(caseFolders.active)) {
 	test.serial(`${compatCase.name}: ${compatCase.description}`, async t => {
 		t.timeout(5 * 60_000);
-		const onLab = await compareOnLab(compatCase, lab(), workspace!);
+		const [onLab, onLocal] = await Promise.all([
+			compareOnLab(compatCase, lab(), workspaces!.lab),
+			compatCase.local ? compareOnLocal(compatCase, workspaces!.local) : undefined,
+		]);
 		t.log(`lab: ${timings(onLab)}`);
 		t.deepEqual(onLab.problems, [], 'over SSH on lab hosts, ansible-playbook and pb differ');
-		if (compatCase.local) {
-			const onLocal = await compareOnLocal(compatCase, workspace!);
+		if (onLocal) {
 			t.log(`local: ${timings(onLocal)}`);
 			t.deepEqual(onLocal.problems, [], 'on the local connection, ansible-playbook and pb differ');
 		}

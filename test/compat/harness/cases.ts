@@ -30,7 +30,7 @@ export interface CompatCase {
 
 const keys = new Set(['description', 'local', 'exitCode', 'waitsFor']);
 
-function readCase(folder: string, name: string): CompatCase {
+export function readCase(folder: string, name: string): CompatCase {
 	const file = join(folder, name, 'case.json');
 	const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 	const unknown = Object.keys(json).filter(key => !keys.has(key));

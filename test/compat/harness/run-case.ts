@@ -12,7 +12,8 @@ import {outputTail, runTool, type Tool, type ToolRun} from './tool-runs.js';
 
 /*
  * One case through both tools: each on fresh hosts of its own (or into an out_dir of its own on the
- * local connection), then what they left and what they reported compared, then pb once more.
+ * local connection), then what they left and what they reported compared, then pb once more on its
+ * hosts, which must change nothing.
  */
 
 /** What a comparison found: no problems means both tools did the same and pb's second run changed nothing. */
@@ -49,11 +50,9 @@ async function runOn(tool: Tool, compatCase: CompatCase, target: Target, workspa
 	return runTool(tool, compatCase, inventory, workspace.ansible);
 }
 
-/** Both tools at once (on hosts of their own), then pb again on its hosts. */
-async function runBoth(compatCase: CompatCase, targets: Readonly<Record<Tool, Target>>, workspace: Workspace): Promise<{ansible: ToolRun; pb: ToolRun; second: ToolRun}> {
-	const [ansible, pb] = await Promise.all([runOn('ansible-playbook', compatCase, targets['ansible-playbook'], workspace), runOn('pb', compatCase, targets.pb, workspace)]);
-	const second = await runOn('pb', compatCase, targets.pb, workspace);
-	return {ansible, pb, second};
+/** Both tools at once, each on hosts (or into an out_dir) of its own. */
+async function runBoth(compatCase: CompatCase, targets: Readonly<Record<Tool, Target>>, workspace: Workspace): Promise<[ToolRun, ToolRun]> {
+	return Promise.all([runOn('ansible-playbook', compatCase, targets['ansible-playbook'], workspace), runOn('pb', compatCase, targets.pb, workspace)]);
 }
 
 /**
@@ -70,10 +69,11 @@ export async function compareOnLab(compatCase: CompatCase, lab: Lab, workspace: 
 	const hostsOf = {'ansible-playbook': lab.hosts.slice(0, caseHosts.length), pb: lab.hosts.slice(caseHosts.length)};
 	const snapshots = async () => Promise.all(lab.hosts.map(async host => lab.snapshotUpper(host)));
 	const before = await snapshots();
-	const {ansible, pb, second} = await runBoth(compatCase, {
+	const targets = {
 		'ansible-playbook': {kind: 'lab', hosts: hostsOf['ansible-playbook'], identity: lab.identity},
 		pb: {kind: 'lab', hosts: hostsOf.pb, identity: lab.identity},
-	}, workspace);
+	} as const;
+	const [ansible, pb] = await runBoth(compatCase, targets, workspace);
 	const after = await snapshots();
 	const problems = [...expectedExit(compatCase, ansible), ...compareRuns(ansible, pb)];
 	for (const [position, host] of caseHosts.entries()) {
@@ -83,6 +83,7 @@ export async function compareOnLab(compatCase: CompatCase, lab: Lab, workspace: 
 		problems.push(...await compareEndStates({host, root: ansibleHost.rootDirectory, outDir: undefined}, {host, root: pbHost.rootDirectory, outDir: undefined}, paths));
 	}
 
+	const second = await runOn('pb', compatCase, targets.pb, workspace);
 	return {problems: [...problems, ...secondRunProblems(pb, second)], runs: [ansible, pb, second]};
 }
 
@@ -98,10 +99,11 @@ export async function compareOnLocal(compatCase: CompatCase, workspace: Workspac
 	const outDirectory = (tool: Tool) => join(workspace.directory, 'local', tool);
 	await rm(join(workspace.directory, 'local'), {recursive: true, force: true});
 	await Promise.all((['ansible-playbook', 'pb'] as const).map(async tool => mkdir(outDirectory(tool), {recursive: true})));
-	const {ansible, pb, second} = await runBoth(compatCase, {
+	const targets = {
 		'ansible-playbook': {kind: 'local', outDirectory: outDirectory('ansible-playbook')},
 		pb: {kind: 'local', outDirectory: outDirectory('pb')},
-	}, workspace);
+	} as const;
+	const [ansible, pb] = await runBoth(compatCase, targets, workspace);
 	const problems = [...expectedExit(compatCase, ansible), ...compareRuns(ansible, pb)];
 	for (const host of caseHosts) {
 		const [ansibleDir, pbDir] = [localOutDirectory(outDirectory('ansible-playbook'), host), localOutDirectory(outDirectory('pb'), host)];
@@ -109,6 +111,7 @@ export async function compareOnLocal(compatCase: CompatCase, workspace: Workspac
 		problems.push(...await compareEndStates({host, root: ansibleDir, outDir: ansibleDir}, {host, root: pbDir, outDir: pbDir}, paths));
 	}
 
+	const second = await runOn('pb', compatCase, targets.pb, workspace);
 	return {problems: [...problems, ...secondRunProblems(pb, second)], runs: [ansible, pb, second]};
 }
 

@@ -13,7 +13,7 @@ export interface ToolRun {
 	readonly code: number;
 	/** Per host; undefined when the tool printed none (the playbook did not load). */
 	readonly recap: Readonly<Record<string, Recap>> | undefined;
-	/** stdout and stderr, for messages. */
+	/** What the run printed, for messages (pb's JSON events as lines like its human output). */
 	readonly output: string;
 	readonly wallMs: number;
 }
@@ -23,10 +23,35 @@ export function outputTail(run: ToolRun, lines = 40): string {
 	return run.output.trim().split('\n').slice(-lines).join('\n');
 }
 
-function pbRecap(stdout: string): Record<string, Recap> | undefined {
-	const events = stdout.split('\n').filter(line => line.startsWith('{')).map(line => JSON.parse(line) as RunEvent);
-	const recap = events.findLast(event => event.kind === 'recap');
-	return recap?.kind === 'recap' ? recap.hosts : undefined;
+function parseEvents(stdout: string): RunEvent[] {
+	return stdout.split('\n').filter(line => line.startsWith('{')).map(line => JSON.parse(line) as RunEvent);
+}
+
+/** pb's JSON events as lines a person reads, close to its human output: one per host result. */
+function readableEvents(events: readonly RunEvent[]): string {
+	return events.flatMap(event => {
+		switch (event.kind) {
+			case 'task-start': {
+				return [`TASK [${event.name}]`];
+			}
+
+			case 'host-result': {
+				return [`${event.status}: [${event.host}]${event.item === undefined ? '' : ` (item=${event.item})`}${event.msg ? ` ${event.msg}` : ''}`];
+			}
+
+			case 'recap': {
+				return Object.entries(event.hosts).map(([host, counts]) => `${host} : ${Object.entries(counts).map(([count, value]) => `${count}=${value}`).join(' ')}`);
+			}
+
+			case 'warning': {
+				return [`[WARNING]: ${event.msg}`];
+			}
+
+			default: {
+				return [];
+			}
+		}
+	}).join('\n');
 }
 
 /**
@@ -39,7 +64,9 @@ export async function runTool(tool: Tool, compatCase: CompatCase, targetInventor
 	const started = Date.now();
 	if (tool === 'pb') {
 		const result = await pbAsync(['run', 'site.yml', ...inventories, '--json'], {}, compatCase.directory);
-		return {tool, code: result.code, recap: pbRecap(result.stdout), output: result.stdout + result.stderr, wallMs: Date.now() - started};
+		const events = parseEvents(result.stdout);
+		const recap = events.findLast(event => event.kind === 'recap');
+		return {tool, code: result.code, recap: recap?.kind === 'recap' ? recap.hosts : undefined, output: `${readableEvents(events)}\n${result.stderr}`, wallMs: Date.now() - started};
 	}
 
 	const result = await runCommand(['ansible-playbook', 'site.yml', ...inventories], {cwd: compatCase.directory, env: ansible.env});
