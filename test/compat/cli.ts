@@ -8,9 +8,10 @@ import {type Lab, startLab} from '../lab/lab.js';
 import {caseFolders, caseHosts, type CompatCase, readCase} from './harness/cases.js';
 import {type CaseComparison, compareOnLab, compareOnLocal, createWorkspace} from './harness/run-case.js';
 
-const usage = `usage: node dist/test/compat/cli.js [--local] NAME...
+const usage = `usage: node dist/test/compat/cli.js [--local] [--keep] NAME...
   NAME     a case's folder in test/compat/cases/ or test/compat/pending/
-  --local  only on the local connection (no lab hosts): seconds, for cases that write only under out_dir`;
+  --local  only on the local connection (no lab hosts): seconds, for cases that write only under out_dir
+  --keep   keep the workspace (ansible.cfg, inventories, local out_dirs) and say where it is`;
 
 class UsageError extends Error {}
 
@@ -29,8 +30,10 @@ function report(where: string, comparison: CaseComparison): void {
 }
 
 const args = process.argv.slice(2);
+const flags = new Set(['--local', '--keep']);
 const localOnly = args.includes('--local');
-const names = args.filter(arg => arg !== '--local');
+const keep = args.includes('--keep');
+const names = args.filter(arg => !flags.has(arg));
 let lab: Lab | undefined;
 try {
 	if (names.length === 0 || names.some(name => name.startsWith('-'))) {
@@ -58,7 +61,12 @@ try {
 		}
 	}
 
-	await rm(workspace.directory, {recursive: true, force: true});
+	if (keep) {
+		console.log(`workspace kept: ${workspace.directory}`);
+	} else {
+		await rm(workspace.directory, {recursive: true, force: true});
+	}
+
 	process.exitCode = failed ? 1 : 0;
 } catch (error) {
 	console.error(error instanceof Error ? error.message : String(error));

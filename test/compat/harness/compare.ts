@@ -1,6 +1,6 @@
 import {createTwoFilesPatch} from 'diff';
 import type {Recap} from '../../../engine/report/events.js';
-import {type EndEntry, type EndState, readEntry, readText, withOutDir} from './end-state.js';
+import {type EndEntry, type EndState, readEntry, readText, withPlaceholders} from './end-state.js';
 import {outputTail, type ToolRun} from './tool-runs.js';
 
 /*
@@ -44,7 +44,7 @@ async function comparePath(path: string, ansible: EndState, pb: EndState): Promi
 	const problems = Object.keys(before)
 		.filter(key => before[key] !== after[key])
 		.map(key => `${where}: ${key}: ansible-playbook ${before[key]}, pb ${after[key]}`);
-	if (left.type === 'symlink' && right.type === 'symlink' && withOutDir(ansible, left.target) !== withOutDir(pb, right.target)) {
+	if (left.type === 'symlink' && right.type === 'symlink' && withPlaceholders(ansible, left.target) !== withPlaceholders(pb, right.target)) {
 		problems.push(`${where}: link target: ansible-playbook ${left.target}, pb ${right.target}`);
 	}
 

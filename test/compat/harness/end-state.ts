@@ -9,11 +9,18 @@ import {describePath, diffSnapshots, type UpperEntry, type UpperSnapshot} from '
 export interface EndState {
 	readonly host: string;
 	readonly root: string;
-	/**
-	 * On the local connection, the out_dir this host wrote into, which its files may name: it reads
-	 * as `{{ out_dir }}` when contents and link targets are compared.
-	 */
-	readonly outDir: string | undefined;
+	/** What differs between the two tools' runs by design, and may show in files: see Alias. */
+	readonly aliases: readonly Alias[];
+}
+
+/**
+ * A text that differs between the tools' runs by design (a lab host's name and address, a local
+ * out_dir), as a file may hold it (a fact, a path), and the placeholder it reads as when contents
+ * and link targets are compared.
+ */
+export interface Alias {
+	readonly text: string;
+	readonly placeholder: string;
 }
 
 /** What is at a path, or nothing. (Its mtime is never compared: two runs never write at the same moment.) */
@@ -32,18 +39,22 @@ export async function readEntry(state: EndState, path: string): Promise<EndEntry
 	}
 }
 
-/** A file's text with the host's out_dir written as `{{ out_dir }}`; undefined for binary content. */
+/** A file's text with its aliases replaced by their placeholders; undefined for binary content. */
 export async function readText(state: EndState, path: string): Promise<string | undefined> {
 	const bytes = await readFile(join(state.root, path));
 	if (bytes.includes(0)) {
 		return undefined;
 	}
 
-	return withOutDir(state, bytes.toString('utf8'));
+	return withPlaceholders(state, bytes.toString('utf8'));
 }
 
-export function withOutDir(state: EndState, text: string): string {
-	return state.outDir === undefined ? text : text.replaceAll(state.outDir, '{{ out_dir }}');
+const escape = (text: string) => text.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** `text` with each alias replaced by its placeholder; the longest first, never inside a longer word (pblab-1 in pblab-12). */
+export function withPlaceholders(state: EndState, text: string): string {
+	return [...state.aliases].sort((a, b) => b.text.length - a.text.length)
+		.reduce((replaced, alias) => replaced.replaceAll(new RegExp(`${escape(alias.text)}(?!\\w)`, 'g'), alias.placeholder), text);
 }
 
 /**

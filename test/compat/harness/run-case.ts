@@ -7,7 +7,7 @@ import {snapshotDirectory, type UpperSnapshot} from '../../lab/upper-snapshot.js
 import {caseHosts, type CompatCase} from './cases.js';
 import {compareEndStates, compareRuns} from './compare.js';
 import {changedPaths} from './end-state.js';
-import {localOutDirectory, type Target, writeTargetInventory} from './targets.js';
+import {localOutDirectory, type Target, targetAliases, writeTargetInventory} from './targets.js';
 import {outputTail, runTool, type Tool, type ToolRun} from './tool-runs.js';
 
 /*
@@ -80,7 +80,11 @@ export async function compareOnLab(compatCase: CompatCase, lab: Lab, workspace: 
 		const [ansibleHost, pbHost] = [hostsOf['ansible-playbook'][position]!, hostsOf.pb[position]!];
 		const changed = (index: number) => changedPaths(before[index]!, after[index]!);
 		const paths = [...changed(position), ...changed(caseHosts.length + position)];
-		problems.push(...await compareEndStates({host, root: ansibleHost.rootDirectory, outDir: undefined}, {host, root: pbHost.rootDirectory, outDir: undefined}, paths));
+		problems.push(...await compareEndStates(
+			{host, root: ansibleHost.rootDirectory, aliases: targetAliases(targets['ansible-playbook'])},
+			{host, root: pbHost.rootDirectory, aliases: targetAliases(targets.pb)},
+			paths,
+		));
 	}
 
 	const second = await runOn('pb', compatCase, targets.pb, workspace);
@@ -108,7 +112,7 @@ export async function compareOnLocal(compatCase: CompatCase, workspace: Workspac
 	for (const host of caseHosts) {
 		const [ansibleDir, pbDir] = [localOutDirectory(outDirectory('ansible-playbook'), host), localOutDirectory(outDirectory('pb'), host)];
 		const paths = [...(await treeOf(ansibleDir)).keys(), ...(await treeOf(pbDir)).keys()];
-		problems.push(...await compareEndStates({host, root: ansibleDir, outDir: ansibleDir}, {host, root: pbDir, outDir: pbDir}, paths));
+		problems.push(...await compareEndStates({host, root: ansibleDir, aliases: targetAliases(targets['ansible-playbook'])}, {host, root: pbDir, aliases: targetAliases(targets.pb)}, paths));
 	}
 
 	const second = await runOn('pb', compatCase, targets.pb, workspace);

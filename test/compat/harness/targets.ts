@@ -4,6 +4,7 @@ import type {LabHost} from '../../lab/lab.js';
 import {writeInventory} from '../../lab/lab-inventory.js';
 import type {SshIdentity} from '../../lab/ssh-keys.js';
 import {caseHosts} from './cases.js';
+import type {Alias} from './end-state.js';
 
 /**
  * Where a tool runs a case: two lab hosts over SSH (node1 on the first, node2 on the second), or this
@@ -30,4 +31,16 @@ export async function writeTargetInventory(path: string, target: Target): Promis
 	}
 
 	await writeFile(path, caseHosts.map(host => `${host} ansible_connection=local out_dir=${localOutDirectory(target.outDirectory, host)}\n`).join(''));
+}
+
+/** The texts a target's files may hold that the other tool's target has otherwise, by case host. */
+export function targetAliases(target: Target): Alias[] {
+	if (target.kind === 'lab') {
+		return caseHosts.flatMap((host, position) => [
+			{text: target.hosts[position]!.name, placeholder: `<${host}'s lab host name>`},
+			{text: target.hosts[position]!.address, placeholder: `<${host}'s address>`},
+		]);
+	}
+
+	return caseHosts.map(host => ({text: localOutDirectory(target.outDirectory, host), placeholder: `<${host}'s out_dir>`}));
 }
