@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {type AnsibleSetup, writeAnsibleConfig} from '../../helpers/ansible-playbook.js';
 import type {Lab} from '../../lab/lab.js';
-import {snapshotDirectory, type UpperSnapshot} from '../../lab/upper-snapshot.js';
+import {snapshotDirectory} from '../../lab/upper-snapshot.js';
 import {caseHosts, type CompatCase} from './cases.js';
 import {compareEndStates, compareRuns} from './compare.js';
 import {changedPaths} from './end-state.js';
@@ -50,9 +50,31 @@ async function runOn(tool: Tool, compatCase: CompatCase, target: Target, workspa
 	return runTool(tool, compatCase, inventory, workspace.ansible);
 }
 
-/** Both tools at once, each on hosts (or into an out_dir) of its own. */
-async function runBoth(compatCase: CompatCase, targets: Readonly<Record<Tool, Target>>, workspace: Workspace): Promise<[ToolRun, ToolRun]> {
-	return Promise.all([runOn('ansible-playbook', compatCase, targets['ansible-playbook'], workspace), runOn('pb', compatCase, targets.pb, workspace)]);
+/** Where the two tools left a case host's files, and which of their paths to compare. */
+interface HostTrees {
+	readonly host: string;
+	readonly ansibleRoot: string;
+	readonly pbRoot: string;
+	readonly paths: readonly string[];
+}
+
+/**
+ * Both tools at once, each on hosts (or into an out_dir) of its own; then their exit codes, recaps
+ * and files (`readTrees`, once both have run) compared; then pb's second run.
+ */
+async function compareRunsOn(compatCase: CompatCase, targets: Readonly<Record<Tool, Target>>, workspace: Workspace, readTrees: () => Promise<HostTrees[]>): Promise<CaseComparison> {
+	const [ansible, pb] = await Promise.all([runOn('ansible-playbook', compatCase, targets['ansible-playbook'], workspace), runOn('pb', compatCase, targets.pb, workspace)]);
+	const problems = [...expectedExit(compatCase, ansible), ...compareRuns(ansible, pb)];
+	for (const {host, ansibleRoot, pbRoot, paths} of await readTrees()) {
+		problems.push(...await compareEndStates(
+			{host, root: ansibleRoot, aliases: targetAliases(targets['ansible-playbook'])},
+			{host, root: pbRoot, aliases: targetAliases(targets.pb)},
+			paths,
+		));
+	}
+
+	const second = await runOn('pb', compatCase, targets.pb, workspace);
+	return {problems: [...problems, ...secondRunProblems(pb, second)], runs: [ansible, pb, second]};
 }
 
 /**
@@ -67,37 +89,31 @@ export async function compareOnLab(compatCase: CompatCase, lab: Lab, workspace: 
 
 	await Promise.all(lab.hosts.map(async host => lab.resetHost(host)));
 	const hostsOf = {'ansible-playbook': lab.hosts.slice(0, caseHosts.length), pb: lab.hosts.slice(caseHosts.length)};
-	const snapshots = async () => Promise.all(lab.hosts.map(async host => lab.snapshotUpper(host)));
+	const snapshots = async () => Promise.all([...hostsOf['ansible-playbook'], ...hostsOf.pb].map(async host => lab.snapshotUpper(host)));
 	const before = await snapshots();
 	const targets = {
 		'ansible-playbook': {kind: 'lab', hosts: hostsOf['ansible-playbook'], identity: lab.identity},
 		pb: {kind: 'lab', hosts: hostsOf.pb, identity: lab.identity},
 	} as const;
-	const [ansible, pb] = await runBoth(compatCase, targets, workspace);
-	const after = await snapshots();
-	const problems = [...expectedExit(compatCase, ansible), ...compareRuns(ansible, pb)];
-	for (const [position, host] of caseHosts.entries()) {
-		const [ansibleHost, pbHost] = [hostsOf['ansible-playbook'][position]!, hostsOf.pb[position]!];
+	return compareRunsOn(compatCase, targets, workspace, async () => {
+		const after = await snapshots();
 		const changed = (index: number) => changedPaths(before[index]!, after[index]!);
-		const paths = [...changed(position), ...changed(caseHosts.length + position)];
-		problems.push(...await compareEndStates(
-			{host, root: ansibleHost.rootDirectory, aliases: targetAliases(targets['ansible-playbook'])},
-			{host, root: pbHost.rootDirectory, aliases: targetAliases(targets.pb)},
-			paths,
-		));
-	}
-
-	const second = await runOn('pb', compatCase, targets.pb, workspace);
-	return {problems: [...problems, ...secondRunProblems(pb, second)], runs: [ansible, pb, second]};
+		return caseHosts.map((host, position) => ({
+			host,
+			ansibleRoot: hostsOf['ansible-playbook'][position]!.rootDirectory,
+			pbRoot: hostsOf.pb[position]!.rootDirectory,
+			paths: [...changed(position), ...changed(caseHosts.length + position)],
+		}));
+	});
 }
 
-async function treeOf(directory: string): Promise<UpperSnapshot> {
-	return await stat(directory).then(() => true, () => false) ? snapshotDirectory(directory) : new Map();
+async function pathsUnder(directory: string): Promise<string[]> {
+	return await stat(directory).then(() => true, () => false) ? [...(await snapshotDirectory(directory)).keys()] : [];
 }
 
 /**
  * On the local connection: each tool writes into an out_dir of its own, one folder per case host;
- * compared: everything in those folders, with each host's out_dir read as `{{ out_dir }}`.
+ * compared: everything in those folders.
  */
 export async function compareOnLocal(compatCase: CompatCase, workspace: Workspace): Promise<CaseComparison> {
 	const outDirectory = (tool: Tool) => join(workspace.directory, 'local', tool);
@@ -107,16 +123,10 @@ export async function compareOnLocal(compatCase: CompatCase, workspace: Workspac
 		'ansible-playbook': {kind: 'local', outDirectory: outDirectory('ansible-playbook')},
 		pb: {kind: 'local', outDirectory: outDirectory('pb')},
 	} as const;
-	const [ansible, pb] = await runBoth(compatCase, targets, workspace);
-	const problems = [...expectedExit(compatCase, ansible), ...compareRuns(ansible, pb)];
-	for (const host of caseHosts) {
-		const [ansibleDir, pbDir] = [localOutDirectory(outDirectory('ansible-playbook'), host), localOutDirectory(outDirectory('pb'), host)];
-		const paths = [...(await treeOf(ansibleDir)).keys(), ...(await treeOf(pbDir)).keys()];
-		problems.push(...await compareEndStates({host, root: ansibleDir, aliases: targetAliases(targets['ansible-playbook'])}, {host, root: pbDir, aliases: targetAliases(targets.pb)}, paths));
-	}
-
-	const second = await runOn('pb', compatCase, targets.pb, workspace);
-	return {problems: [...problems, ...secondRunProblems(pb, second)], runs: [ansible, pb, second]};
+	return compareRunsOn(compatCase, targets, workspace, async () => Promise.all(caseHosts.map(async host => {
+		const [ansibleRoot, pbRoot] = [localOutDirectory(outDirectory('ansible-playbook'), host), localOutDirectory(outDirectory('pb'), host)];
+		return {host, ansibleRoot, pbRoot, paths: [...await pathsUnder(ansibleRoot), ...await pathsUnder(pbRoot)]};
+	})));
 }
 
 /** A folder of the suite's own, with the ansible.cfg every ansible-playbook run of it reads. */
