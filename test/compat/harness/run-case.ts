@@ -8,7 +8,7 @@ import {caseHosts, type CompatCase} from './cases.js';
 import {compareEndStates, compareRuns} from './compare.js';
 import {changedPaths} from './end-state.js';
 import {localOutDirectory, type Target, targetAliases, writeTargetInventory} from './targets.js';
-import {outputTail, runTool, type Tool, type ToolRun} from './tool-runs.js';
+import {checkAnsible, outputTail, runTool, type Tool, type ToolRun} from './tool-runs.js';
 
 /*
  * One case through both tools: each on fresh hosts of its own (or into an out_dir of its own on the
@@ -131,6 +131,7 @@ export async function compareOnLocal(compatCase: CompatCase, workspace: Workspac
 
 /** A folder of the suite's own, with the ansible.cfg every ansible-playbook run of it reads. */
 export async function createWorkspace(): Promise<Workspace> {
+	await checkAnsible();
 	const directory = await mkdtemp(join(tmpdir(), 'pb-compat-'));
 	const ansible = await writeAnsibleConfig(directory, {
 		forks: caseHosts.length,

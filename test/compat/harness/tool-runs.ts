@@ -74,3 +74,11 @@ export async function runTool(tool: Tool, compatCase: CompatCase, targetInventor
 	const recap = /^PLAY RECAP/m.test(result.stdout) ? ansibleRecap(result.stdout) : undefined;
 	return {tool, code: result.exitCode, recap, output: result.stdout + result.stderr, wallMs: Date.now() - started};
 }
+
+/** Fails with what to install when ansible-playbook is missing, rather than at the first case. */
+export async function checkAnsible(): Promise<void> {
+	const version = await runCommand(['ansible-playbook', '--version']).catch(() => undefined);
+	if (version?.exitCode !== 0) {
+		throw new Error('test/compat needs ansible-playbook: `apt-get install ansible-core ansible` (Debian\'s packages, which .ci/run installs)');
+	}
+}
