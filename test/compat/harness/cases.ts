@@ -24,11 +24,13 @@ export interface CompatCase {
 	readonly local: boolean;
 	/** ansible-playbook's exit code for the case, which pb must give too: 0, or 2 for a case where a host fails. */
 	readonly exitCode: number;
+	/** `-e` words both tools get, as a user types them: `key=value`, JSON, or `@file` (from the case's folder). */
+	readonly extraVars: readonly string[];
 	/** For a pending case: the pb features it waits for. */
 	readonly waitsFor: string | undefined;
 }
 
-const keys = new Set(['description', 'local', 'exitCode', 'waitsFor']);
+const keys = new Set(['description', 'local', 'exitCode', 'extraVars', 'waitsFor']);
 
 export function readCase(folder: string, name: string): CompatCase {
 	const file = join(folder, name, 'case.json');
@@ -38,16 +40,17 @@ export function readCase(folder: string, name: string): CompatCase {
 		throw new Error(`${file}: unknown key ${unknown.map(key => `\`${key}\``).join(', ')}; a case.json has ${[...keys].join(', ')}`);
 	}
 
-	const {description, local = false, exitCode = 0, waitsFor} = json;
-	if (typeof description !== 'string' || typeof local !== 'boolean' || typeof exitCode !== 'number' || !['string', 'undefined'].includes(typeof waitsFor)) {
-		throw new TypeError(`${file}: expected \`description\` a string, \`local\` a boolean, \`exitCode\` a number and \`waitsFor\` a string if given, got ${JSON.stringify({description, local, exitCode, waitsFor})}`);
+	const {description, local = false, exitCode = 0, extraVars = [], waitsFor} = json;
+	const isWords = (value: unknown): value is string[] => Array.isArray(value) && value.every(word => typeof word === 'string');
+	if (typeof description !== 'string' || typeof local !== 'boolean' || typeof exitCode !== 'number' || !isWords(extraVars) || !['string', 'undefined'].includes(typeof waitsFor)) {
+		throw new TypeError(`${file}: expected \`description\` a string, \`local\` a boolean, \`exitCode\` a number, \`extraVars\` a list of strings and \`waitsFor\` a string if given, got ${JSON.stringify({description, local, exitCode, extraVars, waitsFor})}`);
 	}
 
 	if ((folder === caseFolders.pending) !== (waitsFor !== undefined)) {
 		throw new Error(`${file}: a pending case says what it \`waitsFor\`; an active one does not`);
 	}
 
-	return {name, directory: join(folder, name), description, local, exitCode, waitsFor: waitsFor as string | undefined};
+	return {name, directory: join(folder, name), description, local, exitCode, extraVars, waitsFor: waitsFor as string | undefined};
 }
 
 /** The cases in `folder`, by name: read when the test file loads, so each becomes a test of its own. */

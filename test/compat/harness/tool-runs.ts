@@ -56,20 +56,20 @@ function readableEvents(events: readonly RunEvent[]): string {
 
 /**
  * Runs the case's site.yml with `tool` from the case's folder, with the case's inventory first
- * and `targetInventory` (the connections) after it. Nothing is written into the case's folder:
+ * and `targetInventory` (the connections) after it, and the case's extra vars. Nothing is written into the case's folder:
  * ansible-playbook's temp files and control sockets go to the folder of its ansible.cfg.
  */
 export async function runTool(tool: Tool, compatCase: CompatCase, targetInventory: string, ansible: AnsibleSetup): Promise<ToolRun> {
-	const inventories = ['-i', join(compatCase.directory, 'inventory'), '-i', targetInventory];
+	const options = ['-i', join(compatCase.directory, 'inventory'), '-i', targetInventory, ...compatCase.extraVars.flatMap(words => ['-e', words])];
 	const started = Date.now();
 	if (tool === 'pb') {
-		const result = await pbAsync(['run', 'site.yml', ...inventories, '--json'], {}, compatCase.directory);
+		const result = await pbAsync(['run', 'site.yml', ...options, '--json'], {}, compatCase.directory);
 		const events = parseEvents(result.stdout);
 		const recap = events.findLast(event => event.kind === 'recap');
 		return {tool, code: result.code, recap: recap?.kind === 'recap' ? recap.hosts : undefined, output: `${readableEvents(events)}\n${result.stderr}`, wallMs: Date.now() - started};
 	}
 
-	const result = await runCommand(['ansible-playbook', 'site.yml', ...inventories], {cwd: compatCase.directory, env: ansible.env});
+	const result = await runCommand(['ansible-playbook', 'site.yml', ...options], {cwd: compatCase.directory, env: ansible.env});
 	await closeControlMasters(ansible);
 	const recap = /^PLAY RECAP/m.test(result.stdout) ? ansibleRecap(result.stdout) : undefined;
 	return {tool, code: result.exitCode, recap, output: result.stdout + result.stderr, wallMs: Date.now() - started};
