@@ -1,4 +1,4 @@
-import {mkdir, mkdtemp, rm, stat} from 'node:fs/promises';
+import {chmod, mkdir, mkdtemp, rm, stat} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {type AnsibleSetup, writeAnsibleConfig} from '../../helpers/ansible-playbook.js';
@@ -133,6 +133,8 @@ export async function compareOnLocal(compatCase: CompatCase, workspace: Workspac
 export async function createWorkspace(): Promise<Workspace> {
 	await checkAnsible();
 	const directory = await mkdtemp(join(tmpdir(), 'pb-compat-'));
+	// A case may become another user (become_user), who must reach the local out_dirs inside.
+	await chmod(directory, 0o755);
 	const ansible = await writeAnsibleConfig(directory, {
 		forks: caseHosts.length,
 		gathering: 'implicit',
