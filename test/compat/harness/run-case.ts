@@ -113,7 +113,7 @@ async function pathsUnder(directory: string): Promise<string[]> {
 
 /**
  * On the local connection: each tool writes into an out_dir of its own, one folder per case host;
- * compared: everything in those folders.
+ * compared: those folders and everything in them.
  */
 export async function compareOnLocal(compatCase: CompatCase, workspace: Workspace): Promise<CaseComparison> {
 	const outDirectory = (tool: Tool) => join(workspace.directory, 'local', tool);
@@ -125,7 +125,8 @@ export async function compareOnLocal(compatCase: CompatCase, workspace: Workspac
 	} as const;
 	return compareRunsOn(compatCase, targets, workspace, async () => Promise.all(caseHosts.map(async host => {
 		const [ansibleRoot, pbRoot] = [localOutDirectory(outDirectory('ansible-playbook'), host), localOutDirectory(outDirectory('pb'), host)];
-		return {host, ansibleRoot, pbRoot, paths: [...await pathsUnder(ansibleRoot), ...await pathsUnder(pbRoot)]};
+		// '/' is the out_dir itself: the case makes it too.
+		return {host, ansibleRoot, pbRoot, paths: ['/', ...await pathsUnder(ansibleRoot), ...await pathsUnder(pbRoot)]};
 	})));
 }
 
