@@ -55,9 +55,9 @@ function readableEvents(events: readonly RunEvent[]): string {
 }
 
 /**
- * Runs the case's site.yml with `tool` from the case's folder, with the case's inventory first
- * and `targetInventory` (the connections) after it, and the case's extra vars. Nothing is written into the case's folder:
- * ansible-playbook's temp files and control sockets go to the folder of its ansible.cfg.
+ * Runs the case's site.yml with `tool` from the case's folder, with the case's inventory first,
+ * `targetInventory` (the connections) after it, and the case's extra vars. Nothing is written into
+ * the case's folder: ansible-playbook's temp files and control sockets go to its ansible.cfg's.
  */
 export async function runTool(tool: Tool, compatCase: CompatCase, targetInventory: string, ansible: AnsibleSetup): Promise<ToolRun> {
 	const options = ['-i', join(compatCase.directory, 'inventory'), '-i', targetInventory, ...compatCase.extraVars.flatMap(words => ['-e', words])];
