@@ -15,7 +15,7 @@ import {runScenario} from './run-scenario.js';
 import type {Sample} from './samples.js';
 import {scaleScenario, scenarios} from './scenarios/all.js';
 import type {Scenario} from './scenarios/scenario.js';
-import {ansibleVersions, ensureAnsible, writeAnsibleConfig} from './tools/ansible.js';
+import {ansibleVersions, ensureAnsible, writeBenchAnsibleConfig} from './tools/ansible.js';
 
 /*
  * npm run bench: pb against ansible-playbook and the plain-ssh floor on lab hosts, then pb alone on
@@ -69,7 +69,7 @@ async function labScenarios(options: BenchOptions, samples: Sample[], profiles: 
 		return;
 	}
 
-	const ansible = options.withoutAnsible ? undefined : await writeAnsibleConfig(workDirectory, options.hosts);
+	const ansible = options.withoutAnsible ? undefined : await writeBenchAnsibleConfig(workDirectory, options.hosts);
 	// Before the hosts start, so they do not wait: building a scenario's artifacts takes minutes.
 	const artifactDirectories = new Map<Scenario, string>();
 	for (const scenario of chosen) {

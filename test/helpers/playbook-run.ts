@@ -70,6 +70,8 @@ export async function runPlaybook(dir: string, {rolesPath, ...options}: Partial<
  */
 export async function pbAsync(args: readonly string[], env: Readonly<Record<string, string>> = {}, cwd = repoRoot): Promise<{code: number; stdout: string; stderr: string}> {
 	const child = spawn(process.execPath, [join(repoRoot, 'dist/engine/cli.js'), ...args], {cwd, env: {...process.env, FORCE_COLOR: '0', ...env}});
+	// No input, as in CI: a run that would read stdin gets its end at once rather than waiting.
+	child.stdin.end();
 	const stdout: Buffer[] = [];
 	const stderr: Buffer[] = [];
 	child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));

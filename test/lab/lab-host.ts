@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process';
-import {chmod, mkdir, open, readFile, stat, writeFile} from 'node:fs/promises';
+import {chmod, mkdir, open, readFile, rm, stat, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {createHostNetwork, processesInHostNetwork, removeHostNetwork} from './lab-network.js';
@@ -31,11 +31,7 @@ export async function isMounted(path: string): Promise<boolean> {
  */
 export async function prepareHost(host: HostRecord, baseRoot: string, clientPublicKey: string): Promise<string> {
 	const paths = hostPaths(host);
-	await Promise.all([paths.upper, paths.work, paths.root].map(async path => mkdir(path, {recursive: true})));
-	if (!await isMounted(paths.root)) {
-		await mustRun(['mount', '-t', 'overlay', 'overlay', '-o', `lowerdir=${baseRoot},upperdir=${paths.upper},workdir=${paths.work}`, paths.root]);
-	}
-
+	await mountRoot(host, baseRoot);
 	const {namespace} = hostNetworkNames(host.index);
 	if (!await stat(join('/run/netns', namespace)).then(() => true, () => false)) {
 		await createHostNetwork(host.index);
@@ -53,6 +49,47 @@ export async function prepareHost(host: HostRecord, baseRoot: string, clientPubl
 	}
 
 	return createKeyPair(hostKey, `root@${host.name}`);
+}
+
+async function mountRoot(host: HostRecord, baseRoot: string): Promise<void> {
+	const paths = hostPaths(host);
+	await Promise.all([paths.upper, paths.work, paths.root].map(async path => mkdir(path, {recursive: true})));
+	if (!await isMounted(paths.root)) {
+		await mustRun(['mount', '-t', 'overlay', 'overlay', '-o', `lowerdir=${baseRoot},upperdir=${paths.upper},workdir=${paths.work}`, paths.root]);
+	}
+}
+
+async function unmountRoot(host: HostRecord): Promise<void> {
+	const {root} = hostPaths(host);
+	for (let attempt = 1; await isMounted(root); attempt++) {
+		const result = await runCommand(['umount', root]);
+		if (result.exitCode !== 0 && attempt >= 20) {
+			throw new Error(`cannot unmount ${root}: ${result.stderr.trim()}`);
+		}
+
+		if (result.exitCode !== 0) {
+			// Busy for a moment while the host's last processes are reaped.
+			await sleep(100);
+		}
+	}
+}
+
+/** The host key the lab made, as the host sees it: kept through a reset, so known_hosts stays right. */
+const hostKeyFiles = [{path: 'etc/ssh/ssh_host_ed25519_key', mode: 0o600}, {path: 'etc/ssh/ssh_host_ed25519_key.pub', mode: 0o644}] as const;
+
+/**
+ * Forgets every file the host wrote, changed or deleted: its upper and work dirs are emptied while
+ * the root is unmounted (overlayfs does not allow changing them under a mount), then the root is
+ * mounted again with only the host key put back. The host must be halted; prepareHost and bootHost
+ * then start it as it first started.
+ */
+export async function clearHostChanges(host: HostRecord, baseRoot: string): Promise<void> {
+	const paths = hostPaths(host);
+	const keys = await Promise.all(hostKeyFiles.map(async file => readFile(join(paths.upper, file.path))));
+	await unmountRoot(host);
+	await Promise.all([paths.upper, paths.work].map(async path => rm(path, {recursive: true, force: true})));
+	await mountRoot(host, baseRoot);
+	await Promise.all(hostKeyFiles.map(async (file, position) => writeFile(join(paths.root, file.path), keys[position]!, {mode: file.mode})));
 }
 
 /** Boots the host's systemd in systemd-nspawn, detached (it outlives `lab up`); returns nspawn's PID. */
@@ -147,18 +184,6 @@ export async function haltHost(host: HostRecord, mode: HaltMode): Promise<void> 
 /** Halts the host, unmounts its root and removes its network: the host is gone, its files remain. */
 export async function removeHost(host: HostRecord): Promise<void> {
 	await haltHost(host, 'shutdown');
-	const {root} = hostPaths(host);
-	for (let attempt = 1; await isMounted(root); attempt++) {
-		const result = await runCommand(['umount', root]);
-		if (result.exitCode !== 0 && attempt >= 20) {
-			throw new Error(`cannot unmount ${root}: ${result.stderr.trim()}`);
-		}
-
-		if (result.exitCode !== 0) {
-			// Busy for a moment while the host's last processes are reaped.
-			await sleep(100);
-		}
-	}
-
+	await unmountRoot(host);
 	await removeHostNetwork(host.index);
 }

@@ -109,6 +109,19 @@ test.serial('a killed host restarts with its files and its host key', async t =>
 	t.is(result.stdout, 'kept\n');
 });
 
+test.serial('a reset host forgets every change it made, and keeps its name and host key', async t => {
+	const host = hostAt(2);
+	const made = await lab().ssh(host, 'echo gone > /root/gone && rm /etc/issue && mkdir /srv/gone');
+	t.is(made.exitCode, 0, made.stderr);
+	await lab().resetHost(host);
+	const result = await lab().ssh(host, 'hostname; cat /etc/issue; ls /root/gone /srv/gone 2>&1');
+	t.is(result.exitCode, 2, result.stderr);
+	t.regex(result.stdout, new RegExp(`^${host.name}\n`));
+	t.regex(result.stdout, /cannot access '\/root\/gone'/);
+	t.regex(result.stdout, /cannot access '\/srv\/gone'/);
+	t.regex(result.stdout, /^Debian GNU\/Linux 12/m, '/etc/issue is back from the base');
+});
+
 test.serial('stop leaves nothing behind: no processes, mounts, namespaces or links', async t => {
 	await lab().stop();
 	t.deepEqual(await lab().remains(), {processes: [], mounts: [], namespaces: [], links: []});

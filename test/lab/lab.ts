@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {type BaseFlavour, ensureBaseRoot} from './base-root.js';
 import {writeInventory} from './lab-inventory.js';
-import {bootHost, haltHost, hostPaths, isMounted, prepareHost, waitForSsh} from './lab-host.js';
+import {bootHost, clearHostChanges, haltHost, hostPaths, isMounted, prepareHost, waitForSsh} from './lab-host.js';
 import {raiseInotifyLimits} from './inotify-limits.js';
 import {ensureBridge, labLinksAndNamespaces, setHostLink} from './lab-network.js';
 import {hostAddress, hostNetworkNames, labNetwork, labPaths} from './lab-paths.js';
@@ -128,6 +128,19 @@ export class Lab {
 	async restartHost(host: LabHost): Promise<void> {
 		const record = this.#recordOf(host);
 		await haltHost(record, 'shutdown');
+		await this.#prepare([record]);
+		await this.#boot([record]);
+	}
+
+	/**
+	 * Makes the host as it was when the lab started: shut down, every change it made forgotten (its
+	 * upper dir emptied, its host key kept), booted again. Faster than a new lab, and the host keeps
+	 * its name, address and key.
+	 */
+	async resetHost(host: LabHost): Promise<void> {
+		const record = this.#recordOf(host);
+		await haltHost(record, 'shutdown');
+		await clearHostChanges(record, this.#baseRoot);
 		await this.#prepare([record]);
 		await this.#boot([record]);
 	}

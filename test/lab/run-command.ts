@@ -21,8 +21,13 @@ export interface CommandResult {
 	readonly exitCode: number;
 }
 
+export interface RunOptions {
+	readonly cwd?: string;
+	readonly env?: NodeJS.ProcessEnv;
+}
+
 /** Runs a program (no shell) and resolves with its output and exit code, whatever the code. */
-export async function runCommand(command: readonly string[]): Promise<CommandResult> {
+export async function runCommand(command: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
 	const [file, ...args] = command;
 	if (file === undefined) {
 		throw new TypeError('Expected a command, got an empty list');
@@ -30,6 +35,7 @@ export async function runCommand(command: readonly string[]): Promise<CommandRes
 
 	return new Promise((resolve, reject) => {
 		const child = execFile(file, args, {
+			...options,
 			maxBuffer: 64 * 1024 * 1024,
 			encoding: 'utf8',
 		}, (error, stdout, stderr) => {

@@ -16,7 +16,8 @@ export type UpperEntry =
 /** Path inside the host (leading '/') -> what the upper dir holds there. */
 export type UpperSnapshot = ReadonlyMap<string, UpperEntry>;
 
-async function describe(path: string): Promise<UpperEntry> {
+/** What is at `path` on this machine, in an upper dir or anywhere else. */
+export async function describePath(path: string): Promise<UpperEntry> {
 	const info = await lstat(path);
 	const owner = {uid: info.uid, gid: info.gid};
 	if (info.isFile()) {
@@ -39,13 +40,39 @@ async function describe(path: string): Promise<UpperEntry> {
 	return {type: 'other', mode: info.mode, ...owner};
 }
 
+/**
+ * Every path below `directory`, relative to it. Symbolic links are listed, never followed (Node's own
+ * recursive readdir follows them: a link in an upper dir to /etc would list the machine's /etc).
+ */
+async function listTree(directory: string, below = ''): Promise<string[]> {
+	let entries;
+	try {
+		entries = await readdir(join(directory, below), {withFileTypes: true});
+	} catch (error) {
+		// Gone between listing its parent and reading it: the host removed it meanwhile.
+		if (below !== '' && (error as NodeJS.ErrnoException).code === 'ENOENT') {
+			return [];
+		}
+
+		throw error;
+	}
+
+	const names = [];
+	for (const entry of entries) {
+		const name = below === '' ? entry.name : `${below}/${entry.name}`;
+		names.push(name, ...entry.isDirectory() ? await listTree(directory, name) : []);
+	}
+
+	return names;
+}
+
 /** Everything in an upper dir, read while the host runs (a file being written may show half its bytes). */
 export async function snapshotDirectory(upper: string): Promise<UpperSnapshot> {
 	const snapshot = new Map<string, UpperEntry>();
-	const names = await readdir(upper, {recursive: true});
+	const names = await listTree(upper);
 	for (const name of names.sort()) {
 		try {
-			snapshot.set(`/${name}`, await describe(join(upper, name)));
+			snapshot.set(`/${name}`, await describePath(join(upper, name)));
 		} catch (error) {
 			// Gone between listing and reading: the host removed it meanwhile.
 			if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {

@@ -1,0 +1,44 @@
+import {rm} from 'node:fs/promises';
+import test from 'ava';
+import {useLab} from '../lab/use-lab.js';
+import {caseFolders, caseHosts, readCases} from './harness/cases.js';
+import {type CaseComparison, compareOnLab, compareOnLocal, createWorkspace, type Workspace} from './harness/run-case.js';
+
+/*
+ * Each case of cases/ through ansible-playbook and pb (README.md): on lab hosts over SSH, and on
+ * the local connection where the case says so. The hosts are shared: each case resets them first.
+ */
+
+const lab = useLab(test, {hosts: 2 * caseHosts.length});
+// One for the lab's runs and one for the local ones, which run at the same time: each ansible-playbook
+// run closes the control masters of its own ansible.cfg when it ends.
+let workspaces: {lab: Workspace; local: Workspace} | undefined;
+
+test.before('write the ansible.cfg files', async () => {
+	workspaces = {lab: await createWorkspace(), local: await createWorkspace()};
+});
+test.after.always('remove the workspaces', async () => {
+	for (const workspace of Object.values(workspaces ?? {})) {
+		await rm(workspace.directory, {recursive: true, force: true});
+	}
+});
+
+function timings(comparison: CaseComparison): string {
+	return comparison.runs.map(run => `${run.tool} ${(run.wallMs / 1000).toFixed(1)} s`).join(', ');
+}
+
+for (const compatCase of readCases(caseFolders.active)) {
+	test.serial(`${compatCase.name}: ${compatCase.description}`, async t => {
+		t.timeout(5 * 60_000);
+		const [onLab, onLocal] = await Promise.all([
+			compareOnLab(compatCase, lab(), workspaces!.lab),
+			compatCase.local ? compareOnLocal(compatCase, workspaces!.local) : undefined,
+		]);
+		t.log(`lab: ${timings(onLab)}`);
+		t.deepEqual(onLab.problems, [], 'over SSH on lab hosts, ansible-playbook and pb differ');
+		if (onLocal) {
+			t.log(`local: ${timings(onLocal)}`);
+			t.deepEqual(onLocal.problems, [], 'on the local connection, ansible-playbook and pb differ');
+		}
+	});
+}
