@@ -277,7 +277,11 @@ export async function executeModuleTask(run: RunContext, task: ModuleTask, scope
 	}
 
 	Object.assign(host.setVars, setVars);
-	count(host, results.length === 0 ? 'skipped' : status, changed, current.ignoreErrors);
+	// ansible-playbook leaves meta tasks (flush_handlers, noop, end_play...) out of its recap.
+	if (task.module.name !== 'meta') {
+		count(host, results.length === 0 ? 'skipped' : status, changed, current.ignoreErrors);
+	}
+
 	if (changed && !failed) {
 		for (const topic of task.notify) {
 			host.notified.add(topic);

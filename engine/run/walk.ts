@@ -177,6 +177,12 @@ async function runInclude(run: RunContext, include: IncludeTask, scope: Scope, h
 		const group = pass.hosts.filter(host => !failed.has(host));
 		const tasks = readPass(run, include, group, failed, () => readTasks(run, scope, pass.target, include.role));
 		if (tasks) {
+			// ansible-playbook counts each file a host includes as an ok result of the include.
+			for (const host of group) {
+				host.recap.ok++;
+				run.emit({kind: 'host-result', host: host.name, task: `include_tasks ${include.file}`, status: 'ok', msg: `included: ${pass.target}`, durationMs: 0});
+			}
+
 			const includeScope = inner(scope, {...include, when: [], tags: [], vars: {...include.vars, ...pass.itemVars}});
 			for (const host of await runTasks(run, tasks, includeScope, group, rescuable)) {
 				failed.add(host);
