@@ -36,12 +36,14 @@ function capitalize(text: string): string {
 }
 
 /**
- * The full version: Debian's os-release says only "12", /etc/debian_version "12.11"; CentOS's
- * says "7", /etc/redhat-release "7.9.2009", of which Ansible keeps "7.9".
+ * The full version, as the distro library's best version gives it to Ansible: Debian's os-release
+ * says only "12"; the system's python3-distro (1.7 on), which Ansible uses over its own bundled
+ * copy where installed, adds /etc/debian_version's "12.11". CentOS's says "7", /etc/redhat-release
+ * "7.9.2009", of which Ansible keeps "7.9".
  */
 function versionOf(id: string, osRelease: Readonly<Record<string, string>>, sections: Sections): string {
 	const debian = valueOf(sections, 'debian_version');
-	if (id === 'debian' && debian && /^\d+(?:\.\d+)*$/.test(debian)) {
+	if (id === 'debian' && valueOf(sections, 'python3-distro') === 'installed' && debian && /^\d+(?:\.\d+)*$/.test(debian)) {
 		return debian;
 	}
 

@@ -27,6 +27,8 @@ section hostname; echo "$h"
 section fqdn; set -- $(getent ahosts "$h" 2>/dev/null); if [ -n "$1" ]; then getent hosts "$1" 2>/dev/null; fi
 section os-release; if [ -r /etc/os-release ]; then show /etc/os-release; else show /usr/lib/os-release; fi
 section debian_version; show /etc/debian_version
+# Ansible takes Debian's point release from /etc/debian_version only through the system's python3-distro.
+section python3-distro; if [ -f /usr/lib/python3/dist-packages/distro/distro.py ]; then echo installed; fi
 section redhat-release; show /etc/redhat-release
 if command -v lsb_release >/dev/null 2>&1; then section lsb_release; lsb_release -a 2>/dev/null; fi
 section lsb-release; show /etc/lsb-release

@@ -80,7 +80,8 @@ export const factCases: readonly FactCase[] = [
 		facts: {
 			hostname: 'pblab-1', nodename: 'pblab-1', fqdn: 'pblab-1.lab', domain: 'lab',
 			kernel_version: '#1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22)',
-			distribution_version: '12.8', distribution_minor_version: '8', distribution_release: 'bookworm', lsb: {},
+			// No python3-distro on the lab's hosts: ansible-playbook gives os-release's "12" there.
+			distribution_version: '12', distribution_minor_version: '8', distribution_release: 'bookworm', lsb: {},
 			date_time: {
 				date: '2025-01-01', time: '05:29:59', year: '2025', month: '01', day: '01', hour: '05', minute: '29', second: '59',
 				weekday: 'Wednesday', weekday_number: '3', weeknumber: '00', epoch: '1735689599', iso8601: '2024-12-31T23:59:59Z',
