@@ -161,7 +161,8 @@ export async function runPlanned(ctx: HostContext, params: RunParams, plan: Plan
 	if (output.code !== 0) {
 		const tail = lines(stderr).slice(-5).join('\n');
 		const how = output.code === -1 ? 'was killed by a signal' : `exited with rc ${output.code}`;
-		return {result, failed: `${display} ${how}${tail ? `: ${tail}` : ' (no stderr)'}`};
+		// register gets Ansible's message; the run shows which command and how it ended.
+		return {result: {...result, msg: 'non-zero return code'}, failed: `${display} ${how}${tail ? `: ${tail}` : ' (no stderr)'}`};
 	}
 
 	return {result, msg: ''};

@@ -149,7 +149,8 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 
 	const changed = applied.changed ?? plan.changed;
 	const msg = applied.failed ?? applied.msg ?? plan.msg;
-	const result = {...base, ...applied.result, changed, msg, failed: applied.failed !== undefined};
+	// A module's own result msg is what register gives (Ansible's words); `msg` is what pb shows.
+	const result = {...base, ...applied.result, changed, msg: applied.result?.['msg'] ?? msg, failed: applied.failed !== undefined};
 	const effects = {...plan.effects, ...applied.effects};
 	return {status: applied.failed === undefined ? (changed ? 'changed' : 'ok') : 'failed', result, msg, plan, effects};
 }
