@@ -15,7 +15,7 @@ import {type ConditionSource, type ModuleTask, type Play, type Playbook, type Ta
 /** Variables the engine itself provides; facts are every `ansible_*` name. */
 const magicVariables = [
 	'inventory_hostname', 'inventory_hostname_short', 'group_names', 'groups', 'hostvars', 'playbook_dir',
-	'ansible_check_mode', 'ansible_play_hosts', 'omit', 'ansible_facts', 'play_hosts', 'role_name', 'role_path',
+	'ansible_check_mode', 'ansible_play_hosts', 'omit', 'ansible_facts', 'play_hosts', 'role_name', 'role_path', 'inventory_file', 'inventory_dir',
 ];
 
 function strings(value: unknown, visit: (text: string) => void): void {

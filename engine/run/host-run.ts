@@ -34,8 +34,12 @@ export class HostRun {
 	/** Who commands run as without become: becoming that same user needs no sudo. */
 	readonly loginUser: string;
 
-	constructor(name: string, inventoryVars: Readonly<Record<string, unknown>>, loginUser: string, connect: () => Promise<Connection>) {
+	/** The inventory file that lists the host (Ansible's inventory_file); none for the implicit localhost. */
+	readonly inventoryFile: string | undefined;
+
+	constructor(name: string, inventoryVars: Readonly<Record<string, unknown>>, loginUser: string, connect: () => Promise<Connection>, inventoryFile?: string) {
 		this.name = name;
+		this.inventoryFile = inventoryFile;
 		this.inventoryVars = inventoryVars;
 		this.loginUser = loginUser;
 		this.connect = connect;

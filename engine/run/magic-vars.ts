@@ -1,3 +1,4 @@
+import {dirname} from 'node:path';
 import type {HostRun} from './host-run.js';
 import type {RunContext} from './run-context.js';
 import type {Scope} from './scope.js';
@@ -21,6 +22,7 @@ export function hostMagicVars(run: RunContext, host: HostRun): Record<string, un
 		inventory_hostname_short: host.name.split('.')[0],
 		group_names: Object.entries(run.groups).filter(([group, members]) => group !== 'all' && members.includes(host.name)).map(([group]) => group).sort(byCodePoint),
 		groups: run.groups,
+		...(host.inventoryFile === undefined ? {} : {inventory_file: host.inventoryFile, inventory_dir: dirname(host.inventoryFile)}),
 	};
 }
 

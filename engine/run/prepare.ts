@@ -77,7 +77,8 @@ function hostRuns(inventory: Inventory, settings: RunSettings, opened: Connectio
 		redactor.addFrom(view);
 		const how = connectionSettings(name, view);
 		const loginUser = how.connection === 'local' ? userInfo().username : how.user;
-		hosts.set(name, new HostRun(name, vars, loginUser, connector(name, how, view, settings, opened, handshakes)));
+		const source = inventory.hosts.get(name)?.source;
+		hosts.set(name, new HostRun(name, vars, loginUser, connector(name, how, view, settings, opened, handshakes), source === undefined ? undefined : resolve(source)));
 	}
 
 	return hosts;
