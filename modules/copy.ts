@@ -5,6 +5,8 @@ import {findSource, type SourceDirs} from '../engine/controller-source.js';
 import {applyFileWrite, fileWriteParams, fileWriteProblem, planFileWrite, type FileWriteSteps} from '../engine/file-write.js';
 import {defineModule, type Plan} from '../engine/module.js';
 import {type FileRequest, type FileState, parseMode, readFileState} from '../engine/host-files.js';
+import {isMapping, pythonJson} from '../engine/vars/filters.js';
+import {pyStr} from '../engine/vars/jinja/python.js';
 
 /** The file wanted at dest, from `content` or from `src` on the controller. */
 interface Source {
@@ -22,6 +24,19 @@ async function loadSource(dirs: SourceDirs, src: string): Promise<Source> {
 	return {content, sha256: createHash('sha256').update(content).digest('hex')};
 }
 
+/** Ansible's copy writes a list or dict given as content as JSON, anything else as its text. */
+function contentText(content: unknown): string {
+	if (Array.isArray(content) || isMapping(content)) {
+		return pythonJson(content);
+	}
+
+	return pyStr(content);
+}
+
+function textSource(text: string): Source {
+	return {content: Buffer.from(text), sha256: createHash('sha256').update(text).digest('hex')};
+}
+
 /** dest, or src's name in dest when that is a directory: what the read asks of the host. */
 function destRequest(params: {readonly src?: string | undefined; readonly dest: string}): FileRequest {
 	return {path: params.dest, options: params.src === undefined ? {} : {inDirectory: posix.basename(params.src)}};
@@ -32,7 +47,7 @@ export default defineModule({
 	summary: 'Copy a file from the controller, or given content, to the host (atomic, with backup and validate)',
 	params: {
 		src: {type: 'path', description: 'File on the controller; a relative path is looked up in a role\'s files/ (for a role\'s task), then in files/ beside the task\'s file, then beside it, then the same beside the playbook that imports that file'},
-		content: {type: 'str', description: 'The file\'s content, instead of src'},
+		content: {type: 'raw', description: 'The file\'s content, instead of src; a list or dict (a template that reads as one) is written as JSON, as Ansible writes it'},
 		dest: {type: 'path', required: true, description: 'Path on the host; a directory (or a path ending in /) receives src under its own name'},
 		...fileWriteParams,
 		force: {type: 'bool', default: true, description: 'Replace dest when its content differs; false only creates dest when missing'},
@@ -57,7 +72,7 @@ export default defineModule({
 	readsAhead: params => [destRequest(params)],
 	async read(ctx, params): Promise<CopyState> {
 		const source = params.src === undefined
-			? {content: Buffer.from(params.content ?? ''), sha256: createHash('sha256').update(params.content ?? '').digest('hex')}
+			? textSource(contentText(params.content))
 			: await loadSource(ctx, params.src);
 		const request = destRequest(params);
 		const dest = await readFileState(ctx, request.path, {...request.options, content: ctx.diff});

@@ -23,12 +23,13 @@ export interface IncludePass<T> {
 type Include = IncludeTask | IncludeRoleTask;
 
 /** The include fails on the host: counted and reported as its own result. */
+const taskName = (include: Include) => (include.kind === 'include' ? `include_tasks ${include.file}` : `include_role ${include.spec.name}`);
+
 function includeFailed(run: RunContext, include: Include, host: HostRun, error: unknown): void {
 	host.recap.failed++;
-	const task = include.kind === 'include' ? `include_tasks ${include.file}` : `include_role ${include.spec.name}`;
 	const msg = formatError(error);
 	host.lastFailure = {task: include, result: {failed: true, changed: false, msg}};
-	run.emit({kind: 'host-result', host: host.name, task, status: 'failed', msg, durationMs: 0});
+	run.emit({kind: 'host-result', host: host.name, task: taskName(include), status: 'failed', msg, durationMs: 0});
 }
 
 /**
@@ -42,6 +43,9 @@ export function includePasses<T>(run: RunContext, include: Include, scope: Scope
 		const vars = taskVars(run, host, scope, include, effectiveCheckMode(scope, include, run.options.check));
 		try {
 			if (!run.holds(inheritedConditions(scope, include), vars)) {
+				// ansible-playbook counts an include its condition skips as skipped on the host.
+				host.recap.skipped++;
+				run.emit({kind: 'host-result', host: host.name, task: taskName(include), status: 'skipped', msg: 'Conditional result was False', durationMs: 0});
 				continue;
 			}
 

@@ -159,6 +159,47 @@ export function toJson(value: unknown): string {
 	return JSON.stringify(value);
 }
 
+/**
+ * Python's json.dumps: with no indent it separates with ', ' and ': '; `sortKeys` orders every
+ * mapping's keys (to_nice_json does).
+ */
+export function pythonJson(value: unknown, indent?: number, sortKeys = false): string {
+	const order = (item: unknown): unknown => {
+		if (Array.isArray(item)) {
+			return item.map(element => order(element));
+		}
+
+		if (isMapping(item)) {
+			const entries = Object.entries(item).map(([key, element]) => [key, order(element)] as const);
+			return Object.fromEntries(sortKeys ? entries.sort(([a], [b]) => (a < b ? -1 : (a > b ? 1 : 0))) : entries);
+		}
+
+		return item;
+	};
+
+	const json = JSON.stringify(order(value), undefined, indent);
+	if (indent !== undefined) {
+		return json;
+	}
+
+	let out = '';
+	let inString = false;
+	let escaped = false;
+	for (const char of json) {
+		out += char;
+		if (inString) {
+			inString = escaped || char !== '"';
+			escaped = !escaped && char === '\\';
+		} else if (char === '"') {
+			inString = true;
+		} else if (char === ',' || char === ':') {
+			out += ' ';
+		}
+	}
+
+	return out;
+}
+
 /** Ansible's to_nice_json indents by 4. */
 export function toNiceJson(value: unknown): string {
 	return JSON.stringify(value, undefined, 4);

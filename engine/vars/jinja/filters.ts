@@ -104,41 +104,6 @@ function selecting(wanted: boolean, byAttribute: boolean): Filter {
 	});
 }
 
-function jsonText(value: unknown, indent: number | undefined, sortKeys: boolean): string {
-	const order = (item: unknown): unknown => {
-		if (Array.isArray(item)) {
-			return item.map(element => order(element));
-		}
-
-		if (isMapping(item)) {
-			const entries = Object.entries(item).map(([key, element]) => [key, order(element)] as const);
-			return Object.fromEntries(sortKeys ? entries.sort(([a], [b]) => (a < b ? -1 : (a > b ? 1 : 0))) : entries);
-		}
-
-		return item;
-	};
-
-	const json = JSON.stringify(order(value), undefined, indent);
-	// Python's json.dumps separates with ', ' and ': ' when it does not indent.
-	return indent === undefined ? spacedJson(json) : json;
-}
-
-function spacedJson(json: string): string {
-	let out = '';
-	let inString = false;
-	for (let index = 0; index < json.length; index++) {
-		const char = json[index]!;
-		out += char;
-		if (char === '"' && json[index - 1] !== '\\') {
-			inString = !inString;
-		} else if (!inString && (char === ',' || char === ':')) {
-			out += ' ';
-		}
-	}
-
-	return out;
-}
-
 function hashOf(value: unknown, algorithm: string): string {
 	const names: Readonly<Record<string, string>> = {sha1: 'sha1', md5: 'md5', sha256: 'sha256', sha512: 'sha512', sha224: 'sha224', sha384: 'sha384'};
 	const name = names[algorithm];
@@ -331,9 +296,9 @@ export const filters: Readonly<Record<string, Filter>> = {
 	},
 	to_json: (input, call) => {
 		const indent = argument(call, 0, 'indent');
-		return jsonText(input, indent === undefined ? undefined : Number(indent), bool(call.named['sort_keys'] ?? false));
+		return shared.pythonJson(input, indent === undefined ? undefined : Number(indent), bool(call.named['sort_keys'] ?? false));
 	},
-	to_nice_json: (input, call) => jsonText(input, Number(argument(call, 0, 'indent', 4)), bool(call.named['sort_keys'] ?? true)),
+	to_nice_json: (input, call) => shared.pythonJson(input, Number(argument(call, 0, 'indent', 4)), bool(call.named['sort_keys'] ?? true)),
 	from_json: input => JSON.parse(text(input)) as unknown,
 	to_yaml: (input, call) => yamlCodec().dump(input, {ansible: 'to_yaml', indent: Number(call.named['indent'] ?? 2), sortKeys: bool(call.named['sort_keys'] ?? true)}),
 	to_nice_yaml: (input, call) => yamlCodec().dump(input, {ansible: 'to_nice_yaml', indent: Number(argument(call, 0, 'indent', 4)), sortKeys: bool(call.named['sort_keys'] ?? true)}),

@@ -114,8 +114,11 @@ export function renderJinjaValue(text: string, vars: Readonly<Record<string, unk
 		return rendered;
 	}
 
-	if (rendered.startsWith('{') || rendered.startsWith('[') || rendered === 'True' || rendered === 'False') {
-		return parseIniValue(rendered);
+	// Python's literal_eval reads past trailing whitespace; text it cannot read stays as it was.
+	const trimmed = rendered.trimEnd();
+	if (trimmed.startsWith('{') || trimmed.startsWith('[') || trimmed === 'True' || trimmed === 'False') {
+		const value = parseIniValue(trimmed);
+		return value === trimmed ? rendered : value;
 	}
 
 	return rendered;
