@@ -465,13 +465,15 @@ export function attributeLines(attributes: Attributes): string {
 }
 
 /** Shell commands giving `path` these attributes; `recurse`: also everything beneath it. */
-export function attributeCommands(path: string, attributes: Attributes, options: {readonly recurse?: boolean; readonly ofLink?: boolean} = {}): string[] {
+export function attributeCommands(path: string, attributes: Attributes, options: {readonly recurse?: boolean; readonly ofLink?: boolean; readonly shellWord?: string} = {}): string[] {
 	const recurse = options.recurse ? '-R ' : '';
 	const owners = ownership(attributes.owner, attributes.group);
+	// shellWord: the path as a shell expression instead (a loop's "$d").
+	const target = options.shellWord ?? quote(path);
 	return [
 		// Owners before mode: chown clears setuid bits. -h: a link's own owner, not its target's.
-		owners === undefined ? '' : `chown ${options.ofLink ? '-h ' : ''}${recurse}${quote(owners)} -- ${quote(path)}`,
-		attributes.mode === undefined ? '' : `chmod ${recurse}${attributes.mode.toString(8)} -- ${quote(path)}`,
+		owners === undefined ? '' : `chown ${options.ofLink ? '-h ' : ''}${recurse}${quote(owners)} -- ${target}`,
+		attributes.mode === undefined ? '' : `chmod ${recurse}${attributes.mode.toString(8)} -- ${target}`,
 	].filter(Boolean);
 }
 

@@ -18,7 +18,8 @@ interface FileModuleState {
 /** What apply does, in order; each is one shell command. */
 type FileStep =
 	| {readonly kind: 'remove'}
-	| {readonly kind: 'mkdir'}
+	/** `parents`: the attributes the directories it creates above the path get, as Ansible gives them. */
+	| {readonly kind: 'mkdir'; readonly parents?: Attributes}
 	| {readonly kind: 'touch'}
 	| {readonly kind: 'symlink'; readonly src: string}
 	| {readonly kind: 'hardlink'; readonly src: string}
@@ -120,7 +121,8 @@ function fileSteps(current: FileState, src: FileState | undefined, desired: Desi
 			const beneath = current.exists && recurse && (current.differingBeneath ?? 0) > 0
 				? [{kind: 'attributes', attributes, recurse: true, ofLink: false} as const]
 				: [];
-			return [...(current.exists ? [] : [{kind: 'mkdir'} as const]), ...(beneath.length > 0 ? beneath : setAttributes(existing))];
+			const mkdir: FileStep = Object.values(attributes).some(value => value !== undefined) ? {kind: 'mkdir', parents: attributes} : {kind: 'mkdir'};
+			return [...(current.exists ? [] : [mkdir]), ...(beneath.length > 0 ? beneath : setAttributes(existing))];
 		}
 
 		case 'link':
@@ -161,7 +163,13 @@ function stepCommand(path: string, step: FileStep): string {
 		}
 
 		case 'mkdir': {
-			return `mkdir -p -- ${target}`;
+			if (!step.parents) {
+				return `mkdir -p -- ${target}`;
+			}
+
+			// The missing directories above the path, outermost first, get its attributes too.
+			const parents = attributeCommands(path, step.parents, {shellWord: '"$d"'}).join(' && ');
+			return `(set -- && d=${quote(posix.dirname(path))} && while [ -n "$d" ] && [ ! -e "$d" ]; do set -- "$d" "$@"; d=\${d%/*}; done && mkdir -p -- ${target} && for d do ${parents} || exit 1; done)`;
 		}
 
 		case 'touch': {

@@ -11,7 +11,7 @@ export const fileCases: PlanCase[] = [
 		plan: {
 			changed: true, msg: '/srv/data: directory created, mode: 0750',
 			diff: [{header: path, before: 'state: absent\n', after: 'state: directory\nmode: 0750\n'}],
-			steps: [{kind: 'mkdir'}, {kind: 'attributes', attributes: {mode: 0o750}, recurse: false, ofLink: false}],
+			steps: [{kind: 'mkdir', parents: {mode: 0o750, owner: undefined, group: undefined}}, {kind: 'attributes', attributes: {mode: 0o750}, recurse: false, ofLink: false}],
 		},
 	},
 	{
