@@ -120,7 +120,7 @@ export function planArtifacts(run: RunContext, playbooks: readonly Playbook[], i
 	for (const play of playbooks.flatMap(playbook => playbook.plays)) {
 		const pattern = String(renderValue(play.hosts, {...run.options.extraVars}, play.where));
 		const hosts = inventory.selectHosts(pattern, run.options.limit).hosts.map(name => run.hosts.get(name)!);
-		const vars = playVars(play, run.options.extraVars);
+		const vars = playVars(play);
 		for (const host of hosts) {
 			const scope: Scope = {play, playVars: vars, playHosts: hosts, playHostsAll: hosts, chain: [], state: playState()};
 			collect(run, [...play.preTasks, ...play.tasks, ...play.postTasks], scope, host, plan);

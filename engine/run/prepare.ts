@@ -3,14 +3,11 @@ import PQueue from 'p-queue';
 import {userInfo} from 'node:os';
 import type {Connection} from '../connection/connection.js';
 import {openConnection} from '../connection/open.js';
-import {PbError} from '../errors.js';
 import {connectionSettings, type ConnectionSettings} from '../inventory/connection-settings.js';
 import {localhostNames, type Inventory} from '../inventory/inventory.js';
-import {loadYamlFile} from '../load/yaml.js';
 import type {ModuleTask, Play} from '../playbook/types.js';
 import type {EventSink} from '../report/events.js';
 import {Redactor} from '../report/redact.js';
-import {renderValue} from '../vars/template.js';
 import {HostRun} from './host-run.js';
 import {RunContext, type RunOptions} from './run-context.js';
 import {inventoryView} from './variables.js';
@@ -84,31 +81,9 @@ function hostRuns(inventory: Inventory, settings: RunSettings, opened: Connectio
 	return hosts;
 }
 
-/** Play vars, then vars_files (those named by templates are read now, with the play's vars). */
-export function playVars(play: Play, extraVars: Readonly<Record<string, unknown>>): Record<string, unknown> {
-	const vars: Record<string, unknown> = {...play.vars};
-	for (const file of play.varsFiles) {
-		if (file.vars) {
-			Object.assign(vars, file.vars);
-			continue;
-		}
-
-		const path = resolve(play.dir, String(renderValue(file.path, {...vars, ...extraVars}, file.where)));
-		let doc;
-		try {
-			doc = loadYamlFile(path);
-		} catch (error) {
-			throw new PbError(`vars_files: cannot read ${path}`, {kind: 'runtime', where: file.where, hint: 'Relative paths start from the playbook\'s folder.', cause: error});
-		}
-
-		if (doc.value !== null && typeof doc.value === 'object' && !Array.isArray(doc.value)) {
-			Object.assign(vars, doc.value);
-		} else if (doc.value !== null) {
-			throw new PbError(`vars file ${path} must hold a mapping of variables`, {kind: 'runtime', where: file.where});
-		}
-	}
-
-	return vars;
+/** Play vars, then the vars_files named without templates (those with are read per host: vars-files.ts). */
+export function playVars(play: Play): Record<string, unknown> {
+	return Object.assign({...play.vars}, ...play.varsFiles.map(file => file.vars ?? {})) as Record<string, unknown>;
 }
 
 export function gatherFactsTask(run: RunContext, play: Play): ModuleTask {

@@ -76,7 +76,7 @@ async function runPlay(run: RunContext, play: Play, inventory: Inventory, settin
 		host.ended = false;
 	}
 
-	const vars = playVars(play, settings.extraVars);
+	const vars = playVars(play);
 	const state = playState();
 	for (const batch of batches(hosts, play.serial)) {
 		const scope: Scope = {play, playVars: vars, playHosts: batch, playHostsAll: hosts, chain: [], state};

@@ -7,6 +7,7 @@ import type {HostRun} from './host-run.js';
 import type {RunContext} from './run-context.js';
 import {hostMagicVars, magicVars} from './magic-vars.js';
 import {includeParams, scopedVars, type Scope} from './scope.js';
+import {templatedVarsFiles} from './vars-files.js';
 
 /** Ansible's marker for "leave this parameter out": `{{default x omit}}`. */
 export const omit = '__omit_place_holder__pb';
@@ -134,13 +135,19 @@ function merged(layers: ReadonlyArray<Readonly<Record<string, unknown>>>): Recor
 export function taskVars(run: RunContext, host: HostRun, scope: Scope, task: TaskCommon | undefined, check: boolean): Record<string, unknown> {
 	const playRoles: readonly RoleInstance[] = [...scope.play.roles, ...scope.state.roles];
 	const role = task?.role;
-	return layered([
+	const below: Layer[] = [
 		{vars: merged(playRoles.map(each => each.defaults)), written: true},
 		{vars: scope.play.defaults, written: true},
 		{vars: role ? roleDefaults(role) : {}, written: true},
 		{vars: host.inventoryVars, written: true},
 		{vars: factVars(host.facts), written: false},
 		{vars: scope.playVars, written: true},
+	];
+	const magic: Layer = {vars: {...magicVars(run, host, scope, check), hostvars: hostvarsOf(run), omit, ...(role ? {role_name: role.name, role_path: role.path} : {})}, written: false};
+	const where = task?.where ?? scope.play.where;
+	return layered([
+		...below,
+		{vars: templatedVarsFiles(scope.play, host, () => layered([...below, {vars: run.options.extraVars, written: true}, magic], where)), written: true},
 		{vars: merged(playRoles.map(each => ownVars(each))), written: true},
 		{vars: role ? roleVars(role) : {}, written: true},
 		{vars: task ? scopedVars(scope, task) : {}, written: true},
@@ -148,6 +155,6 @@ export function taskVars(run: RunContext, host: HostRun, scope: Scope, task: Tas
 		{vars: role ? roleParams(role) : {}, written: true},
 		{vars: includeParams(scope), written: true},
 		{vars: run.options.extraVars, written: true},
-		{vars: {...magicVars(run, host, scope, check), hostvars: hostvarsOf(run), omit, ...(role ? {role_name: role.name, role_path: role.path} : {})}, written: false},
-	], task?.where ?? scope.play.where);
+		magic,
+	], where);
 }

@@ -1,5 +1,5 @@
 import test from 'ava';
-import {runPlaybook, workspace} from '../helpers/playbook-run.js';
+import {localInventory, runPlaybook, workspace} from '../helpers/playbook-run.js';
 
 test('variable precedence: inventory < play vars < vars_files < task vars < set_fact < extra vars', async t => {
 	const dir = workspace({
@@ -115,4 +115,20 @@ test('registered results and magic variables are available to later tasks and to
 	const run = await runPlaybook(dir);
 	t.deepEqual(run.printed, [{host: 'node1', msg: 'node1 rc=0'}, {host: 'node1', msg: 'node2'}]);
 	t.is(run.recap.node2?.skipped, 2);
+});
+
+test('vars_files named by a fact are read per host once facts are gathered, as Ansible reads them', async t => {
+	const dir = workspace({
+		hosts: localInventory('h1'),
+		'vars/Linux.yml': 'greeting: from the Linux file\n',
+		'play.yml': `
+- hosts: all
+  vars_files:
+    - "vars/{{ ansible_system }}.yml"
+  tasks:
+    - debug: {msg: "{{ greeting }}"}
+`,
+	});
+	const run = await runPlaybook(dir);
+	t.deepEqual(run.printed.map(line => line.msg), ['from the Linux file']);
 });
