@@ -8,7 +8,8 @@ import type {Arguments} from './arguments.js';
 import {Context, Namespace, RenderFailure, Undefined, UndefinedUse, type Callable} from './context.js';
 import {filterAliases, filters, undefinedInputFilters, type FilterEnvironment} from './filters.js';
 import {lookups} from './lookups.js';
-import {arithmetic, compare, isEqual, isIn, isMapping, isTruthy, methodOf, pyIndex, pySlice, pyStr, tuple, typeName} from './python.js';
+import {methodOf} from './methods.js';
+import {arithmetic, compare, isEqual, isIn, isMapping, isTruthy, pyIndex, pySlice, pyStr, tuple, typeName} from './python.js';
 import {isNode, type JinjaNode} from './syntax.js';
 import {testAliases, tests, undefinedSubjectTests} from './tests.js';
 
