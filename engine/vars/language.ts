@@ -5,8 +5,8 @@
  * 'y'}}`), and Jinja otherwise; a first line `# pb: jinja` or `# pb: handlebars` decides instead.
  * A file is one language or the other, never both: a string's language follows its file's.
  */
-import {readFileSync} from 'node:fs';
 import {PbError} from '../errors.js';
+import {sourceText} from './place.js';
 
 export type TemplateLanguage = 'jinja' | 'handlebars';
 
@@ -74,13 +74,7 @@ export function languageOfFile(file: string): TemplateLanguage | undefined {
 	} else if (file.endsWith('.hbs')) {
 		language = 'handlebars';
 	} else {
-		let text: string | undefined;
-		try {
-			text = readFileSync(file, 'utf8');
-		} catch {
-			text = undefined;
-		}
-
+		const text = sourceText(file);
 		language = text === undefined ? undefined : languageOfSource(text, file);
 	}
 

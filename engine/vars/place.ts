@@ -11,18 +11,23 @@ export interface Place {
 	readonly isFile: boolean;
 }
 
-const sources = new Map<string, readonly string[] | undefined>();
+const sources = new Map<string, string | undefined>();
 
-function sourceLine(file: string, line: number): string | undefined {
+/** A template's file as text, read once (for its language and for error columns); undefined when unreadable. */
+export function sourceText(file: string): string | undefined {
 	if (!sources.has(file)) {
 		try {
-			sources.set(file, readFileSync(file, 'utf8').split('\n'));
+			sources.set(file, readFileSync(file, 'utf8'));
 		} catch {
 			sources.set(file, undefined);
 		}
 	}
 
-	return sources.get(file)?.[line - 1];
+	return sources.get(file);
+}
+
+function sourceLine(file: string, line: number): string | undefined {
+	return sourceText(file)?.split('\n')[line - 1];
 }
 
 /**

@@ -10,7 +10,7 @@ import {filterAliases, filters, undefinedInputFilters, type FilterEnvironment} f
 import {lookups} from './lookups.js';
 import {methodOf} from './methods.js';
 import {arithmetic, compare, isEqual, isIn, isMapping, isTruthy, pyIndex, pySlice, pyStr, tuple, typeName} from './python.js';
-import {isNode, type JinjaNode} from './syntax.js';
+import {children, field, isNode, type JinjaNode} from './syntax.js';
 import {testAliases, tests, undefinedSubjectTests} from './tests.js';
 
 const constants: Readonly<Record<string, unknown>> = {True: true, False: false, None: null, true: true, false: false, none: null};
@@ -36,14 +36,6 @@ export function testNamed(name: string): string | undefined {
 
 export const filterNames: readonly string[] = [...Object.keys(filters), ...Object.keys(filterAliases)].sort();
 export const testNames: readonly string[] = [...Object.keys(tests), ...Object.keys(testAliases)].sort();
-
-function field(node: JinjaNode, name: string): JinjaNode {
-	return node[name] as JinjaNode;
-}
-
-function children(node: JinjaNode): JinjaNode[] {
-	return (node['children'] as JinjaNode[] | undefined) ?? [];
-}
 
 /** The value, or the failure an undefined value is when used. */
 export function resolved(value: unknown, node: JinjaNode): unknown {
@@ -110,7 +102,7 @@ function member(target: unknown, key: unknown, step: string, targetText: string)
 function argumentsOf(list: JinjaNode | null | undefined, context: Context, skip = 0): Arguments {
 	const positional: unknown[] = [];
 	const named: Record<string, unknown> = {};
-	for (const arg of children(list ?? ({children: []} as unknown as JinjaNode)).slice(skip)) {
+	for (const arg of children(list).slice(skip)) {
 		if (arg.typename === 'KeywordArgs') {
 			for (const pair of children(arg)) {
 				named[String(field(pair, 'key')['value'])] = resolved(evaluate(field(pair, 'value'), context), pair);

@@ -61,7 +61,8 @@ function unique(items: readonly unknown[]): unknown[] {
 	return result;
 }
 
-function flatten(items: readonly unknown[], levels: number | undefined, skipNulls: boolean): unknown[] {
+/** Lists in lists made one list, `levels` deep (all, when undefined). */
+export function flatten(items: readonly unknown[], levels: number | undefined, skipNulls: boolean): unknown[] {
 	return items.flatMap(item => {
 		if (Array.isArray(item) && (levels === undefined || levels > 0)) {
 			return flatten(item, levels === undefined ? undefined : levels - 1, skipNulls);
@@ -69,6 +70,16 @@ function flatten(items: readonly unknown[], levels: number | undefined, skipNull
 
 		return skipNulls && item === null ? [] : [item];
 	});
+}
+
+/** Python's itertools.product: every combination of one item from each list, in order. */
+export function cartesianProduct(lists: ReadonlyArray<readonly unknown[]>): unknown[][] {
+	return lists.reduce<unknown[][]>((combos, items) => combos.flatMap(combo => items.map(item => [...combo, item])), [[]]);
+}
+
+/** Python's itertools.zip_longest: the lists side by side, the shorter ones filled with `fill`. */
+export function zipLongest(lists: ReadonlyArray<readonly unknown[]>, fill: unknown): unknown[][] {
+	return Array.from({length: Math.max(0, ...lists.map(items => items.length))}, (_, index) => lists.map(items => (index < items.length ? items[index] : fill)));
 }
 
 function combine(base: Record<string, unknown>, other: Record<string, unknown>, recursive: boolean, listMerge: string): Record<string, unknown> {
@@ -281,12 +292,9 @@ export const filters: Readonly<Record<string, Filter>> = {
 	},
 	zip_longest(input, call) {
 		const lists = [list(input, 'zip_longest'), ...call.positional.map(other => list(other, 'zip_longest'))];
-		const fill = call.named['fillvalue'] ?? null;
-		return Array.from({length: Math.max(...lists.map(items => items.length))}, (_, index) => tuple(lists.map(items => (index < items.length ? items[index] : fill))));
+		return zipLongest(lists, call.named['fillvalue'] ?? null).map(items => tuple(items));
 	},
-	product: (input, call) => [list(input, 'product'), ...call.positional.map(other => list(other, 'product'))]
-		.reduce<unknown[][]>((combos, items) => combos.flatMap(combo => items.map(item => [...combo, item])), [[]])
-		.map(combo => tuple(combo)),
+	product: (input, call) => cartesianProduct([list(input, 'product'), ...call.positional.map(other => list(other, 'product'))]).map(combo => tuple(combo)),
 	difference: (input, call) => unique(list(input, 'difference').filter(item => !isIn(item, list(call.positional[0], 'difference')))),
 	union: (input, call) => unique([...list(input, 'union'), ...list(call.positional[0], 'union')]),
 	intersect: (input, call) => unique(list(input, 'intersect').filter(item => isIn(item, list(call.positional[0], 'intersect')))),

@@ -8,6 +8,7 @@ import {basename, dirname, isAbsolute, join} from 'node:path';
 import {isMapping, percentFormat, pyRepr, pyStr, tuple} from './python.js';
 import {Undefined} from './context.js';
 import type {Arguments} from './arguments.js';
+import {cartesianProduct, flatten, zipLongest} from './filters.js';
 
 export interface LookupEnvironment {
 	readonly vars: (name: string) => unknown;
@@ -48,10 +49,6 @@ function mustFind(kind: string, term: string, environment: LookupEnvironment, su
 	}
 
 	return path;
-}
-
-function flattenAll(items: readonly unknown[]): unknown[] {
-	return items.flatMap(item => (Array.isArray(item) ? flattenAll(item) : [item]));
 }
 
 /** The sequence lookup's `start=1 end=10 stride=2 format=web%02d`, or `count=3`, or `1-10/2:web%02d`. */
@@ -136,13 +133,9 @@ export const lookups: Readonly<Record<string, Lookup>> = {
 		return Object.entries(term).map(([key, value]) => ({key, value}));
 	}),
 	indexed_items: terms => terms.flatMap(term => (Array.isArray(term) ? term : [term])).map((item, index) => tuple([index, item])),
-	flattened: terms => flattenAll(terms),
-	together(terms) {
-		const lists = terms.map(term => (Array.isArray(term) ? term : [term]));
-		return Array.from({length: Math.max(0, ...lists.map(list => list.length))}, (_, index) => lists.map(list => (index < list.length ? list[index] : null)));
-	},
-	nested: terms => terms.map(term => (Array.isArray(term) ? term : [term]))
-		.reduce<unknown[][]>((combos, items) => combos.flatMap(combo => items.map(item => [...combo, item])), [[]]),
+	flattened: terms => flatten(terms, undefined, false),
+	together: terms => zipLongest(terms.map(term => (Array.isArray(term) ? term : [term])), null),
+	nested: terms => cartesianProduct(terms.map(term => (Array.isArray(term) ? term : [term]))),
 	subelements(terms, named) {
 		const [items, path, flags] = terms;
 		const skipMissing = truthy((isMapping(flags) ? flags['skip_missing'] : undefined) ?? named['skip_missing'] ?? false);

@@ -7,15 +7,7 @@
 import {Context, Namespace, RenderFailure, Undefined, type Callable, type Interpreter, type RenderHost} from './context.js';
 import {evaluate, resolved} from './evaluate.js';
 import {isMapping, isTruthy, pyIterate, pyStr} from './python.js';
-import {parseTemplateFile, type JinjaNode} from './syntax.js';
-
-function field(node: JinjaNode, name: string): JinjaNode {
-	return node[name] as JinjaNode;
-}
-
-function children(node: JinjaNode | null | undefined): JinjaNode[] {
-	return (node?.['children'] as JinjaNode[] | undefined) ?? [];
-}
+import {children, field, parseTemplateFile, type JinjaNode} from './syntax.js';
 
 /** Ansible prints None as nothing (its finalize), everything else as Python's str(). */
 function finalize(value: unknown): string {

@@ -377,6 +377,16 @@ function markLoopFilters(node: unknown): void {
 	}
 }
 
+/** A node's field that holds a node. */
+export function field(node: JinjaNode, name: string): JinjaNode {
+	return node[name] as JinjaNode;
+}
+
+/** A list node's children: none for a missing node (an if without else). */
+export function children(node: JinjaNode | null | undefined): JinjaNode[] {
+	return (node?.['children'] as JinjaNode[] | undefined) ?? [];
+}
+
 export function isNode(value: unknown): value is JinjaNode {
 	return typeof value === 'object' && value !== null && typeof (value as {typename?: unknown}).typename === 'string';
 }
