@@ -180,6 +180,8 @@ export interface ModuleDefinition<S extends ParamSchema = ParamSchema, State = u
 	apply(ctx: HostContext, params: Params<S>, plan: Plan<Steps>): Promise<ApplyResult>;
 	/** Needs no connection to the host (debug, set_fact, assert, fail, meta): runs even for a host not yet connected. */
 	readonly controlOnly?: boolean;
+	/** Its results stay out of the recap, as ansible-playbook leaves meta tasks out of its own. */
+	readonly outOfRecap?: boolean;
 	/**
 	 * What the task would fetch into the controller's artifact cache (download via controller),
 	 * for `pb artifacts pull` and `pb run --offline`; undefined when it fetches nothing there.

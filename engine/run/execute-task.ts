@@ -277,8 +277,7 @@ export async function executeModuleTask(run: RunContext, task: ModuleTask, scope
 	}
 
 	Object.assign(host.setVars, setVars);
-	// ansible-playbook leaves meta tasks (flush_handlers, noop, end_play...) out of its recap.
-	if (task.module.name !== 'meta') {
+	if (!task.module.outOfRecap) {
 		count(host, results.length === 0 ? 'skipped' : status, changed, current.ignoreErrors);
 	}
 
