@@ -14,7 +14,7 @@ import {humanReporter} from './report/human.js';
 import {jsonReporter} from './report/json.js';
 import {moduleDoc, moduleList} from './report/module-doc.js';
 import {runPlaybooks, type RunSettings} from './run/run-playbook.js';
-import {artifactCache} from './artifact-cache.js';
+import {artifactCache} from './artifacts/cache.js';
 import {exportArtifacts, importArtifacts, pullArtifacts} from './commands/artifacts.js';
 import {setYamlCodec} from './vars/template.js';
 import {modules} from '../modules/index.js';

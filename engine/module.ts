@@ -1,6 +1,6 @@
-import type {Connection, ExecOptions, ExecResult} from './connection/connection.js';
+import type {Connection} from './connection/connection.js';
 import type {SourcePosition} from './errors.js';
-import type {FileRequest, KnownHashes, ReadAheadCache} from './host-files.js';
+import type {FileRequest, HostRunner, PredictedPath} from './host/file-state.js';
 
 /**
  * The module contract. A module is one file in modules/ exporting one `defineModule(...)`:
@@ -66,8 +66,7 @@ export interface Facts {
 }
 
 /** What read and apply may touch: the host, through the task's become and environment. */
-export interface HostContext {
-	readonly host: string;
+export interface HostContext extends HostRunner {
 	readonly check: boolean;
 	readonly diff: boolean;
 	/** The host's variables as the task sees them (facts included), read-only. */
@@ -80,14 +79,6 @@ export interface HostContext {
 	readonly playDir?: string | undefined;
 	/** Where the task was written, for errors a module raises. */
 	readonly where: SourcePosition;
-	/** The host's connection with the task's become and environment already applied. */
-	run(command: string, options?: Omit<ExecOptions, 'become'>): Promise<ExecResult>;
-	/**
-	 * In check mode: what earlier tasks of this run would have left at `path` (a directory a
-	 * `file` task would create, a file a `copy` would write). Undefined outside check mode or
-	 * when no earlier task touches the path. Reading it lets --check predict later tasks right.
-	 */
-	predictedPath?(path: string): PredictedPath | undefined;
 	/** In check mode: every path below `directory` that earlier tasks would have written (e.g. .repo files). */
 	predictedBelow?(directory: string): PredictedPath[];
 	/**
@@ -95,26 +86,11 @@ export interface HostContext {
 	 * something on the host other than a path (a systemd unit's state). Undefined when none did.
 	 */
 	predictedState?(key: string): unknown;
-	/** The sums of large files this run has hashed on the host (host-files reads keep it). */
-	readonly knownHashes?: KnownHashes;
-	/** File states read ahead for this task and the next ones (host-files reads use it). */
-	readonly readAhead?: ReadAheadCache;
 	/** The raw connection, for modules that need their own become handling. */
 	readonly connection: Connection;
 	warn(message: string): void;
 	/** A long transfer's progress (bytes; total when known): a bar on a terminal. */
 	progress(label: string, done: number, total: number | undefined): void;
-}
-
-/** What a path would hold after a task's apply, as its plan predicts it. */
-export interface PredictedPath {
-	readonly path: string;
-	readonly type: 'file' | 'directory' | 'link' | 'absent';
-	readonly mode?: number | undefined;
-	readonly owner?: string | undefined;
-	readonly group?: string | undefined;
-	readonly sha256?: string | undefined;
-	readonly content?: Buffer | undefined;
 }
 
 /** The outcome of `plan`: what a real run would do. Pure data; check mode reports it as is. */

@@ -1,5 +1,5 @@
 import {defineModule, type ApplyResult, type HostContext, type Plan} from '../engine/module.js';
-import {quote} from '../engine/host-files.js';
+import {quoteShell, splitWords, UnclosedQuoteError} from '../engine/shell-words.js';
 
 /*
  * command and shell: run something on the host. Whether it changes anything is only known by
@@ -32,60 +32,27 @@ export interface GuardState {
 	readonly removesExists?: boolean;
 }
 
+/** A command line's words, as Ansible's command module splits them. */
+function commandWords(line: string): string[] {
+	try {
+		return splitWords(line).map(word => word.text);
+	} catch (error) {
+		throw error instanceof UnclosedQuoteError ? new Error(`the command has an unclosed ${error.quote} quote: ${line}`, {cause: error}) : error;
+	}
+}
+
 export interface RunSteps {
 	/** The shell line that runs the command, chdir included. */
 	readonly line: string;
 }
 
-/** Splits a command line into words as a POSIX shell would, without expanding anything (Python's shlex). */
-export function splitWords(line: string): string[] {
-	const words: string[] = [];
-	let word = '';
-	// '' is a word of its own: a word starts at its first character or quote.
-	let inWord = false;
-	let quoteChar: '\'' | '"' | undefined;
-	for (let i = 0; i < line.length; i++) {
-		const char = line[i]!;
-		if (quoteChar === '\'') {
-			quoteChar = char === '\'' ? undefined : quoteChar;
-			word += char === '\'' ? '' : char;
-		} else if (quoteChar === '"') {
-			if (char === '"') {
-				quoteChar = undefined;
-			} else {
-				word += char === '\\' && '\\"$`\n'.includes(line[i + 1] ?? '') ? line[++i] : char;
-			}
-		} else if (/\s/.test(char)) {
-			if (inWord) {
-				words.push(word);
-			}
-
-			word = '';
-			inWord = false;
-		} else {
-			inWord = true;
-			if (char === '\'' || char === '"') {
-				quoteChar = char;
-			} else {
-				word += char === '\\' ? line[++i] ?? '' : char;
-			}
-		}
-	}
-
-	if (quoteChar) {
-		throw new Error(`the command has an unclosed ${quoteChar} quote: ${line}`);
-	}
-
-	return inWord ? [...words, word] : words;
-}
-
 /** A path for sh with its glob characters left active and everything else quoted. */
 function globWord(path: string): string {
-	return path.split(/([*?[\]]+)/).map((part, index) => (index % 2 === 1 ? part : part && quote(part))).join('');
+	return path.split(/([*?[\]]+)/).map((part, index) => (index % 2 === 1 ? part : part && quoteShell(part))).join('');
 }
 
 function inDirectory(chdir: string | undefined, line: string): string {
-	return chdir === undefined ? line : `cd -- ${quote(chdir)} || exit 1\n${line}`;
+	return chdir === undefined ? line : `cd -- ${quoteShell(chdir)} || exit 1\n${line}`;
 }
 
 /** One round trip, and only when creates or removes is given. */
@@ -190,15 +157,15 @@ export default defineModule({
 		}
 
 		try {
-			return (params.argv ?? splitWords(params.cmd ?? '')).length === 0 ? 'the command is empty' : undefined;
+			return (params.argv ?? commandWords(params.cmd ?? '')).length === 0 ? 'the command is empty' : undefined;
 		} catch (error) {
 			return (error as Error).message;
 		}
 	},
 	read: readGuards,
 	plan(state, params) {
-		const argv = params.argv ?? splitWords(params.cmd ?? '');
-		return planRun(state, params, argv, `exec ${argv.map(word => quote(word)).join(' ')}`);
+		const argv = params.argv ?? commandWords(params.cmd ?? '');
+		return planRun(state, params, argv, `exec ${argv.map(word => quoteShell(word)).join(' ')}`);
 	},
 	async apply(ctx, params, plan) {
 		return runPlanned(ctx, params, plan, `command \`${params.cmd ?? params.argv?.join(' ') ?? ''}\``);

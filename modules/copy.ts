@@ -2,9 +2,11 @@ import {createHash} from 'node:crypto';
 import {readFile} from 'node:fs/promises';
 import {posix} from 'node:path';
 import {findSource, type SourceDirs} from '../engine/controller-source.js';
-import {applyFileWrite, fileWriteParams, fileWriteProblem, planFileWrite, type FileWriteSteps} from '../engine/file-write.js';
+import {applyFileWrite, fileWriteParams, fileWriteProblem, planFileWrite, type FileWriteSteps} from '../engine/host/file-write.js';
 import {defineModule, type Plan} from '../engine/module.js';
-import {type FileRequest, type FileState, parseMode, readFileState} from '../engine/host-files.js';
+import {parseMode} from '../engine/host/attributes.js';
+import {type FileRequest, type FileState} from '../engine/host/file-state.js';
+import {readFileState} from '../engine/host/read-files.js';
 import {isMapping, pythonJson} from '../engine/vars/filters.js';
 import {pyStr} from '../engine/vars/jinja/python.js';
 

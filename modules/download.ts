@@ -1,15 +1,15 @@
 import {stat} from 'node:fs/promises';
 import {posix} from 'node:path';
-import {artifactCache} from '../engine/artifact-cache.js';
+import {artifactCache} from '../engine/artifacts/cache.js';
 import {checksumFromList, parseChecksum} from '../engine/artifacts/checksum.js';
 import {hostDownload, hostFetchText} from '../engine/artifacts/host-download.js';
 import {sourceUrls, type RetryPolicy, type TransferError} from '../engine/artifacts/sources.js';
-import {
-	attributeChanges, attributeLines, currentAttributes, HostFileError, parseMode, readFileState, setAttributes, writeFileAtomic,
-	type Attributes, type FileRequest, type FileState,
-} from '../engine/host-files.js';
-import {fileWriteProblem} from '../engine/file-write.js';
-import {defineModule, type HostContext, type Params, type Plan, type PredictedPath} from '../engine/module.js';
+import {attributeChanges, attributeLines, currentAttributes, parseMode, setAttributes} from '../engine/host/attributes.js';
+import {HostFileError, type FileRequest, type FileState, type Attributes, type PredictedPath} from '../engine/host/file-state.js';
+import {readFileState} from '../engine/host/read-files.js';
+import {writeFileAtomic} from '../engine/host/write-file.js';
+import {fileWriteProblem} from '../engine/host/file-write.js';
+import {defineModule, type HostContext, type Params, type Plan} from '../engine/module.js';
 
 /** The artifact as the controller's cache holds it (via: controller). */
 interface Fetched {

@@ -1,11 +1,11 @@
 import {randomBytes} from 'node:crypto';
 import {posix} from 'node:path';
-import {fileWriteProblem} from '../engine/file-write.js';
+import {fileWriteProblem} from '../engine/host/file-write.js';
 import {defineModule, type Params, type Plan} from '../engine/module.js';
-import {
-	attributeChanges, attributeCommands, attributeLines, currentAttributes, type Attributes, type FileRequest, type FileState,
-	parseMode, quote, readFileStates,
-} from '../engine/host-files.js';
+import {quoteShell} from '../engine/shell-words.js';
+import {attributeChanges, attributeCommands, attributeLines, currentAttributes, parseMode} from '../engine/host/attributes.js';
+import {type FileRequest, type FileState, type Attributes} from '../engine/host/file-state.js';
+import {readFileStates} from '../engine/host/read-files.js';
 
 type Wanted = 'file' | 'directory' | 'absent' | 'link' | 'touch' | 'hard';
 
@@ -154,9 +154,9 @@ function fileSteps(current: FileState, src: FileState | undefined, desired: Desi
 }
 
 function stepCommand(path: string, step: FileStep): string {
-	const target = quote(path);
+	const target = quoteShell(path);
 	// Links are made beside the path and renamed over it: the path is never missing meanwhile.
-	const temp = quote(posix.join(posix.dirname(path), `.${posix.basename(path)}.pb-tmp-${randomBytes(6).toString('hex')}`));
+	const temp = quoteShell(posix.join(posix.dirname(path), `.${posix.basename(path)}.pb-tmp-${randomBytes(6).toString('hex')}`));
 	switch (step.kind) {
 		case 'remove': {
 			return `rm -rf -- ${target}`;
@@ -169,7 +169,7 @@ function stepCommand(path: string, step: FileStep): string {
 
 			// The missing directories above the path, outermost first, get its attributes too.
 			const parents = attributeCommands(path, step.parents, {shellWord: '"$d"'}).join(' && ');
-			return `(set -- && d=${quote(posix.dirname(path))} && while [ -n "$d" ] && [ ! -e "$d" ]; do set -- "$d" "$@"; d=\${d%/*}; done && mkdir -p -- ${target} && for d do ${parents} || exit 1; done)`;
+			return `(set -- && d=${quoteShell(posix.dirname(path))} && while [ -n "$d" ] && [ ! -e "$d" ]; do set -- "$d" "$@"; d=\${d%/*}; done && mkdir -p -- ${target} && for d do ${parents} || exit 1; done)`;
 		}
 
 		case 'touch': {
@@ -177,11 +177,11 @@ function stepCommand(path: string, step: FileStep): string {
 		}
 
 		case 'symlink': {
-			return `ln -s -- ${quote(step.src)} ${temp} && { mv -fT -- ${temp} ${target} || { rm -f -- ${temp}; false; }; }`;
+			return `ln -s -- ${quoteShell(step.src)} ${temp} && { mv -fT -- ${temp} ${target} || { rm -f -- ${temp}; false; }; }`;
 		}
 
 		case 'hardlink': {
-			return `ln -- ${quote(step.src)} ${temp} && { mv -fT -- ${temp} ${target} || { rm -f -- ${temp}; false; }; }`;
+			return `ln -- ${quoteShell(step.src)} ${temp} && { mv -fT -- ${temp} ${target} || { rm -f -- ${temp}; false; }; }`;
 		}
 
 		case 'attributes': {

@@ -1,5 +1,5 @@
 import {defineModule} from '../engine/module.js';
-import {quote} from '../engine/host-files.js';
+import {quoteShell} from '../engine/shell-words.js';
 import {planRun, readGuards, runParams, runPlanned} from './command.js';
 
 export default defineModule({
@@ -17,7 +17,7 @@ export default defineModule({
 	read: readGuards,
 	plan(state, params) {
 		// Every command already runs in a /bin/sh -c of its own: a second one would only cost the host a process.
-		const line = params.executable === '/bin/sh' ? params.cmd : `exec ${quote(params.executable)} -c ${quote(params.cmd)}`;
+		const line = params.executable === '/bin/sh' ? params.cmd : `exec ${quoteShell(params.executable)} -c ${quoteShell(params.cmd)}`;
 		return planRun(state, params, params.cmd, line);
 	},
 	async apply(ctx, params, plan) {

@@ -1,5 +1,7 @@
 import {defineModule, type Plan} from '../engine/module.js';
-import {type FileRequest, formatMode, readFileState, type FileState} from '../engine/host-files.js';
+import {formatMode} from '../engine/host/attributes.js';
+import {type FileRequest, type FileState} from '../engine/host/file-state.js';
+import {readFileState} from '../engine/host/read-files.js';
 
 /** The registered `stat` as Ansible names its fields (checksum is sha256 here, not sha1). */
 function statResult(file: FileState): Record<string, unknown> {

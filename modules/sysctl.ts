@@ -1,7 +1,10 @@
 import {createHash} from 'node:crypto';
 import {posix} from 'node:path';
-import {type FileState, HostFileError, quote, readFileStates, writeFileAtomic} from '../engine/host-files.js';
-import {defineModule, type Diff, type Plan, type PredictedPath} from '../engine/module.js';
+import {quoteShell} from '../engine/shell-words.js';
+import {type FileState, HostFileError, type PredictedPath} from '../engine/host/file-state.js';
+import {readFileStates} from '../engine/host/read-files.js';
+import {writeFileAtomic} from '../engine/host/write-file.js';
+import {defineModule, type Diff, type Plan} from '../engine/module.js';
 
 interface SysctlState {
 	/** The key's file under /proc/sys: its content is the live value. */
@@ -187,7 +190,7 @@ export default defineModule({
 		const {live, file} = plan.steps;
 		// Live first: a value the kernel refuses is never persisted, to fail again at every boot.
 		if (live) {
-			const set = await ctx.run(`printf '%s\\n' ${quote(live.value)} > ${quote(live.path)} && cat ${quote(live.path)}`);
+			const set = await ctx.run(`printf '%s\\n' ${quoteShell(live.value)} > ${quoteShell(live.path)} && cat ${quoteShell(live.path)}`);
 			if (set.code !== 0) {
 				return {failed: `cannot set ${params.name} to ${live.value} on ${ctx.host}: ${set.stderr.trim()}; ${params.sysctl_file} was left as it was`};
 			}

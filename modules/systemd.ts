@@ -1,5 +1,5 @@
 import {posix} from 'node:path';
-import {quote} from '../engine/host-files.js';
+import {quoteShell} from '../engine/shell-words.js';
 import {defineModule, type HostContext, type Plan} from '../engine/module.js';
 
 type Scope = 'system' | 'user';
@@ -278,7 +278,7 @@ export default defineModule({
 			'else',
 			'  echo "home $HOME"',
 			'  f=0',
-			name === undefined ? '' : `  ${systemctl(scope)} show --property=${properties.join(',')} -- ${quote(name)} || f=1`,
+			name === undefined ? '' : `  ${systemctl(scope)} show --property=${properties.join(',')} -- ${quoteShell(name)} || f=1`,
 			'  echo --',
 			params.daemon_reload ? `  ${systemctl(scope)} show --property=Id,NeedDaemonReload -- '*' || f=1` : '',
 			'  [ "$f" = 0 ]',
@@ -360,7 +360,7 @@ export default defineModule({
 	async apply(ctx, params, plan) {
 		const name = String(plan.result?.['name'] ?? '');
 		const commands = plan.steps.map((verb, index) => {
-			const command = verb === 'daemon-reload' ? `${systemctl(params.scope)} daemon-reload` : `${systemctl(params.scope)} ${verb} -- ${quote(name)}`;
+			const command = verb === 'daemon-reload' ? `${systemctl(params.scope)} daemon-reload` : `${systemctl(params.scope)} ${verb} -- ${quoteShell(name)}`;
 			return `${command} || { echo "failed ${index}"; exit 1; }`;
 		});
 		const result = await ctx.run(commands.join('\n'));

@@ -1,12 +1,13 @@
 import {posix} from 'node:path';
-import {artifactCache} from '../engine/artifact-cache.js';
+import {artifactCache} from '../engine/artifacts/cache.js';
 import {selectMembers, type SelectedMember} from '../engine/artifacts/member-selection.js';
 import {archiveMembers} from '../engine/artifacts/tar-members.js';
-import {
-	formatMode, HostFileError, ownership, parseMode, quote, readFileStates, sameOwner, type Attributes, type FileState,
-} from '../engine/host-files.js';
-import {fileWriteProblem} from '../engine/file-write.js';
-import {defineModule, type HostContext, type Plan, type PredictedPath} from '../engine/module.js';
+import {quoteShell} from '../engine/shell-words.js';
+import {formatMode, ownership, parseMode, sameOwner} from '../engine/host/attributes.js';
+import {HostFileError, type FileState, type Attributes, type PredictedPath} from '../engine/host/file-state.js';
+import {readFileStates} from '../engine/host/read-files.js';
+import {fileWriteProblem} from '../engine/host/file-write.js';
+import {defineModule, type HostContext, type Plan} from '../engine/module.js';
 
 type UntarState =
 	| {readonly kind: 'created-before'; readonly creates: string}
@@ -45,7 +46,7 @@ async function cachedArchive(ctx: HostContext, src: Extract<FileState, {exists: 
 
 	// Reading the archive changes nothing on the host, so check mode does it too.
 	const archive = await cache.readOnce(sha256, `${src.path} on ${ctx.host}`, async sink => {
-		const result = await ctx.run(`cat < ${quote(src.path)}`, {stdoutTo: sink});
+		const result = await ctx.run(`cat < ${quoteShell(src.path)}`, {stdoutTo: sink});
 		if (result.code !== 0) {
 			throw new HostFileError(ctx.host, src.path, `cannot read ${src.path} on ${ctx.host}`, result.stderr);
 		}
@@ -120,24 +121,24 @@ function extractScript(src: string, dest: string, strip: number, steps: UntarSte
 	const owners = ownership(steps.attributes.owner, steps.attributes.group);
 	const {mode} = steps.attributes;
 	const lines = [
-		`s=${quote(src)}`,
-		`d=${quote(dest)}`,
+		`s=${quoteShell(src)}`,
+		`d=${quoteShell(dest)}`,
 		steps.createDest ? 'mkdir -p -- "$d" || exit 1' : '',
 		't=$(mktemp -d "$d/.pb-untar-XXXXXX") || exit 1',
 		'trap \'rm -rf -- "$t"\' EXIT',
 		'trap \'rm -rf -- "$t"; exit 1\' HUP INT TERM',
-		steps.names.length === 0 ? '' : `tar -x -f "$s" -C "$t" -p --no-same-owner --no-wildcards --no-recursion --strip-components=${strip} -- ${steps.names.map(name => quote(name)).join(' ')} || exit 1`,
+		steps.names.length === 0 ? '' : `tar -x -f "$s" -C "$t" -p --no-same-owner --no-wildcards --no-recursion --strip-components=${strip} -- ${steps.names.map(name => quoteShell(name)).join(' ')} || exit 1`,
 	];
 	for (const member of steps.written) {
-		const path = quote(member.path);
+		const path = quoteShell(member.path);
 		if (member.type === 'directory') {
 			lines.push(`mkdir -p -- "$d"/${path} || exit 1`);
 			continue;
 		}
 
 		lines.push(
-			`mkdir -p -- "$d"/${quote(posix.dirname(member.path))} || exit 1`,
-			owners === undefined ? '' : `chown -h ${quote(owners)} -- "$t"/${path} || exit 1`,
+			`mkdir -p -- "$d"/${quoteShell(posix.dirname(member.path))} || exit 1`,
+			owners === undefined ? '' : `chown -h ${quoteShell(owners)} -- "$t"/${path} || exit 1`,
 			mode === undefined || member.type === 'link' ? '' : `chmod ${mode.toString(8)} -- "$t"/${path} || exit 1`,
 			`mv -f -T -- "$t"/${path} "$d"/${path} || exit 1`,
 		);
@@ -145,8 +146,8 @@ function extractScript(src: string, dest: string, strip: number, steps: UntarSte
 
 	for (const member of steps.written.filter(member => member.type === 'directory').reverse()) {
 		lines.push(
-			owners === undefined ? '' : `chown ${quote(owners)} -- "$d"/${quote(member.path)} || exit 1`,
-			`chmod ${(mode ?? member.mode).toString(8)} -- "$d"/${quote(member.path)} || exit 1`,
+			owners === undefined ? '' : `chown ${quoteShell(owners)} -- "$d"/${quoteShell(member.path)} || exit 1`,
+			`chmod ${(mode ?? member.mode).toString(8)} -- "$d"/${quoteShell(member.path)} || exit 1`,
 		);
 	}
 

@@ -1,6 +1,7 @@
 import {posix} from 'node:path';
-import {quote} from '../engine/host-files.js';
-import {defineModule, type HostContext, type Plan, type PredictedPath} from '../engine/module.js';
+import {quoteShell} from '../engine/shell-words.js';
+import {defineModule, type HostContext, type Plan} from '../engine/module.js';
+import type {PredictedPath} from '../engine/host/file-state.js';
 
 /*
  * yum: packages through the host's own dnf (or yum). What a run would do is dnf's own answer, from
@@ -91,16 +92,16 @@ function classify(spec: string, state: string): string {
 	}
 
 	const [whenInstalled, whenMissing] = {present: [':', add('I')], latest: [add('U'), add('I')], absent: [add('R'), ':']}[state] ?? [':', ':'];
-	const heading = `echo ${quote(`${marker} spec ${spec}`)}`;
-	return `if out=$(rpm -q --qf '${nevraFormat}' ${quote(spec)} 2>/dev/null); then ${heading}; printf '%s\\n' "$out"; ${whenInstalled}; else ${heading}; ${whenMissing}; fi`;
+	const heading = `echo ${quoteShell(`${marker} spec ${spec}`)}`;
+	return `if out=$(rpm -q --qf '${nevraFormat}' ${quoteShell(spec)} 2>/dev/null); then ${heading}; printf '%s\\n' "$out"; ${whenInstalled}; else ${heading}; ${whenMissing}; fi`;
 }
 
 /** The options every dnf command of the task gets, dry run and real run alike. */
 function managerOptions(params: {readonly disablerepo: readonly string[]; readonly enablerepo: readonly string[]; readonly disable_gpg_check: boolean; readonly update_cache: boolean}): string {
 	return [
 		// Disabled first, as Ansible does, so disablerepo: '*' with enablerepo: lab leaves only lab.
-		...params.disablerepo.map(repo => `--disablerepo=${quote(repo)}`),
-		...params.enablerepo.map(repo => `--enablerepo=${quote(repo)}`),
+		...params.disablerepo.map(repo => `--disablerepo=${quoteShell(repo)}`),
+		...params.enablerepo.map(repo => `--enablerepo=${quoteShell(repo)}`),
 		...(params.disable_gpg_check ? ['--nogpgcheck'] : []),
 		...(params.update_cache ? ['--refresh'] : []),
 	].join(' ');
@@ -149,13 +150,13 @@ function queryScript(ctx: HostContext, params: YumParams): string {
 		'  [ "$1" = private ] || { echo "unshare --mount is not available or not permitted here"; return 1; }',
 		// The namespace's own /tmp: a tmpfs holding the overlays' upper layers, gone when the namespace goes.
 		'  mount -t tmpfs pb-yum-dry-run /tmp 2>&1 || return 1; n=0; covered=',
-		`  for dir in ${writtenDirectories.join(' ')} "$(readlink -f "$(rpm --eval %_dbpath)")" ${repoFiles.map(file => quote(posix.dirname(file.path))).join(' ')}; do cover "$dir" 2>&1 || return 1; done`,
+		`  for dir in ${writtenDirectories.join(' ')} "$(readlink -f "$(rpm --eval %_dbpath)")" ${repoFiles.map(file => quoteShell(posix.dirname(file.path))).join(' ')}; do cover "$dir" 2>&1 || return 1; done`,
 		'}',
 		// A real run goes on without the namespace: dnf writes its cache and logs there anyway.
 		`if ! reason=$(sandbox "$2"); then ${ctx.check ? `echo "${marker} no-sandbox $(echo $reason)"; exit 0` : ':'}; fi`,
 		...repoFiles.map(file => (file.content === undefined
-			? `rm -f ${quote(file.path)}`
-			: `mkdir -p ${quote(posix.dirname(file.path))} && printf %s ${file.content.toString('base64')} | base64 -d > ${quote(file.path)}`)),
+			? `rm -f ${quoteShell(file.path)}`
+			: `mkdir -p ${quoteShell(posix.dirname(file.path))} && printf %s ${file.content.toString('base64')} | base64 -d > ${quoteShell(file.path)}`)),
 		'I=; U=; R=',
 		...params.name.map(spec => classify(spec, state)),
 		`dry() { verb=$1; shift; [ $# -gt 0 ] || return 0; echo "${marker} dry-run $verb $*"; $pm ${options} --assumeno $verb "$@" 2>&1; echo "${marker} exit $?"; }`,
@@ -177,7 +178,7 @@ function queryScript(ctx: HostContext, params: YumParams): string {
 function fileListScript(params: YumParams): string[] {
 	const rows = 'on { for (i = 1; i <= NF; i++) { if ($i ~ arch && before != "replacing") print name "-" $(i + 1) "." $i; before = name; name = $i } }';
 	return [
-		`nevras() { printf '%s\\n' "$out" | awk -v sections="$1" -v arch=${quote(archWord.source)} '/^[^ ]/ { on = $0 ~ sections; next } ${rows}'; }`,
+		`nevras() { printf '%s\\n' "$out" | awk -v sections="$1" -v arch=${quoteShell(archWord.source)} '/^[^ ]/ { on = $0 ~ sections; next } ${rows}'; }`,
 		'A=$(nevras \'^(Installing|Upgrading|Updating|Downgrading|Reinstalling)\'); D=$(nevras \'^(Removing|Erasing)\')',
 		// Without --refresh: the dry run has just fetched what it needed. Only the paths not on the
 		// host yet: the lists give no content, and a file there now (an edited config file rpm
@@ -525,7 +526,7 @@ export default defineModule({
 		const options = managerOptions(params);
 		const script = [
 			'export LC_ALL=C; set -f',
-			...commands.map(({verb, specs}) => `echo "${marker} run ${verb}"; ${manager} ${options} -y ${verb} ${specs.map(spec => quote(spec)).join(' ')} 2>&1 || { echo "${marker} failed ${verb}"; exit 0; }`),
+			...commands.map(({verb, specs}) => `echo "${marker} run ${verb}"; ${manager} ${options} -y ${verb} ${specs.map(spec => quoteShell(spec)).join(' ')} 2>&1 || { echo "${marker} failed ${verb}"; exit 0; }`),
 		].join('\n');
 		const result = await ctx.run(script);
 		const parts = sections(result.stdout);

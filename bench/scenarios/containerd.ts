@@ -1,7 +1,7 @@
 import {readFile, writeFile} from 'node:fs/promises';
 import {basename, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {quoteShell} from '../../engine/connection/shell.js';
+import {quoteShell} from '../../engine/shell-words.js';
 import {renderFile} from '../../engine/vars/template.js';
 import {findArtifact, type LabArtifacts, labArtifacts} from '../../test/lab/fixtures/artifacts.js';
 import type {LabArtifact} from '../../test/lab/fixtures/fixture-build.js';

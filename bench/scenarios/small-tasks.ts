@@ -1,6 +1,6 @@
 import {writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
-import {quoteShell} from '../../engine/connection/shell.js';
+import {quoteShell} from '../../engine/shell-words.js';
 import type {BenchHost} from '../bench-hosts.js';
 import type {Scenario, ScenarioPlaybooks} from './scenario.js';
 

@@ -1,6 +1,8 @@
 import {randomBytes} from 'node:crypto';
 import {posix} from 'node:path';
-import {HostFileError, ownership, quote, type Attributes, type HostRunner} from '../host-files.js';
+import {quoteShell} from '../shell-words.js';
+import {ownership} from '../host/attributes.js';
+import {HostFileError, type HostRunner, type Attributes} from '../host/file-state.js';
 import {firstServed, TransferError, transientStatus, type RetryPolicy} from './sources.js';
 
 /*
@@ -23,7 +25,7 @@ export interface HostFetchOptions {
  */
 function fetchLines(output: string, options: HostFetchOptions): string[] {
 	const seconds = Math.max(1, Math.ceil(options.timeoutMs / 1000));
-	const headers = Object.entries(options.headers).map(([name, value]) => quote(`${name}: ${value}`));
+	const headers = Object.entries(options.headers).map(([name, value]) => quoteShell(`${name}: ${value}`));
 	return [
 		'if command -v curl >/dev/null 2>&1; then',
 		`  curl -sS -L --fail --max-time ${seconds}${headers.map(header => ` -H ${header}`).join('')} -o ${output} -- "$u"; rc=$?`,
@@ -74,7 +76,7 @@ function attemptFailure(url: string, host: string, stderr: string, seconds: numb
 export async function hostFetchText(ctx: HostRunner, what: string, sources: readonly string[], options: HostFetchOptions): Promise<{text: string; url: string}> {
 	const seconds = Math.ceil(options.timeoutMs / 1000);
 	const {value, url} = await firstServed(what, sources, options.retry, async source => {
-		const result = await ctx.run([`u=${quote(source)}`, ...fetchLines('-', options)].join('\n'));
+		const result = await ctx.run([`u=${quoteShell(source)}`, ...fetchLines('-', options)].join('\n'));
 		const failure = attemptFailure(source, ctx.host, result.stderr, seconds);
 		if (failure) {
 			throw failure;
@@ -107,9 +109,9 @@ export async function hostDownload(ctx: HostRunner, what: string, sources: reado
 	const {value, url} = await firstServed(what, sources, options.retry, async source => {
 		const temp = posix.join(posix.dirname(dest), `.${posix.basename(dest)}.pb-tmp-${randomBytes(6).toString('hex')}`);
 		const script = [
-			`u=${quote(source)}`,
-			`d=${quote(dest)}`,
-			`t=${quote(temp)}`,
+			`u=${quoteShell(source)}`,
+			`d=${quoteShell(dest)}`,
+			`t=${quoteShell(temp)}`,
 			`want=${options.sha256 ?? ''}`,
 			'( set -C; : > "$t" ) || exit 1',
 			'trap \'rm -f -- "$t"\' EXIT',
@@ -120,7 +122,7 @@ export async function hostDownload(ctx: HostRunner, what: string, sources: reado
 			'if [ -z "$want" ] && [ -f "$d" ] && [ ! -L "$d" ] && [ "$(sha256sum < "$d")" = "$h  -" ]; then echo "same $h $n"; exit 0; fi',
 			// A replaced file keeps its owner and mode unless told otherwise, as writeFileAtomic does.
 			'if [ -f "$d" ] && [ ! -L "$d" ]; then chown "$(stat -c %u:%g -- "$d")" "$t" 2>/dev/null; chmod "$(stat -c %a -- "$d")" "$t" || exit 1; fi',
-			owners === undefined ? '' : `chown ${quote(owners)} "$t" || exit 1`,
+			owners === undefined ? '' : `chown ${quoteShell(owners)} "$t" || exit 1`,
 			mode === undefined ? '' : `chmod ${mode.toString(8)} "$t" || exit 1`,
 			'mv -f -- "$t" "$d" || exit 1',
 			'echo "written $h $n"',

@@ -3,7 +3,7 @@ import {createReadStream} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 import {pipeline} from 'node:stream/promises';
 import {Parser, type ReadEntry} from 'tar';
-import {writeDerived} from '../artifact-cache.js';
+import {writeDerived} from './cache.js';
 
 /** One member of a tar archive (plain or gzip), read on the controller. */
 export interface ArchiveMember {

@@ -1,7 +1,7 @@
 import {mkdir, mkdtemp, readdir, rename, rm, stat} from 'node:fs/promises';
 import {join} from 'node:path';
 import * as tar from 'tar';
-import {artifactCache, sha256Of} from '../artifact-cache.js';
+import {artifactCache, sha256Of} from '../artifacts/cache.js';
 import {PbError} from '../errors.js';
 import type {Inventory} from '../inventory/inventory.js';
 import type {Playbook} from '../playbook/types.js';

@@ -1,6 +1,6 @@
 import {randomBytes} from 'node:crypto';
 import type {Become, ExecResult} from './connection.js';
-import {quoteShell} from './shell.js';
+import {quoteShell} from '../shell-words.js';
 
 /** sudo did not let the command run as the become user: a task failure, not an unreachable host. */
 export class BecomeFailed extends Error {

@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto';
 import type {Duplex, Readable} from 'node:stream';
 import {SudoHandshake, wrapInSudo, type SudoCommand} from './become.js';
 import type {Become, ExecResult} from './connection.js';
-import {quoteShell} from './shell.js';
+import {quoteShell} from '../shell-words.js';
 
 /*
  * A /bin/sh that stays open on one SSH channel and runs commands one after another. Opening a

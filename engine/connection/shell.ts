@@ -1,13 +1,5 @@
+import {quoteShell} from '../shell-words.js';
 import type {ExecOptions} from './connection.js';
-
-/** Quotes one word for a POSIX shell: the word arrives in the command exactly as given. */
-export function quoteShell(word: string): string {
-	if (/^[\w@%+=:,./-]+$/.test(word)) {
-		return word;
-	}
-
-	return `'${word.replaceAll('\'', `'\\''`)}'`;
-}
 
 const envName = /^[A-Za-z_]\w*$/;
 

@@ -8,7 +8,8 @@ import PQueue from 'p-queue';
 import {HostUnreachable, isStdinFile, type Become, type Connection, type ExecOptions, type ExecResult} from './connection.js';
 import {knownKeysFor, preferredHostKeyAlgorithms, verifyHostKey, type HostKeyPolicy} from './host-key-check.js';
 import {prepareCommand, type PreparedCommand} from './prepared-command.js';
-import {quoteShell, scriptFor} from './shell.js';
+import {quoteShell} from '../shell-words.js';
+import {scriptFor} from './shell.js';
 import {maxFramedStdin, ShellSession} from './shell-session.js';
 import {prepareAuthentication, type SshCredentials} from './ssh-auth.js';
 

@@ -2,7 +2,7 @@ import {PbError, type SourcePosition} from '../errors.js';
 import type {InventoryBuilder} from './builder.js';
 import {parseIniValue} from './python-literal.js';
 import {parseHostEntry} from './ranges.js';
-import {splitWords, UnclosedQuoteError} from './shell-words.js';
+import {splitWords, UnclosedQuoteError} from '../shell-words.js';
 
 // The same shapes Ansible's ini plugin accepts: no blanks, ':' or ']' inside a group name.
 const sectionPattern = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
@@ -124,7 +124,7 @@ function declare(group: string, kind: SectionKind, where: SourcePosition, builde
 function readHostLine(line: string, group: string, file: string, at: (offset?: number) => SourcePosition, builder: InventoryBuilder): void {
 	let words;
 	try {
-		words = splitWords(line);
+		words = splitWords(line, {comments: true});
 	} catch (error) {
 		if (error instanceof UnclosedQuoteError) {
 			throw new PbError(error.message, {where: at(error.offset), hint: 'Close the quote, or escape it with a backslash.'});

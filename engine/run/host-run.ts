@@ -1,9 +1,9 @@
 import type {Connection} from '../connection/connection.js';
-import type {KnownHashes} from '../host-files.js';
-import type {PredictedPath} from '../module.js';
+import type {KnownHashes, PredictedPath} from '../host/file-state.js';
+
 import type {Recap} from '../report/events.js';
 import type {Failure} from './failed-task.js';
-import {ReadAhead} from './read-ahead.js';
+import {ReadAhead} from '../host/read-ahead.js';
 
 /** One host's state through a play: its variables, its fate, its counts. */
 export class HostRun {

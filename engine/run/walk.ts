@@ -8,7 +8,7 @@ import {executeModuleTask, type TaskOutcome} from './execute-task.js';
 import {failureVars} from './failed-task.js';
 import type {HostRun} from './host-run.js';
 import {includePasses, readPass} from './include-passes.js';
-import {requestsAhead} from './read-ahead.js';
+import {requestsAhead} from './upcoming-reads.js';
 import type {RunContext} from './run-context.js';
 import {effectiveTags, firstRuns, inner, joinPlay, runsOnce, selectedByTags, type Scope} from './scope.js';
 import {taskVars} from './variables.js';

@@ -6,7 +6,7 @@ import type {Writable} from 'node:stream';
 import {setTimeout} from 'node:timers/promises';
 import test from 'ava';
 import * as tar from 'tar';
-import {ArtifactCache} from '../../engine/artifact-cache.js';
+import {ArtifactCache} from '../../engine/artifacts/cache.js';
 import {archiveMembers} from '../../engine/artifacts/tar-members.js';
 
 function sha256Of(content: Buffer): string {

@@ -1,16 +1,10 @@
 import {readdir, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
-import command, {splitWords} from '../../modules/command.js';
+import command from '../../modules/command.js';
 import shell from '../../modules/shell.js';
 import {localHost, runTask} from '../helpers/host-context.js';
 import {tempDir} from './tree-snapshot.js';
-
-test('splitWords reads a line as a shell would, expanding nothing', t => {
-	t.deepEqual(splitWords('echo  "a b" \'c $d\' e\\ f "g\\"h" $HOME *'), ['echo', 'a b', 'c $d', 'e f', 'g"h', '$HOME', '*']);
-	t.deepEqual(splitWords('printf "" x\'\'y'), ['printf', '', 'xy']);
-	t.throws(() => splitWords('echo "open'), {message: 'the command has an unclosed " quote: echo "open'});
-});
 
 test('command: output, rc and times are registered; no round trip before it runs', async t => {
 	const report = await runTask(command, {cmd: 'printf "one\\ntwo\\n\\n"'}, localHost());

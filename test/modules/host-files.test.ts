@@ -2,14 +2,18 @@ import {createHash} from 'node:crypto';
 import {mkdir, readFile, rename, symlink, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
-import {formatMode, parseMode, quote, readFileStates, writeFileAtomic, HostFileError, type HostRunner, type KnownHashes} from '../../engine/host-files.js';
+import {quoteShell} from '../../engine/shell-words.js';
+import {formatMode, parseMode} from '../../engine/host/attributes.js';
+import {HostFileError, type HostRunner, type KnownHashes} from '../../engine/host/file-state.js';
+import {readFileStates} from '../../engine/host/read-files.js';
+import {writeFileAtomic} from '../../engine/host/write-file.js';
 import {localHost} from '../helpers/host-context.js';
 import {tempDir} from './tree-snapshot.js';
 
 test('quote: the shell gets back exactly the word given', async t => {
 	const words = ['plain', '', 'two words', 'it\'s', '"$HOME"', '`id`', '*', 'a\nb', '-n', '\\'];
 	const host = localHost();
-	const result = await host.run(`printf '%s\\0' ${words.map(word => quote(word)).join(' ')}`);
+	const result = await host.run(`printf '%s\\0' ${words.map(word => quoteShell(word)).join(' ')}`);
 	t.deepEqual(result.stdout.split('\0').slice(0, -1), words);
 });
 

@@ -1,9 +1,10 @@
 import {mkdir, symlink, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
-import {readMany, requestKey} from '../../engine/files-ahead.js';
-import {type FileRequest, readFileStates} from '../../engine/host-files.js';
-import {ReadAhead} from '../../engine/run/read-ahead.js';
+import {readMany, requestKey} from '../../engine/host/read-many.js';
+import {type FileRequest} from '../../engine/host/file-state.js';
+import {readFileStates} from '../../engine/host/read-files.js';
+import {ReadAhead} from '../../engine/host/read-ahead.js';
 import download from '../../modules/download.js';
 import {localHost, withDefaults} from '../helpers/host-context.js';
 import {localInventory, runPlaybook, workspace} from '../helpers/playbook-run.js';

@@ -5,7 +5,7 @@ import {loadPlaybook} from '../../engine/playbook/parse-play.js';
 import type {BlockTask, ModuleTask} from '../../engine/playbook/types.js';
 import {Redactor} from '../../engine/report/redact.js';
 import {HostRun} from '../../engine/run/host-run.js';
-import {requestsAhead} from '../../engine/run/read-ahead.js';
+import {requestsAhead} from '../../engine/run/upcoming-reads.js';
 import {RunContext} from '../../engine/run/run-context.js';
 import {playState} from '../../engine/run/scope.js';
 import {modules} from '../../modules/index.js';

@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto';
 import type {AnyModule} from '../../../engine/module.js';
-import type {FileState} from '../../../engine/host-files.js';
+import type {FileState} from '../../../engine/host/file-state.js';
 
 /** One plan case: given this state and these params, plan is like `plan` (ava's t.like). */
 export interface PlanCase {

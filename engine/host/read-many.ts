@@ -1,4 +1,4 @@
-import {type FileRequest, type FileState, type HostRunner, knownHash, locateScript, parseFileState, rememberHash, statFormat} from './host-files.js';
+import {type FileRequest, type FileState, type HostRunner, knownHash, locateScript, parseFileState, rememberHash, statFormat} from './file-state.js';
 
 /*
  * The file states of many tasks in one round trip, with one process per kind of question: one

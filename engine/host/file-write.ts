@@ -1,8 +1,7 @@
-import type {ApplyResult, Diff, ParamSchema, Plan} from './module.js';
-import {
-	attributeChanges, attributeLines, contentLimit, currentAttributes, type Attributes, type FileState,
-	HostFileError, type HostRunner, parseMode, setAttributes, writeFileAtomic,
-} from './host-files.js';
+import type {ApplyResult, Diff, ParamSchema, Plan} from '../module.js';
+import {attributeChanges, attributeLines, currentAttributes, parseMode, setAttributes} from './attributes.js';
+import {contentLimit, type FileState, HostFileError, type HostRunner, type Attributes} from './file-state.js';
+import {writeFileAtomic} from './write-file.js';
 
 /*
  * Planning and applying a whole-file write, shared by the modules that put a file made on the

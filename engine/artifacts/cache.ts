@@ -5,8 +5,8 @@ import {homedir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {Transform, Writable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
-import {httpGet} from './artifacts/http-get.js';
-import {firstServed, TransferError, type RetryPolicy} from './artifacts/sources.js';
+import {httpGet} from './http-get.js';
+import {firstServed, TransferError, type RetryPolicy} from './sources.js';
 
 /*
  * The controller's artifact cache: files fetched once, kept under their sha256, and pushed to

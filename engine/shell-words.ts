@@ -1,4 +1,14 @@
-/** A word of an INI host line and the 0-based offset where it starts in that line. */
+/*
+ * Shell words both ways: quoting a word into a POSIX sh command, and splitting a line into words
+ * as Python's shlex.split does (Ansible splits command lines and inventory host lines with it).
+ */
+
+/** Quotes one word for a POSIX shell: the word arrives in the command exactly as given. */
+export function quoteShell(word: string): string {
+	return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll('\'', `'\\''`)}'`;
+}
+
+/** A word of a line and the 0-based offset where it starts in that line. */
 export interface Word {
 	readonly text: string;
 	readonly offset: number;
@@ -6,20 +16,22 @@ export interface Word {
 
 export class UnclosedQuoteError extends Error {
 	override readonly name = 'UnclosedQuoteError';
+	readonly quote: string;
 	readonly offset: number;
 
 	constructor(quote: string, offset: number) {
 		super(`the ${quote} opened here is never closed`);
+		this.quote = quote;
 		this.offset = offset;
 	}
 }
 
 /**
- * Splits a host line the way Ansible does (Python's shlex.split with comments): blanks separate
- * words, '…' and "…" quote (only \" and \\ are escapes inside "…"), a backslash outside quotes
- * escapes the next character, and an unquoted # ends the line.
+ * Splits a line the way Ansible does (Python's shlex.split): blanks separate words, '…' and "…"
+ * quote (only \" and \\ are escapes inside "…"), a backslash outside quotes escapes the next
+ * character; with `comments` (inventory host lines), an unquoted # ends the line.
  */
-export function splitWords(line: string): Word[] {
+export function splitWords(line: string, {comments = false}: {readonly comments?: boolean} = {}): Word[] {
 	const words: Word[] = [];
 	let text = '';
 	let start = -1;
@@ -38,7 +50,7 @@ export function splitWords(line: string): Word[] {
 		if (/\s/.test(char)) {
 			finish();
 			i++;
-		} else if (char === '#') {
+		} else if (comments && char === '#') {
 			break;
 		} else if (char === '\'' || char === '"') {
 			if (start === -1) {
