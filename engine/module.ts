@@ -22,6 +22,24 @@ export interface ParamSpec {
 	readonly aliases?: readonly string[];
 	/** Kept out of every output (passwords, tokens). */
 	readonly secret?: boolean;
+	/** For ints: the smallest value allowed. */
+	readonly minimum?: number;
+}
+
+/**
+ * Rules between parameters, named as Ansible's argument specs name them, checked before any host
+ * is contacted. A parameter counts as given when the task sets it (defaults do not count), except
+ * in required_if, which compares values with defaults applied, as Ansible does.
+ */
+export interface ParamRules {
+	/** At most one of each group. */
+	readonly mutually_exclusive?: ReadonlyArray<readonly string[]>;
+	/** At least one of each group. */
+	readonly required_one_of?: ReadonlyArray<readonly string[]>;
+	/** All of each group, or none. */
+	readonly required_together?: ReadonlyArray<readonly string[]>;
+	/** When `param` has `value`: all of `needs` (or, with `anyOf`, one of them). */
+	readonly required_if?: ReadonlyArray<{readonly param: string; readonly value: unknown; readonly needs: readonly string[]; readonly anyOf?: boolean}>;
 }
 
 export type ParamSchema = Readonly<Record<string, ParamSpec>>;
@@ -148,7 +166,9 @@ export interface ModuleDefinition<S extends ParamSchema = ParamSchema, State = u
 	readonly freeForm?: string;
 	/** A YAML example task, shown by `pb doc`. */
 	readonly example: string;
-	/** Cross-parameter checks; returns a message naming the parameters, or undefined. */
+	/** Which parameters go together and which exclude each other (engine/playbook/param-rules.ts checks them). */
+	readonly rules?: ParamRules;
+	/** Other checks of the values; returns a message naming the parameters, or undefined. */
 	validate?(params: Params<S>): string | undefined;
 	read(ctx: HostContext, params: Params<S>): Promise<State>;
 	plan(state: State, params: Params<S>): Plan<Steps>;

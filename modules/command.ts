@@ -151,11 +151,8 @@ export default defineModule({
   command:
     argv: [kubeadm, init, --config, /etc/kubeadm.yaml]
     creates: /etc/kubernetes/admin.conf`,
+	rules: {mutually_exclusive: [['cmd', 'argv']], required_one_of: [['cmd', 'argv']]},
 	validate(params) {
-		if ((params.cmd === undefined) === (params.argv === undefined)) {
-			return 'needs exactly one of cmd (a string) and argv (a list)';
-		}
-
 		try {
 			return (params.argv ?? commandWords(params.cmd ?? '')).length === 0 ? 'the command is empty' : undefined;
 		} catch (error) {

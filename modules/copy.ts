@@ -60,11 +60,8 @@ export default defineModule({
     dest: /etc/containerd/config.toml
     mode: '0644'
     backup: true`,
+	rules: {mutually_exclusive: [['src', 'content']], required_one_of: [['src', 'content']]},
 	validate(params) {
-		if ((params.src === undefined) === (params.content === undefined)) {
-			return 'needs exactly one of src and content';
-		}
-
 		if (params.content !== undefined && params.dest.endsWith('/')) {
 			return `dest ${params.dest} is a directory: with content, dest must name the file to write`;
 		}

@@ -66,9 +66,9 @@ const schema = {
 	mode: {type: 'raw', description: 'Permissions: \'0755\' (quoted), 0755 (a YAML octal) or \'755\'; unset keeps those of the file replaced'},
 	owner: {type: 'str', description: 'User name or uid owning dest'},
 	group: {type: 'str', description: 'Group name or gid of dest'},
-	timeout: {type: 'int', default: 600, description: 'Seconds one attempt at one source may take, request to last byte'},
-	retries: {type: 'int', default: 3, description: 'Further attempts at a source after a timeout, a cut transfer, a lost connection or an HTTP 5xx'},
-	retry_delay: {type: 'int', default: 1, description: 'Seconds before the first retry; each next one waits twice as long'},
+	timeout: {type: 'int', default: 600, minimum: 1, description: 'Seconds one attempt at one source may take, request to last byte'},
+	retries: {type: 'int', default: 3, minimum: 0, description: 'Further attempts at a source after a timeout, a cut transfer, a lost connection or an HTTP 5xx'},
+	retry_delay: {type: 'int', default: 1, minimum: 0, description: 'Seconds before the first retry; each next one waits twice as long'},
 	via: {type: 'str', choices: ['controller', 'host'], default: 'controller', description: 'controller: fetched once into the controller\'s cache and pushed to each host; host: each host fetches it with curl or wget'},
 } as const;
 
@@ -152,12 +152,6 @@ export default defineModule({
 		const badMirror = params.mirrors.find(mirror => !isHttpUrl(mirror));
 		if (badMirror !== undefined) {
 			return `mirrors: each must be an http:// or https:// base URL, got '${badMirror}'`;
-		}
-
-		for (const [name, value] of [['timeout', params.timeout], ['retries', params.retries], ['retry_delay', params.retry_delay]] as const) {
-			if (value < (name === 'timeout' ? 1 : 0)) {
-				return `${name} must be ${name === 'timeout' ? 'at least 1 (seconds)' : '0 or more'}, got ${value}`;
-			}
 		}
 
 		const badHeader = Object.entries(params.headers ?? {}).find(([, value]) => typeof value !== 'string' && typeof value !== 'number');

@@ -161,7 +161,7 @@ export default defineModule({
 		src: {type: 'path', required: true, description: 'The archive on the host, typically a download task\'s dest'},
 		dest: {type: 'path', required: true, description: 'Directory on the host to extract into'},
 		create_dest: {type: 'bool', default: false, description: 'Create dest (and its parents) when missing; otherwise a missing dest fails'},
-		strip_components: {type: 'int', default: 0, description: 'Leading path parts removed from each member, as tar --strip-components (\'.\' counts as one)'},
+		strip_components: {type: 'int', default: 0, minimum: 0, description: 'Leading path parts removed from each member, as tar --strip-components (\'.\' counts as one)'},
 		include: {type: 'list', elements: 'str', default: [], description: 'Only members whose path under dest (or a directory above it) matches: \'bin/\', \'bin/*\', \'**/crictl\''},
 		creates: {type: 'path', description: 'When this path exists on the host, nothing is done'},
 		mode: {type: 'raw', description: 'Permissions for every extracted file and directory instead of the archive\'s (links keep theirs)'},
@@ -175,10 +175,6 @@ export default defineModule({
     dest: /usr/local
     include: [bin/]`,
 	validate(params) {
-		if (params.strip_components < 0) {
-			return `strip_components must be 0 or more, got ${params.strip_components}`;
-		}
-
 		const empty = params.include.find(pattern => pattern.replace(/^(?:\.\/)+/, '').replace(/\/+$/, '') === '');
 		if (empty !== undefined) {
 			return `include: '${empty}' names no member; leave include out to extract everything`;

@@ -1,6 +1,7 @@
 import {PbError, type SourcePosition} from '../errors.js';
 import type {AnyModule, ParamSpec, ParamType} from '../module.js';
 import {didYouMean} from '../did-you-mean.js';
+import {brokenRule} from './param-rules.js';
 
 /*
  * Checks a task's parameters against its module's schema. It runs twice: when the playbook is
@@ -100,6 +101,10 @@ function checkValue(name: string, spec: ParamSpec, value: unknown, where: Source
 		result = result.map((element, index) => checkValue(`${name}[${index}]`, {...spec, type: spec.elements!, elements: undefined}, element, where, moduleName));
 	}
 
+	if (spec.minimum !== undefined && typeof result === 'number' && result < spec.minimum) {
+		throw new PbError(`${moduleName}: parameter '${name}' must be ${spec.minimum} or more; got ${describe(result)}`, {where});
+	}
+
 	if (spec.choices && !spec.choices.includes(String(result))) {
 		throw new PbError(`${moduleName}: parameter '${name}' must be one of ${spec.choices.join(', ')}; got ${describe(result)}${didYouMean(String(result), spec.choices)}`, {where});
 	}
@@ -122,6 +127,7 @@ export function checkParams(module: AnyModule, args: Readonly<Record<string, unk
 
 	const result: Record<string, unknown> = {};
 	let templated = false;
+	const set = new Set<string>();
 	for (const [key, value] of Object.entries(args)) {
 		const name = module.freeParams && !canonical.has(key) ? key : canonical.get(key);
 		if (name === undefined) {
@@ -135,6 +141,7 @@ export function checkParams(module: AnyModule, args: Readonly<Record<string, unk
 			throw new PbError(`${module.name}: parameter '${name}' is given twice (as '${key}' and under another name)`, {where: whereOf(key)});
 		}
 
+		set.add(name);
 		if (phase === 'load' && hasTemplate(value)) {
 			templated = true;
 			result[name] = value;
@@ -159,8 +166,14 @@ export function checkParams(module: AnyModule, args: Readonly<Record<string, unk
 		}
 	}
 
-	// Cross-parameter checks need every value: with a template among them they wait for the run.
-	if (phase === 'run' || !templated) {
+	const valuesKnown = phase === 'run' || !templated;
+	const broken = module.rules && brokenRule(module.rules, Object.fromEntries([...set].map(name => [name, result[name]])), result, valuesKnown);
+	if (broken) {
+		throw new PbError(`${module.name}: ${broken}`, {where: whereOf()});
+	}
+
+	// Other checks need every value: with a template among them they wait for the run.
+	if (valuesKnown) {
 		const problem = module.validate?.(result as never);
 		if (problem) {
 			throw new PbError(`${module.name}: ${problem}`, {where: whereOf()});

@@ -27,7 +27,9 @@ test('typical tasks pass the engine\'s checks with their defaults filled in', t 
 test('a module\'s own checks reach the user as a positioned error', t => {
 	const error = t.throws(() => check('copy', {src: 'a', content: 'b', dest: '/x'}));
 	t.true(error instanceof PbError);
-	t.is(error?.message, 'copy: needs exactly one of src and content');
+	t.is(error?.message, 'copy: parameters are mutually exclusive: src|content');
 	t.is((error as PbError).where, where);
+	t.is(t.throws(() => check('copy', {dest: '/x'}))?.message, 'copy: one of the following is required: src, content');
+	t.is(t.throws(() => check('download', {url: 'http://x/y', dest: '/d', timeout: 0}))?.message, 'download: parameter \'timeout\' must be 1 or more; got `0` (number)');
 	t.is(t.throws(() => check('file', {path: '/x', state: 'folder'}))?.message, 'file: parameter \'state\' must be one of file, directory, absent, link, touch, hard; got `"folder"` (string)');
 });

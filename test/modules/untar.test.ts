@@ -151,7 +151,6 @@ test('check mode predicts untar from a download an earlier task would make, read
 
 test('bad parameters are rejected with what to write', t => {
 	const check = (params: Record<string, unknown>) => untar.validate?.({src: '/a.tgz', dest: '/d', create_dest: false, strip_components: 0, include: [], list_files: false, ...params} as never);
-	t.is(check({strip_components: -1}), 'strip_components must be 0 or more, got -1');
 	t.is(check({include: ['./']}), 'include: \'./\' names no member; leave include out to extract everything');
 	t.regex(check({mode: 755}) ?? '', /^mode 755 is the decimal number 755/);
 });
