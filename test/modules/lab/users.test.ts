@@ -114,8 +114,7 @@ test.serial('--diff prints the passwd and group lines, the key file, and never t
 	await assertUnchanged(t, snapshots);
 	const expected = [
 		'--- before: user deploy\n+++ after: user deploy\n',
-		'-/etc/group: adm:x:4:deploy\n+/etc/group: adm:x:4:\n',
-		'-password: (not shown)\n+password: (not shown), changed\n',
+		' /etc/passwd: deploy:x:1000:1001:Deployments:/home/deploy:/bin/bash\n-/etc/group: adm:x:4:deploy\n-password: (not shown)\n+/etc/group: adm:x:4:\n+password: (not shown), changed\n',
 		'--- before: /home/deploy/.ssh/authorized_keys\n+++ after: /home/deploy/.ssh/authorized_keys\n',
 		'+ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIMt',
 	];
