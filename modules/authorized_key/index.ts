@@ -54,7 +54,7 @@ const marker = '--pb-- ';
 /** The user's passwd and primary group lines, and where the file's links lead: one round trip. */
 async function readOwner(ctx: HostContext, params: AuthorizedKeyParams): Promise<{readonly owner: KeyOwner | undefined; readonly hostHome: string | undefined; readonly real: string | undefined}> {
 	const user = quoteShell(params.user);
-	const keyfile = params.path === undefined ? '"$(getent passwd ' + user + ' | cut -d: -f6)/.ssh/authorized_keys"' : quoteShell(params.path);
+	const keyfile = params.path === undefined ? `"$(getent passwd ${user} | cut -d: -f6)/.ssh/authorized_keys"` : quoteShell(params.path);
 	const result = await ctx.run([
 		`echo '${marker}passwd'; getent passwd ${user}`,
 		`echo '${marker}group'; g=$(getent passwd ${user} | cut -d: -f4); [ -z "$g" ] || getent group "$g"`,

@@ -42,7 +42,7 @@ export interface AccountChange {
 }
 
 /** The groups named in `groups`, each once, in order: Ansible's set of stripped names. */
-export function groupNames(groups: string): string[] {
+function groupNames(groups: string): string[] {
 	return [...new Set(groups.split(',').map(group => group.trim()).filter(Boolean))];
 }
 
