@@ -1,11 +1,13 @@
 import type {AnyModule} from '../engine/module.js';
 import assert from './assert.js';
+import authorizedKey from './authorized_key/index.js';
 import command from './command.js';
 import copy from './copy.js';
 import debug from './debug.js';
 import download from './download.js';
 import fail from './fail.js';
 import file from './file.js';
+import group from './group.js';
 import meta from './meta.js';
 import setFact from './set_fact.js';
 import setup from './setup/index.js';
@@ -15,6 +17,7 @@ import sysctl from './sysctl.js';
 import systemd from './systemd.js';
 import template from './template.js';
 import untar from './untar.js';
+import user from './user/index.js';
 import yum from './yum.js';
 
 /** Ansible's own names of a module it has under ansible.builtin (ansible.legacy is the same, as Ansible resolves it). */
@@ -34,12 +37,14 @@ function entry(module: {readonly name: string}, names: readonly string[]): reado
  */
 const named = [
 	entry(assert, builtin('assert')),
+	entry(authorizedKey, ['ansible.posix.authorized_key']),
 	entry(command, builtin('command')),
 	entry(copy, builtin('copy')),
 	entry(debug, builtin('debug')),
 	entry(download, []),
 	entry(fail, builtin('fail')),
 	entry(file, builtin('file')),
+	entry(group, builtin('group')),
 	entry(meta, builtin('meta')),
 	entry(setFact, builtin('set_fact')),
 	entry(setup, builtin('setup')),
@@ -50,6 +55,7 @@ const named = [
 	entry(systemd, [...builtin('systemd'), ...builtin('systemd_service')]),
 	entry(template, builtin('template')),
 	entry(untar, []),
+	entry(user, builtin('user')),
 	entry(yum, builtin('yum')),
 ];
 

@@ -82,8 +82,15 @@ function targetOf(run: RunContext, task: ModuleTask, host: HostRun, delegateTo: 
 export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, host: HostRun, vars: Record<string, unknown>, check: boolean, delegateTo: string | undefined): Promise<ItemResult> {
 	const params = renderParams(task, vars);
 	const {connect, loginUser, delegatedTo, acting} = targetOf(run, task, host, delegateTo, vars);
-	// A password set in play or task vars is a secret too, once met.
+	// A password set in play or task vars is a secret too, once met; so is a secret parameter's
+	// value, unless it is too short to be one ('!' and '*' lock accounts: masking them everywhere hides nothing).
 	run.redactor.addFrom(vars);
+	for (const [name, spec] of Object.entries(task.module.params)) {
+		if (spec.secret && String(params[name] ?? '').length >= 4) {
+			run.redactor.add(params[name]);
+		}
+	}
+
 	const wanted = effectiveBecome(scope, task, vars);
 	// Becoming the user one already is needs no sudo (which a minimal host may not even have).
 	const become = wanted?.user === loginUser ? undefined : wanted;

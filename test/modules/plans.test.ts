@@ -1,5 +1,6 @@
 import test from 'ava';
 import {withDefaults} from '../helpers/host-context.js';
+import {authorizedKeyCases} from './plan-cases/authorized_key.js';
 import {copyCases} from './plan-cases/copy.js';
 import {downloadCases} from './plan-cases/download.js';
 import {fileCases} from './plan-cases/file.js';
@@ -8,6 +9,7 @@ import {sysctlCases} from './plan-cases/sysctl.js';
 import {systemdCases} from './plan-cases/systemd.js';
 import {templateCases} from './plan-cases/template.js';
 import {untarCases} from './plan-cases/untar.js';
+import {userCases} from './plan-cases/user.js';
 import {yumCases} from './plan-cases/yum.js';
 import type {PlanCase} from './plan-cases/states.js';
 
@@ -21,6 +23,6 @@ const plans = test.macro({
 	title: (_, planCase: PlanCase) => `${planCase.module.name}: ${planCase.title}`,
 });
 
-for (const planCase of [...copyCases, ...downloadCases, ...fileCases, ...runCases, ...sysctlCases, ...systemdCases, ...templateCases, ...untarCases, ...yumCases]) {
+for (const planCase of [...authorizedKeyCases, ...copyCases, ...downloadCases, ...fileCases, ...runCases, ...sysctlCases, ...systemdCases, ...templateCases, ...untarCases, ...userCases, ...yumCases]) {
 	test(plans, planCase);
 }

@@ -90,3 +90,29 @@ test('secrets from the inventory or -e appear in no event, whatever a task does 
 	t.true(text.includes('********'));
 	t.is(run.recap.node1?.failed, 1);
 });
+
+test('a secret parameter\'s value (user\'s password) appears in no event once a task has it', async t => {
+	const hash = '$6$Hl3qUAhmFXUYGSGu$yMbIhlMLCiO9g8MApwuuh6C2ut1E7ocUxkxqhmC.BXNhMgzXoc3kCS2kErQMrm8OhE8ZcPjuqZkgrH4MwZVbz.';
+	const dir = workspace({
+		hosts: 'node1 ansible_connection=local\n',
+		'play.yml': `
+- hosts: all
+  gather_facts: false
+  vars:
+    deploy_hash: '${hash}'
+  tasks:
+    - user:
+        name: pb-secret-test-user
+        password: "{{ deploy_hash }}"
+        create_home: false
+    - debug:
+        var: deploy_hash
+`,
+	});
+	// Check mode: the user is only read and planned, this machine's accounts stay as they are.
+	const run = await runPlaybook(dir, {check: true, diff: true, verbosity: 3});
+	const text = JSON.stringify(run.events);
+	t.false(text.includes(hash));
+	t.true(run.printed.some(printed => printed.msg.includes('********')), JSON.stringify(run.printed));
+	t.is(run.recap.node1?.changed, 1);
+});
