@@ -7,6 +7,7 @@ import download from './download.js';
 import fail from './fail.js';
 import file from './file.js';
 import meta from './meta.js';
+import reboot from './reboot.js';
 import setFact from './set_fact.js';
 import setup from './setup/index.js';
 import shell from './shell.js';
@@ -15,6 +16,8 @@ import sysctl from './sysctl.js';
 import systemd from './systemd.js';
 import template from './template.js';
 import untar from './untar.js';
+import waitFor from './wait_for/index.js';
+import waitForConnection from './wait_for_connection.js';
 import yum from './yum.js';
 
 /** Ansible's own names of a module it has under ansible.builtin (ansible.legacy is the same, as Ansible resolves it). */
@@ -41,6 +44,7 @@ const named = [
 	entry(fail, builtin('fail')),
 	entry(file, builtin('file')),
 	entry(meta, builtin('meta')),
+	entry(reboot, builtin('reboot')),
 	entry(setFact, builtin('set_fact')),
 	entry(setup, builtin('setup')),
 	entry(shell, builtin('shell')),
@@ -50,6 +54,8 @@ const named = [
 	entry(systemd, [...builtin('systemd'), ...builtin('systemd_service')]),
 	entry(template, builtin('template')),
 	entry(untar, []),
+	entry(waitFor, builtin('wait_for')),
+	entry(waitForConnection, builtin('wait_for_connection')),
 	entry(yum, builtin('yum')),
 ];
 
