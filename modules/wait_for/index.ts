@@ -2,7 +2,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import {defineModule, type HostContext, type Params} from '../../engine/module.js';
 import {elapsedSeconds, untilDeadline} from '../until-deadline.js';
 import {activeConnections, type DrainQuery, matchGroups, procAddress, pythonRegex, tcpStates} from './parse.js';
-import {probePath, probePort, readPort, readTcpTables, resolveOnHost} from './probe.js';
+import {pathInfo, probePath, probePort, readPort, readTcpTables, resolveOnHost} from './probe.js';
 
 const params = {
 	host: {type: 'str', default: '127.0.0.1', description: 'The address or name whose port is waited for, as the host (not the controller) reaches it'},
@@ -118,8 +118,8 @@ async function tryOnce(ctx: HostContext, p: WaitForParams, deadline: number, dra
 	}
 
 	const sent = await readPort(ctx, p.host, p.port!, remaining);
-	const match = sent === undefined ? null : regex.exec(sent);
-	return match ? {match} : undefined;
+	// Ansible keeps the groups of a file's match only, not of what a port sent.
+	return sent !== undefined && regex.test(sent) ? {} : undefined;
 }
 
 export default defineModule({
@@ -189,9 +189,10 @@ export default defineModule({
 				return {failed: found.fatal, result: {elapsed: elapsedSeconds(start)}};
 			}
 
-			if (found.match) {
-				return {msg: `waited for ${waitedFor(p)}`, result: result(p, start, matchGroups(found.match))};
-			}
+			const groups = found.match ? matchGroups(found.match) : {match_groups: [], match_groupdict: {}};
+			// Ansible describes the path in the result (its state becomes the file's kind), when it exists.
+			const info = p.path === undefined ? {} : await pathInfo(ctx, p.path);
+			return {msg: `waited for ${waitedFor(p)}`, result: {...result(p, start, groups), ...info}};
 		}
 
 		return {msg: `waited for ${waitedFor(p)}`, result: result(p, start, {match_groups: [], match_groupdict: {}})};

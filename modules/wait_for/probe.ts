@@ -62,3 +62,24 @@ export async function resolveOnHost(ctx: HostContext, names: readonly string[]):
 export async function readTcpTables(ctx: HostContext): Promise<string> {
 	return (await ctx.run('cat /proc/net/tcp /proc/net/tcp6 2>/dev/null', {inline: true})).stdout;
 }
+
+/**
+ * What Ansible adds to any result that names a path that exists: its owner, group, mode, size and
+ * kind (link, directory, hard for a file with more than one link, file), a link itself described.
+ */
+export async function pathInfo(ctx: HostContext, path: string): Promise<Record<string, unknown>> {
+	const quoted = quoteShell(path);
+	const result = await ctx.run(`stat -c '%u %g %s %a %U %G %F' -- ${quoted} && stat -L -c '%h %F' -- ${quoted} 2>/dev/null`, {inline: true});
+	const [own = '', followed = ''] = result.stdout.split('\n');
+	const [uid = '', gid = '', size = '', mode = '', owner = '', group = '', ...kind] = own.split(' ');
+	if (result.code !== 0 || kind.length === 0) {
+		return {};
+	}
+
+	const [links = '1', ...followedKind] = followed.split(' ');
+	const state = kind.join(' ') === 'symbolic link' ? 'link' : followedKind.join(' ') === 'directory' ? 'directory' : Number(links) > 1 ? 'hard' : 'file';
+	return {
+		uid: Number(uid), gid: Number(gid), owner: owner === 'UNKNOWN' ? uid : owner, group: group === 'UNKNOWN' ? gid : group,
+		mode: `0${mode.padStart(3, '0')}`, state, size: Number(size),
+	};
+}

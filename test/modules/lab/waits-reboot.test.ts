@@ -68,7 +68,7 @@ const waits = workspace({
         that:
           - "ready.match_groupdict == {'version': '1.27.3'}"
           - ready.match_groups == ['1.27.3', 'ready']
-          - ready.path == '/tmp/pb-ready' and ready.state == 'started' and ready.elapsed >= 1
+          - ready.path == '/tmp/pb-ready' and ready.state == 'file' and ready.mode == '0644' and ready.elapsed >= 1
           - banner.port == 22 and banner.match_groups == []
           - never is failed and never.msg == 'Timeout when waiting for file /tmp/pb-never' and never.elapsed >= 2
 `,
