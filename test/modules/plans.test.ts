@@ -8,6 +8,7 @@ import {sysctlCases} from './plan-cases/sysctl.js';
 import {systemdCases} from './plan-cases/systemd.js';
 import {templateCases} from './plan-cases/template.js';
 import {untarCases} from './plan-cases/untar.js';
+import {waitCases} from './plan-cases/waits.js';
 import {yumCases} from './plan-cases/yum.js';
 import type {PlanCase} from './plan-cases/states.js';
 
@@ -21,6 +22,6 @@ const plans = test.macro({
 	title: (_, planCase: PlanCase) => `${planCase.module.name}: ${planCase.title}`,
 });
 
-for (const planCase of [...copyCases, ...downloadCases, ...fileCases, ...runCases, ...sysctlCases, ...systemdCases, ...templateCases, ...untarCases, ...yumCases]) {
+for (const planCase of [...copyCases, ...downloadCases, ...fileCases, ...runCases, ...sysctlCases, ...systemdCases, ...templateCases, ...untarCases, ...waitCases, ...yumCases]) {
 	test(plans, planCase);
 }
