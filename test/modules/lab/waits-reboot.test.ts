@@ -12,7 +12,7 @@ import {useLab} from '../../lab/use-lab.js';
  */
 
 const lab = useLab(test, {hosts: 2});
-const {pb, runJson, sh, snapshotAll, assertUnchanged, logins} = labRuns(lab);
+const {runJson, sh, snapshotAll, assertUnchanged, rejectsBeforeAnyHost} = labRuns(lab);
 
 const waits = workspace({
 	'waits.yml': `- hosts: lab
@@ -177,20 +177,12 @@ test.serial('reboot: --check predicts the reboot and does nothing; the run reboo
 	}
 });
 
-for (const [module, task, line, message] of [
-	['wait_for', 'wait_for: {port: 22, path: /tmp/x}', 4, 'port and path parameter can not both be passed to wait_for'],
-	['wait_for_connection', 'wait_for_connection: {timeout: soon}', 4, 'timeout'],
-	['reboot', 'reboot: {reboot_timeout: 60, test: whoami}', 4, 'reboot: unknown parameter \'test\''],
+for (const [module, task, message] of [
+	['wait_for', 'wait_for: {port: 22, path: /tmp/x}', 'port and path parameter can not both be passed to wait_for'],
+	['wait_for_connection', 'wait_for_connection: {timeout: soon}', 'wait_for_connection: parameter \'timeout\' expects a int, got `"soon"` (string)'],
+	['reboot', 'reboot: {reboot_timeout: 60, test: whoami}', 'reboot: unknown parameter \'test\''],
 ] as const) {
 	test.serial(`${module}: a bad parameter is rejected with file:line before any host is contacted`, async t => {
-		const dir = workspace({'bad.yml': `- hosts: lab\n  gather_facts: false\n  tasks:\n    - ${task}\n`});
-		const before = await Promise.all(lab().hosts.map(async host => logins(t, host)));
-		const result = await pb(['run', join(dir, 'bad.yml'), '-i', lab().inventoryPath]);
-		t.is(result.code, 4);
-		const output = result.stdout + result.stderr;
-		t.true(output.includes(`bad.yml:${line}:`), output);
-		t.true(output.includes(message), output);
-		// Each count is one login more: the one that counts.
-		t.deepEqual(await Promise.all(lab().hosts.map(async host => logins(t, host))), before.map(count => count + 1));
+		await rejectsBeforeAnyHost(t, `    - ${task}\n`, 4, message);
 	});
 }
