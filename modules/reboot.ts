@@ -110,7 +110,7 @@ export default defineModule({
 			return true;
 		});
 		if (!booted.done) {
-			return {failed: `Timed out waiting for last boot time check (timeout=${p.reboot_timeout})`, result: {rebooted: true, elapsed: elapsedSeconds(start)}};
+			return {failed: `Timed out waiting for last boot time check (timeout=${p.reboot_timeout}): ${booted.lastError}`, result: {rebooted: true, elapsed: elapsedSeconds(start)}};
 		}
 
 		let connected = true;
@@ -131,6 +131,6 @@ export default defineModule({
 		const elapsed = elapsedSeconds(start);
 		return tested.done
 			? {msg: `rebooted; back after ${elapsed} s`, result: {rebooted: true, elapsed}}
-			: {failed: `Timed out waiting for post-reboot test command (timeout=${p.reboot_timeout})`, result: {rebooted: true, elapsed}};
+			: {failed: `Timed out waiting for post-reboot test command (timeout=${p.reboot_timeout}): ${tested.lastError}`, result: {rebooted: true, elapsed}};
 	},
 });

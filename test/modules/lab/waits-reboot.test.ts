@@ -137,7 +137,7 @@ const reboots = workspace({
     - name: reboot
       reboot:
         reboot_timeout: 120
-        test_command: systemctl is-system-running --wait
+        test_command: systemctl is-active ssh
       register: rebooted
     - name: the run goes on, on the host as it came back
       command: cat /proc/sys/kernel/random/boot_id
