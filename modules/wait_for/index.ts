@@ -86,8 +86,7 @@ async function drainQuery(ctx: HostContext, p: WaitForParams): Promise<DrainQuer
 }
 
 /** One try of the condition the parameters ask for. */
-async function tryOnce(ctx: HostContext, p: WaitForParams, deadline: number, drain: DrainQuery | undefined): Promise<Found | undefined> {
-	const regex = p.search_regex === undefined ? undefined : pythonRegex(p.search_regex);
+async function tryOnce(ctx: HostContext, p: WaitForParams, regex: RegExp | undefined, deadline: number, drain: DrainQuery | undefined): Promise<Found | undefined> {
 	const stopping = p.state === 'absent' || p.state === 'stopped';
 	if (drain) {
 		return activeConnections(await readTcpTables(ctx), drain) === 0 ? {} : undefined;
@@ -183,7 +182,8 @@ export default defineModule({
 		} else {
 			const drain = p.state === 'drained' ? await drainQuery(ctx, p) : undefined;
 			const deadline = start + (p.timeout * 1000);
-			const outcome = await untilDeadline(deadline, () => p.sleep * 1000, async () => tryOnce(ctx, p, deadline, drain));
+			const regex = p.search_regex === undefined ? undefined : pythonRegex(p.search_regex);
+			const outcome = await untilDeadline(deadline, () => p.sleep * 1000, async () => tryOnce(ctx, p, regex, deadline, drain));
 			const found = outcome.done ? outcome.value : {fatal: p.msg ?? timeoutMessage(p)};
 			if ('fatal' in found) {
 				return {failed: found.fatal, result: {elapsed: elapsedSeconds(start)}};
