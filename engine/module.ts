@@ -106,6 +106,13 @@ export interface HostContext extends HostRunner {
 	predictedState?(key: string): unknown;
 	/** The raw connection, for modules that need their own become handling. */
 	readonly connection: Connection;
+	/**
+	 * Leaves the host's connection and opens a new one (with this connect timeout, else the
+	 * inventory's), which `run`, `connection` and every later task then use: for a module after
+	 * which the host went away on purpose and comes back (reboot, wait_for_connection). Rejects
+	 * with HostUnreachable while the host cannot be reached; a module may try again.
+	 */
+	reconnect(connectTimeoutMs?: number): Promise<void>;
 	warn(message: string): void;
 	/** A long transfer's progress (bytes; total when known): a bar on a terminal. */
 	progress(label: string, done: number, total: number | undefined): void;
@@ -174,6 +181,11 @@ export interface ModuleDefinition<S extends ParamSchema = ParamSchema, State = u
 	plan(state: State, params: Params<S>): Plan<Steps>;
 	/** Never called in check mode, nor when the plan is unchanged. */
 	apply(ctx: HostContext, params: Params<S>, plan: Plan<Steps>): Promise<ApplyResult>;
+	/**
+	 * The engine opens no connection before read: the module reaches the host through
+	 * ctx.reconnect, as wait_for_connection waits for a host that may not be up yet.
+	 */
+	readonly connectsItself?: boolean;
 	/** Needs no connection to the host (debug, set_fact, assert, fail, meta): runs even for a host not yet connected. */
 	readonly controlOnly?: boolean;
 	/** Its results stay out of the recap, as ansible-playbook leaves meta tasks out of its own. */

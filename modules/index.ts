@@ -9,6 +9,7 @@ import fail from './fail.js';
 import file from './file.js';
 import group from './group.js';
 import meta from './meta.js';
+import reboot from './reboot.js';
 import setFact from './set_fact.js';
 import setup from './setup/index.js';
 import shell from './shell.js';
@@ -18,6 +19,8 @@ import systemd from './systemd.js';
 import template from './template.js';
 import untar from './untar.js';
 import user from './user/index.js';
+import waitFor from './wait_for/index.js';
+import waitForConnection from './wait_for_connection.js';
 import yum from './yum.js';
 
 /** Ansible's own names of a module it has under ansible.builtin (ansible.legacy is the same, as Ansible resolves it). */
@@ -46,6 +49,7 @@ const named = [
 	entry(file, builtin('file')),
 	entry(group, builtin('group')),
 	entry(meta, builtin('meta')),
+	entry(reboot, builtin('reboot')),
 	entry(setFact, builtin('set_fact')),
 	entry(setup, builtin('setup')),
 	entry(shell, builtin('shell')),
@@ -56,6 +60,8 @@ const named = [
 	entry(template, builtin('template')),
 	entry(untar, []),
 	entry(user, builtin('user')),
+	entry(waitFor, builtin('wait_for')),
+	entry(waitForConnection, builtin('wait_for_connection')),
 	entry(yum, builtin('yum')),
 ];
 

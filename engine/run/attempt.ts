@@ -1,5 +1,5 @@
 import {posix} from 'node:path';
-import {type Connection} from '../connection/connection.js';
+import {type Connection, HostUnreachable} from '../connection/connection.js';
 import {LocalConnection} from '../connection/local.js';
 import {PbError} from '../errors.js';
 import type {ApplyResult, EngineEffects, HostContext, Plan} from '../module.js';
@@ -7,7 +7,7 @@ import {checkParams} from '../playbook/params.js';
 import {type ModuleTask, whereOf} from '../playbook/types.js';
 import type {HostStatus} from '../report/events.js';
 import {renderValue} from '../vars/template.js';
-import type {HostRun} from './host-run.js';
+import type {Connector, HostRun} from './host-run.js';
 import type {RunContext} from './run-context.js';
 import {effectiveBecome, effectiveEnvironment, type Scope} from './scope.js';
 import {omit} from './variables.js';
@@ -56,7 +56,7 @@ export function renderParams(task: ModuleTask, vars: Record<string, unknown>): R
 }
 
 interface Target {
-	readonly connect: () => Promise<Connection>;
+	readonly connector: Connector;
 	readonly loginUser: string;
 	readonly delegatedTo: string | undefined;
 	/** The host the task acts on: whose predictions check mode reads and records. */
@@ -66,7 +66,7 @@ interface Target {
 /** Where the task runs: its host, or the inventory host (localhost included) named by delegate_to. */
 function targetOf(run: RunContext, task: ModuleTask, host: HostRun, delegateTo: string | undefined, vars: Record<string, unknown>): Target {
 	if (delegateTo === undefined) {
-		return {connect: host.connect, loginUser: host.loginUser, delegatedTo: undefined, acting: host};
+		return {connector: host.connector, loginUser: host.loginUser, delegatedTo: undefined, acting: host};
 	}
 
 	const name = String(renderValue(delegateTo, vars, whereOf(task, 'delegate_to')));
@@ -75,13 +75,17 @@ function targetOf(run: RunContext, task: ModuleTask, host: HostRun, delegateTo: 
 		throw new PbError(`delegate_to names '${name}', which is not in the inventory`, {kind: 'runtime', where: whereOf(task, 'delegate_to')});
 	}
 
-	return {connect: other.connect, loginUser: other.loginUser, delegatedTo: name, acting: other};
+	return {connector: other.connector, loginUser: other.loginUser, delegatedTo: name, acting: other};
+}
+
+function notConnected(host: string): never {
+	throw new HostUnreachable(host, `${host}: not connected: the last reconnect failed`);
 }
 
 /** Runs read, plan and (outside check mode) apply once, for one set of rendered parameters. */
 export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, host: HostRun, vars: Record<string, unknown>, check: boolean, delegateTo: string | undefined): Promise<ItemResult> {
 	const params = renderParams(task, vars);
-	const {connect, loginUser, delegatedTo, acting} = targetOf(run, task, host, delegateTo, vars);
+	const {connector, loginUser, delegatedTo, acting} = targetOf(run, task, host, delegateTo, vars);
 	// A password set in play or task vars is a secret too, once met; so is a secret parameter's
 	// value, unless it is too short to be one ('!' and '*' lock accounts: masking them everywhere hides nothing).
 	run.redactor.addFrom(vars);
@@ -96,7 +100,9 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 	const become = wanted?.user === loginUser ? undefined : wanted;
 	const environment = effectiveEnvironment(scope, task);
 	const env = environment === undefined ? undefined : Object.fromEntries(Object.entries(renderValue(environment, vars, whereOf(task, 'environment')) as Record<string, unknown>).map(([key, value]) => [key, String(value)]));
-	const conn = task.module.controlOnly ? localhost : await connect();
+	// A module that connects itself (wait_for_connection) may find no connection until it has made one.
+	let conn: Connection | undefined = task.module.controlOnly ? localhost : task.module.connectsItself ? undefined : await connector.connect();
+	const connection = () => conn ?? notConnected(host.name);
 	const ctx: HostContext = {
 		host: delegatedTo ?? host.name,
 		check,
@@ -106,7 +112,14 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 		playbookDir: task.dir,
 		playDir: scope.play.dir,
 		where: task.where,
-		connection: conn,
+		get connection() {
+			return connection();
+		},
+		async reconnect(connectTimeoutMs) {
+			acting.readAhead.invalidate();
+			conn = undefined;
+			conn = await connector.reconnect(connectTimeoutMs);
+		},
 		knownHashes: acting.knownHashes,
 		// Read ahead on the task's own host only: a delegated task's host walks another list.
 		...(delegatedTo === undefined && !task.module.controlOnly && env === undefined ? {readAhead: acting.readAhead} : {}),
@@ -121,7 +134,7 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 				acting.readAhead.invalidate();
 			}
 
-			return conn.exec(command, {...options, become, env: env || options.env ? {...env, ...options.env} : undefined});
+			return connection().exec(command, {...options, become, env: env || options.env ? {...env, ...options.env} : undefined});
 		},
 		warn: msg => run.emit({kind: 'warning', host: host.name, msg}),
 		progress: throttledProgress(run, host.name),

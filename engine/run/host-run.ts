@@ -5,6 +5,13 @@ import type {Recap} from '../report/events.js';
 import type {Failure} from './failed-task.js';
 import {ReadAhead} from '../host/read-ahead.js';
 
+/** The host's one connection: opened on first use, and opened anew after the host went away on purpose (a reboot). */
+export interface Connector {
+	connect(): Promise<Connection>;
+	/** Leaves the current connection and opens a new one; later tasks use the new one. */
+	reconnect(connectTimeoutMs?: number): Promise<Connection>;
+}
+
 /** One host's state through a play: its variables, its fate, its counts. */
 export class HostRun {
 	readonly name: string;
@@ -30,19 +37,23 @@ export class HostRun {
 	/** File states read ahead for the coming tasks, until something may change the host. */
 	readonly readAhead = new ReadAhead();
 	readonly recap: Recap = {ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0};
-	readonly connect: () => Promise<Connection>;
+	readonly connector: Connector;
 	/** Who commands run as without become: becoming that same user needs no sudo. */
 	readonly loginUser: string;
 
 	/** The inventory file that lists the host (Ansible's inventory_file); none for the implicit localhost. */
 	readonly inventoryFile: string | undefined;
 
-	constructor(name: string, inventoryVars: Readonly<Record<string, unknown>>, loginUser: string, connect: () => Promise<Connection>, inventoryFile?: string) {
+	constructor(name: string, inventoryVars: Readonly<Record<string, unknown>>, loginUser: string, connector: Connector, inventoryFile?: string) {
 		this.name = name;
 		this.inventoryFile = inventoryFile;
 		this.inventoryVars = inventoryVars;
 		this.loginUser = loginUser;
-		this.connect = connect;
+		this.connector = connector;
+	}
+
+	async connect(): Promise<Connection> {
+		return this.connector.connect();
 	}
 
 	get active(): boolean {

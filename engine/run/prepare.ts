@@ -8,7 +8,7 @@ import {localhostNames, type Inventory} from '../inventory/inventory.js';
 import type {ModuleTask, Play} from '../playbook/types.js';
 import type {EventSink} from '../report/events.js';
 import {Redactor} from '../report/redact.js';
-import {HostRun} from './host-run.js';
+import {type Connector, HostRun} from './host-run.js';
 import {RunContext, type RunOptions} from './run-context.js';
 import {inventoryView} from './variables.js';
 
@@ -28,30 +28,42 @@ export interface RunSettings extends RunOptions {
  */
 const handshakesAtOnce = 20;
 
-/** Opens a host's one connection on first use; every later task reuses it. */
-function connector(name: string, how: ConnectionSettings, vars: Record<string, unknown>, settings: RunSettings, opened: Connection[], handshakes: PQueue): () => Promise<Connection> {
+/**
+ * Opens a host's one connection on first use; every later task reuses it. A reconnect (the host
+ * rebooted, or is waited for) leaves the old connection to close on its own and opens another.
+ */
+function connector(name: string, how: ConnectionSettings, vars: Record<string, unknown>, settings: RunSettings, opened: Connection[], handshakes: PQueue): Connector {
 	let connection: Promise<Connection> | undefined;
-	return async () => {
-		connection ??= handshakes.add(async () => {
-			const knownHosts = vars.ansible_ssh_known_hosts_file;
-			const open = await openConnection(how.connection === 'local'
-				? {connection: 'local', host: name}
-				: {
-					connection: 'ssh',
-					host: name,
-					address: how.address,
-					port: how.port,
-					user: how.user,
-					privateKeyFile: how.privateKeyFile,
-					password: how.password,
-					knownHostsFile: knownHosts === undefined ? undefined : String(knownHosts),
-					acceptNewHostKeys: settings.acceptNewHostKeys,
-					connectTimeoutMs: how.connectTimeoutSeconds === undefined ? settings.connectTimeoutMs : how.connectTimeoutSeconds * 1000,
-				});
-			opened.push(open);
-			return open;
-		});
-		return connection;
+	const open = async (connectTimeoutMs: number | undefined) => handshakes.add(async () => {
+		const knownHosts = vars.ansible_ssh_known_hosts_file;
+		const opening = await openConnection(how.connection === 'local'
+			? {connection: 'local', host: name}
+			: {
+				connection: 'ssh',
+				host: name,
+				address: how.address,
+				port: how.port,
+				user: how.user,
+				privateKeyFile: how.privateKeyFile,
+				password: how.password,
+				knownHostsFile: knownHosts === undefined ? undefined : String(knownHosts),
+				acceptNewHostKeys: settings.acceptNewHostKeys,
+				connectTimeoutMs: connectTimeoutMs ?? (how.connectTimeoutSeconds === undefined ? settings.connectTimeoutMs : how.connectTimeoutSeconds * 1000),
+			});
+		opened.push(opening);
+		return opening;
+	});
+	return {
+		async connect() {
+			connection ??= open(undefined);
+			return connection;
+		},
+		async reconnect(connectTimeoutMs) {
+			// Not awaited: a connection to a host that went away may take its keepalive timeout to close.
+			void connection?.then(async old => old.close().catch(() => undefined), () => undefined);
+			connection = open(connectTimeoutMs);
+			return connection;
+		},
 	};
 }
 

@@ -21,6 +21,9 @@ export function localHost(options: {check?: boolean; diff?: boolean; playbookDir
 		connection,
 		commands,
 		warnings,
+		async reconnect() {
+			// Each local command is its own process: there is no connection to open again.
+		},
 		async run(command, runOptions) {
 			commands.push(command);
 			return connection.exec(command, runOptions);

@@ -1,6 +1,7 @@
 import type {ExecutionContext} from 'ava';
 import type {RunEvent} from '../../engine/report/events.js';
-import {pbAsync} from './playbook-run.js';
+import {join} from 'node:path';
+import {pbAsync, workspace} from './playbook-run.js';
 import type {Lab, LabHost} from '../lab/lab.js';
 import {diffSnapshots, type UpperSnapshot} from '../lab/upper-snapshot.js';
 
@@ -34,6 +35,11 @@ export type HostSnapshots = Array<{host: LabHost; quiet: string[]; before: Upper
 /** `env()`: variables for pb, read at each run (a test may set them up in a before hook). */
 export function labRuns(lab: () => Lab, env: () => Readonly<Record<string, string>> = () => ({})) {
 	const pb = async (args: readonly string[]): Promise<PbOutput> => pbAsync(args, env());
+	const logins = async (t: ExecutionContext, host: LabHost): Promise<number> => {
+		const result = await lab().ssh(host, 'journalctl -u ssh --no-pager | grep -c "Accepted publickey"');
+		t.is(result.exitCode, 0, result.stderr);
+		return Number(result.stdout);
+	};
 
 	return {
 		/** `pb ARGS` as a user runs it, with the lab's inventory added by the caller. */
@@ -63,10 +69,21 @@ export function labRuns(lab: () => Lab, env: () => Readonly<Record<string, strin
 			}
 		},
 		/** How many SSH logins the host has accepted since it booted. */
-		async logins(t: ExecutionContext, host: LabHost): Promise<number> {
-			const result = await lab().ssh(host, 'journalctl -u ssh --no-pager | grep -c "Accepted publickey"');
-			t.is(result.exitCode, 0, result.stderr);
-			return Number(result.stdout);
+		logins,
+		/**
+		 * A play of `tasks` (YAML lines, indented as a play's tasks are) is rejected with exit code 4,
+		 * naming `line` of the playbook and saying `message`, and no host was logged in to.
+		 */
+		async rejectsBeforeAnyHost(t: ExecutionContext, tasks: string, line: number, message: string): Promise<void> {
+			const dir = workspace({'bad.yml': `- hosts: lab\n  gather_facts: false\n  tasks:\n${tasks}`});
+			const before = await Promise.all(lab().hosts.map(async host => logins(t, host)));
+			const result = await pb(['run', join(dir, 'bad.yml'), '-i', lab().inventoryPath]);
+			t.is(result.code, 4);
+			const output = result.stdout + result.stderr;
+			t.true(output.includes(`bad.yml:${line}:`), output);
+			t.true(output.includes(message), output);
+			// Each count is one login more: the one that counts.
+			t.deepEqual(await Promise.all(lab().hosts.map(async host => logins(t, host))), before.map(count => count + 1));
 		},
 	};
 }

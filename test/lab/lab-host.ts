@@ -92,8 +92,14 @@ export async function clearHostChanges(host: HostRecord, baseRoot: string): Prom
 	await Promise.all(hostKeyFiles.map(async (file, position) => writeFile(join(paths.root, file.path), keys[position]!, {mode: file.mode})));
 }
 
-/** Boots the host's systemd in systemd-nspawn, detached (it outlives `lab up`); returns nspawn's PID. */
-export async function bootHost(host: HostRecord): Promise<ProcessIdentity> {
+/** systemd-nspawn's exit status when the host's systemd rebooted (the container cannot reboot itself). */
+const nspawnRebootStatus = 133;
+
+/**
+ * Boots the host's systemd in systemd-nspawn, detached (it outlives `lab up`); returns nspawn's
+ * PID. `onReboot` is called when the host rebooted, while this process lives to hear it.
+ */
+export async function bootHost(host: HostRecord, onReboot?: () => void): Promise<ProcessIdentity> {
 	const paths = hostPaths(host);
 	const {namespace} = hostNetworkNames(host.index);
 	const console = await open(paths.console, 'a');
@@ -117,6 +123,11 @@ export async function bootHost(host: HostRecord): Promise<ProcessIdentity> {
 			stdio: ['ignore', console.fd, console.fd],
 			// Writable /proc/sys/net: net.* sysctls a host sets stay in its own network namespace.
 			env: {...process.env, SYSTEMD_NSPAWN_API_VFS_WRITABLE: 'network'},
+		});
+		nspawn.on('exit', code => {
+			if (code === nspawnRebootStatus) {
+				onReboot?.();
+			}
 		});
 		nspawn.unref();
 		const pid = nspawn.pid;

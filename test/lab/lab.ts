@@ -194,12 +194,37 @@ export class Lab {
 
 	async #boot(hosts: readonly HostRecord[]): Promise<void> {
 		for (const host of hosts) {
-			host.nspawn = await bootHost(host);
-			this.#started.push(host.nspawn);
+			await this.#spawn(host);
 		}
 
 		await this.#saveState();
 		await Promise.all(hosts.map(async host => waitForSsh(host, this.identity, this.#bootTimeoutMs)));
+	}
+
+	async #spawn(host: HostRecord): Promise<void> {
+		const nspawn = await bootHost(host, () => {
+			void this.#bootAgain(host, nspawn);
+		});
+		host.nspawn = nspawn;
+		this.#started.push(nspawn);
+	}
+
+	/**
+	 * A host that rebooted: its nspawn exited, as a container cannot reboot in place. It boots again
+	 * on the same root, network and keys, as a machine comes back from a reboot; not when the lab
+	 * has halted or restarted it since.
+	 */
+	async #bootAgain(host: HostRecord, exited: ProcessIdentity): Promise<void> {
+		if (host.nspawn !== exited) {
+			return;
+		}
+
+		try {
+			await this.#spawn(host);
+			await this.#saveState();
+		} catch (error) {
+			console.error(`pb lab: ${host.name} rebooted and could not boot again: ${String(error)}`);
+		}
 	}
 
 	#recordOf(host: LabHost): HostRecord {

@@ -10,6 +10,7 @@ import {systemdCases} from './plan-cases/systemd.js';
 import {templateCases} from './plan-cases/template.js';
 import {untarCases} from './plan-cases/untar.js';
 import {userCases} from './plan-cases/user.js';
+import {waitCases} from './plan-cases/waits.js';
 import {yumCases} from './plan-cases/yum.js';
 import type {PlanCase} from './plan-cases/states.js';
 
@@ -23,6 +24,6 @@ const plans = test.macro({
 	title: (_, planCase: PlanCase) => `${planCase.module.name}: ${planCase.title}`,
 });
 
-for (const planCase of [...authorizedKeyCases, ...copyCases, ...downloadCases, ...fileCases, ...runCases, ...sysctlCases, ...systemdCases, ...templateCases, ...untarCases, ...userCases, ...yumCases]) {
+for (const planCase of [...authorizedKeyCases, ...copyCases, ...downloadCases, ...fileCases, ...runCases, ...sysctlCases, ...systemdCases, ...templateCases, ...untarCases, ...userCases, ...waitCases, ...yumCases]) {
 	test(plans, planCase);
 }

@@ -393,9 +393,10 @@ test('reading ahead goes through a role: the next tasks\' paths are rendered wit
 	});
 	const parsed = loadPlaybook(join(dir, 'play.yml'), modules, []).plays[0]!;
 	const roleBlock = parsed.tasks[0] as BlockTask;
-	const host = new HostRun('node1', {}, 'root', async () => {
+	const nothingRead = async () => {
 		throw new Error('nothing is read here');
-	});
+	};
+	const host = new HostRun('node1', {}, 'root', {connect: nothingRead, reconnect: nothingRead});
 	const run = new RunContext({check: false, diff: false, forks: 1, tags: [], skipTags: [], extraVars: {}, verbosity: 0, limit: undefined, registry: modules}, new Redactor(), () => undefined, new Map([['node1', host]]), {all: ['node1']});
 	const scope = {play: parsed, playVars: {}, playHosts: [host], playHostsAll: [host], chain: [roleBlock], state: playState()};
 	const [first, ...following] = roleBlock.block as ModuleTask[];

@@ -72,6 +72,8 @@ export const noise: readonly RegExp[] = [
 	/^\/var\/cache(\/|$)/,
 	// systemd's own bookkeeping (timer stamps, random seed, linger, coredumps), written on its own schedule.
 	/^\/var\/lib\/systemd(\/|$)/,
+	// A service's PrivateTmp, named after the boot it was made in: a case that reboots a host makes new ones.
+	/^\/var\/tmp\/systemd-private-[\da-f]{32}-/,
 	// ssh state: the lab's authorized_keys, the known_hosts of an ssh client run on the host.
 	/^\/root\/\.ssh(\/|$)/,
 	// Python bytecode: ansible-playbook's modules run in the host's python3, which may cache what it compiles.

@@ -12,7 +12,7 @@ import {useLab} from '../../lab/use-lab.js';
  */
 
 const lab = useLab(test, {hosts: 3});
-const {pb, runJson, sh, snapshotAll, assertUnchanged, logins} = labRuns(lab);
+const {pb, runJson, sh, snapshotAll, assertUnchanged, rejectsBeforeAnyHost} = labRuns(lab);
 
 const unit = `[Unit]
 Description=pb lab sleeper
@@ -176,14 +176,6 @@ for (const [module, task, line, message] of [
 	['sysctl', 'sysctl: {name: net.ipv4.ip_forward, value: \'1\', stat: present}', 4, 'sysctl: unknown parameter \'stat\''],
 ] as const) {
 	test.serial(`${module}: a bad parameter is rejected with file:line before any host is contacted`, async t => {
-		const dir = workspace({'bad.yml': `- hosts: lab\n  gather_facts: false\n  tasks:\n    - ${task}\n`});
-		const before = await Promise.all(lab().hosts.map(async host => logins(t, host)));
-		const result = await pb(['run', join(dir, 'bad.yml'), '-i', lab().inventoryPath]);
-		t.is(result.code, 4);
-		const output = result.stdout + result.stderr;
-		t.true(output.includes(`bad.yml:${line}:`), output);
-		t.true(output.includes(message), output);
-		// Each count is one login more: the one that counts.
-		t.deepEqual(await Promise.all(lab().hosts.map(async host => logins(t, host))), before.map(count => count + 1));
+		await rejectsBeforeAnyHost(t, `    - ${task}\n`, line, message);
 	});
 }
