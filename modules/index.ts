@@ -1,4 +1,5 @@
 import type {AnyModule} from '../engine/module.js';
+import addHost from './add_host.js';
 import assert from './assert.js';
 import command from './command.js';
 import copy from './copy.js';
@@ -6,7 +7,10 @@ import debug from './debug.js';
 import download from './download.js';
 import fail from './fail.js';
 import file from './file.js';
+import groupBy from './group_by.js';
+import includeVars from './include_vars.js';
 import meta from './meta.js';
+import pause from './pause.js';
 import setFact from './set_fact.js';
 import setup from './setup/index.js';
 import shell from './shell.js';
@@ -33,6 +37,7 @@ function entry(module: {readonly name: string}, names: readonly string[]): reado
  * A module is added here and nowhere else.
  */
 const named = [
+	entry(addHost, builtin('add_host')),
 	entry(assert, builtin('assert')),
 	entry(command, builtin('command')),
 	entry(copy, builtin('copy')),
@@ -40,7 +45,10 @@ const named = [
 	entry(download, []),
 	entry(fail, builtin('fail')),
 	entry(file, builtin('file')),
+	entry(groupBy, builtin('group_by')),
+	entry(includeVars, builtin('include_vars')),
 	entry(meta, builtin('meta')),
+	entry(pause, builtin('pause')),
 	entry(setFact, builtin('set_fact')),
 	entry(setup, builtin('setup')),
 	entry(shell, builtin('shell')),
