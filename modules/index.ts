@@ -7,6 +7,7 @@ import debug from './debug.js';
 import download from './download.js';
 import fail from './fail.js';
 import file from './file.js';
+import git from './git/index.js';
 import groupBy from './group_by.js';
 import includeVars from './include_vars.js';
 import meta from './meta.js';
@@ -19,6 +20,7 @@ import sysctl from './sysctl.js';
 import systemd from './systemd.js';
 import template from './template.js';
 import untar from './untar.js';
+import uri from './uri/index.js';
 import yum from './yum.js';
 
 /** Ansible's own names of a module it has under ansible.builtin (ansible.legacy is the same, as Ansible resolves it). */
@@ -45,6 +47,7 @@ const named = [
 	entry(download, []),
 	entry(fail, builtin('fail')),
 	entry(file, builtin('file')),
+	entry(git, builtin('git')),
 	entry(groupBy, builtin('group_by')),
 	entry(includeVars, builtin('include_vars')),
 	entry(meta, builtin('meta')),
@@ -58,6 +61,7 @@ const named = [
 	entry(systemd, [...builtin('systemd'), ...builtin('systemd_service')]),
 	entry(template, builtin('template')),
 	entry(untar, []),
+	entry(uri, builtin('uri')),
 	entry(yum, builtin('yum')),
 ];
 

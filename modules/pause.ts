@@ -1,12 +1,6 @@
 import {setTimeout as sleep} from 'node:timers/promises';
 import {defineModule} from '../engine/module.js';
-
-/** Python's str(datetime.now()): what Ansible's pause registers as start and stop. */
-function pythonNow(): string {
-	const now = new Date();
-	const pad = (value: number, width = 2) => String(value).padStart(width, '0');
-	return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())} ${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}.${pad(now.getMilliseconds() * 1000, 6)}`;
-}
+import {timestamp} from './command.js';
 
 interface Paused {
 	readonly start: string;
@@ -29,7 +23,7 @@ export default defineModule({
 	bypassHostLoop: true,
 	// Waiting is the point, in check mode too: read does it.
 	async read(ctx, params): Promise<Paused> {
-		const start = pythonNow();
+		const start = timestamp(new Date());
 		const startedAt = Date.now();
 		const wanted = params.minutes === undefined ? params.seconds : params.minutes * 60;
 		if (wanted === undefined) {
@@ -39,7 +33,7 @@ export default defineModule({
 			await sleep(Math.max(1, wanted) * 1000);
 		}
 
-		return {start, stop: pythonNow(), seconds: (Date.now() - startedAt) / 1000};
+		return {start, stop: timestamp(new Date()), seconds: (Date.now() - startedAt) / 1000};
 	},
 	plan(paused, params) {
 		const unit = params.minutes === undefined ? 'seconds' : 'minutes';
