@@ -40,9 +40,6 @@ class Draft {
 			group = {name, hosts: [], children: [], parents: [], vars: {}, depth: 0, priority: 1};
 			this.groups.set(name, group);
 			this.changed = true;
-			if (name !== 'all') {
-				this.link('all', name);
-			}
 		}
 
 		return group;
@@ -94,8 +91,17 @@ class Draft {
 		this.touched.add(host);
 	}
 
-	/** The hosts' groups (through parents too, without `all`, sorted) and the groups' depths, after the links changed. */
+	/**
+	 * As Ansible's reconcile_inventory: a group with no parent goes under `all`. Then the hosts'
+	 * groups (through parents too, without `all`, sorted) and the groups' depths, after the links changed.
+	 */
 	finish(): ChangedMaps {
+		for (const group of [...this.groups.values()]) {
+			if (group.name !== 'all' && this.groups.get(group.name)!.parents.length === 0) {
+				this.link('all', group.name);
+			}
+		}
+
 		const depths = new Map<string, number>();
 		const depth = (name: string): number => {
 			let known = depths.get(name);

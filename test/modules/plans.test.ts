@@ -1,8 +1,10 @@
 import test from 'ava';
 import {withDefaults} from '../helpers/host-context.js';
+import {controlCases} from './plan-cases/control.js';
 import {copyCases} from './plan-cases/copy.js';
 import {downloadCases} from './plan-cases/download.js';
 import {fileCases} from './plan-cases/file.js';
+import {gitCases} from './plan-cases/git.js';
 import {runCases} from './plan-cases/run.js';
 import {sysctlCases} from './plan-cases/sysctl.js';
 import {systemdCases} from './plan-cases/systemd.js';
@@ -21,6 +23,6 @@ const plans = test.macro({
 	title: (_, planCase: PlanCase) => `${planCase.module.name}: ${planCase.title}`,
 });
 
-for (const planCase of [...copyCases, ...downloadCases, ...fileCases, ...runCases, ...sysctlCases, ...systemdCases, ...templateCases, ...untarCases, ...yumCases]) {
+for (const planCase of [...controlCases, ...copyCases, ...downloadCases, ...fileCases, ...gitCases, ...runCases, ...sysctlCases, ...systemdCases, ...templateCases, ...untarCases, ...yumCases]) {
 	test(plans, planCase);
 }
