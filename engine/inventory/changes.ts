@@ -1,3 +1,4 @@
+import {ancestorsIn} from './builder.js';
 import type {Group, Host} from './inventory.js';
 
 /**
@@ -60,16 +61,7 @@ class Draft {
 	}
 
 	ancestors(name: string): Set<string> {
-		const seen = new Set<string>();
-		const pending = [...this.groups.get(name)?.parents ?? []];
-		for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-			if (!seen.has(next)) {
-				seen.add(next);
-				pending.push(...this.groups.get(next)?.parents ?? []);
-			}
-		}
-
-		return seen;
+		return ancestorsIn(this.groups, name);
 	}
 
 	/** Puts the host directly in the group; a host in a group of its own leaves `ungrouped`, as Ansible's reconcile_inventory has it. */
