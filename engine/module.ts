@@ -1,6 +1,7 @@
 import type {Connection} from './connection/connection.js';
 import type {SourcePosition} from './errors.js';
 import type {FileRequest, HostRunner, PredictedPath} from './host/file-state.js';
+import type {InventoryChange} from './inventory/changes.js';
 
 /**
  * The module contract. A module is one file in modules/ exporting one `defineModule(...)`:
@@ -140,12 +141,19 @@ export interface Plan<Steps = undefined> {
 	readonly predictsStates?: Readonly<Record<string, unknown>>;
 }
 
-/** What control modules ask of the engine (set_fact, setup, debug, meta). */
+/** What control modules ask of the engine (set_fact, setup, debug, meta, include_vars, add_host, group_by). */
 export interface EngineEffects {
 	/** Merged into the host's facts (low precedence, like gathered facts). */
 	readonly facts?: Readonly<Record<string, unknown>>;
 	/** Set as host variables above play vars (set_fact). */
 	readonly setVars?: Readonly<Record<string, unknown>>;
+	/** Set as host variables above task vars and below set_fact, for the rest of the run (include_vars). */
+	readonly includedVars?: Readonly<Record<string, unknown>>;
+	/**
+	 * A change to the run's inventory, seen by the tasks and plays after (add_host, group_by). The
+	 * engine makes it, in check mode too, and the task is changed when it changed the inventory.
+	 */
+	readonly inventory?: InventoryChange;
 	/** Shown on the terminal as is (debug), from the -v level `verbosity` up. */
 	readonly print?: string;
 	readonly verbosity?: number;
@@ -191,10 +199,20 @@ export interface ModuleDefinition<S extends ParamSchema = ParamSchema, State = u
 	/** Its results stay out of the recap, as ansible-playbook leaves meta tasks out of its own. */
 	readonly outOfRecap?: boolean;
 	/**
+	 * Runs once per task, for the first of the hosts, as Ansible runs its BYPASS_HOST_LOOP actions
+	 * (add_host, pause); unlike run_once, the other hosts get no result, no registered value.
+	 */
+	readonly bypassHostLoop?: boolean;
+	/**
 	 * What the task would fetch into the controller's artifact cache (download via controller),
 	 * for `pb artifacts pull` and `pb run --offline`; undefined when it fetches nothing there.
 	 */
 	controllerArtifact?(params: Params<S>): ControllerArtifact | undefined;
+	/**
+	 * Sets variables whose names only the run knows (include_vars' files, add_host's and group_by's
+	 * inventory variables): the playbook's templates are then checked for syntax, not for undefined names.
+	 */
+	readonly definesVariables?: boolean;
 	/** Parameters are the user's own names (set_fact): no unknown-parameter check. */
 	readonly freeParams?: boolean;
 	/** Whether apply must run even when the plan says unchanged (e.g. command: changed is decided by running). */

@@ -90,8 +90,8 @@ export function planRun(state: GuardState, params: RunParams, cmd: string | read
 	return {changed: true, msg: '', steps, unpredictable: 'Command would have run if not in check mode', result: {cmd}};
 }
 
-/** Python's datetime format, which Ansible's start/end show. */
-function timestamp(date: Date): string {
+/** Python's datetime format, which Ansible's start/end show (command's, pause's). */
+export function timestamp(date: Date): string {
 	const two = (n: number) => String(n).padStart(2, '0');
 	return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}.${String(date.getMilliseconds() * 1000).padStart(6, '0')}`;
 }

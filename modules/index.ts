@@ -1,4 +1,5 @@
 import type {AnyModule} from '../engine/module.js';
+import addHost from './add_host.js';
 import assert from './assert.js';
 import authorizedKey from './authorized_key/index.js';
 import command from './command.js';
@@ -10,6 +11,10 @@ import file from './file.js';
 import group from './group.js';
 import meta from './meta.js';
 import reboot from './reboot.js';
+import git from './git/index.js';
+import groupBy from './group_by.js';
+import includeVars from './include_vars.js';
+import pause from './pause.js';
 import setFact from './set_fact.js';
 import setup from './setup/index.js';
 import shell from './shell.js';
@@ -21,6 +26,7 @@ import untar from './untar.js';
 import user from './user/index.js';
 import waitFor from './wait_for/index.js';
 import waitForConnection from './wait_for_connection.js';
+import uri from './uri/index.js';
 import yum from './yum.js';
 
 /** Ansible's own names of a module it has under ansible.builtin (ansible.legacy is the same, as Ansible resolves it). */
@@ -39,6 +45,7 @@ function entry(module: {readonly name: string}, names: readonly string[]): reado
  * A module is added here and nowhere else.
  */
 const named = [
+	entry(addHost, builtin('add_host')),
 	entry(assert, builtin('assert')),
 	entry(authorizedKey, ['ansible.posix.authorized_key']),
 	entry(command, builtin('command')),
@@ -50,6 +57,10 @@ const named = [
 	entry(group, builtin('group')),
 	entry(meta, builtin('meta')),
 	entry(reboot, builtin('reboot')),
+	entry(git, builtin('git')),
+	entry(groupBy, builtin('group_by')),
+	entry(includeVars, builtin('include_vars')),
+	entry(pause, builtin('pause')),
 	entry(setFact, builtin('set_fact')),
 	entry(setup, builtin('setup')),
 	entry(shell, builtin('shell')),
@@ -62,6 +73,7 @@ const named = [
 	entry(user, builtin('user')),
 	entry(waitFor, builtin('wait_for')),
 	entry(waitForConnection, builtin('wait_for_connection')),
+	entry(uri, builtin('uri')),
 	entry(yum, builtin('yum')),
 ];
 

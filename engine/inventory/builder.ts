@@ -21,6 +21,20 @@ export interface HostData {
 	readonly vars: Record<string, unknown>;
 }
 
+/** Every group above `name`, through parents of parents. */
+export function ancestorsIn(groups: ReadonlyMap<string, {readonly parents: readonly string[]}>, name: string): Set<string> {
+	const seen = new Set<string>();
+	const pending = [...groups.get(name)?.parents ?? []];
+	for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+		if (!seen.has(next)) {
+			seen.add(next);
+			pending.push(...groups.get(next)?.parents ?? []);
+		}
+	}
+
+	return seen;
+}
+
 /**
  * The mutable inventory that the INI and YAML parsers fill in, one source after another;
  * `finish` then applies Ansible's rules for `all` and `ungrouped`.
@@ -104,16 +118,7 @@ export class InventoryBuilder {
 	}
 
 	ancestors(groupName: string): Set<string> {
-		const seen = new Set<string>();
-		const pending = [...this.groups.get(groupName)?.parents ?? []];
-		for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
-			if (!seen.has(name)) {
-				seen.add(name);
-				pending.push(...this.groups.get(name)?.parents ?? []);
-			}
-		}
-
-		return seen;
+		return ancestorsIn(this.groups, groupName);
 	}
 
 	/** Ansible's reconcile_inventory: top groups hang under `all`, hosts with no group go to `ungrouped`. */

@@ -2,6 +2,7 @@ import {existsSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {PbError} from '../errors.js';
 import {InventoryBuilder, type GroupData, type HostData} from './builder.js';
+import {changeInventory, type InventoryChange} from './changes.js';
 import {selectHosts, type HostSelection} from './patterns.js';
 import {readSource} from './sources.js';
 import {findVarsFiles, readVarsFile} from './vars-files.js';
@@ -50,15 +51,57 @@ export interface Inventory {
 	groupHosts(group: string): readonly string[];
 	/** Hosts matching a play's `hosts:`, narrowed by --limit when given. */
 	selectHosts(pattern: string | readonly string[], limit?: string): HostSelection;
+	/** This inventory with add_host's or group_by's change made (this one stays as it is). */
+	withChange(change: InventoryChange): InventoryChanged;
+}
+
+export interface InventoryChanged {
+	readonly inventory: Inventory;
+	/** Whether the change added anything, as Ansible reports it for the task. */
+	readonly changed: boolean;
+	/** The hosts whose groups or variables changed. */
+	readonly touched: readonly string[];
 }
 
 /** The names Ansible treats as this machine: usable in a play even when no inventory lists them. */
 export const localhostNames: readonly string[] = ['localhost', '127.0.0.1', '::1'];
 
-/** group_vars/ and host_vars/ variables in one folder: beside an inventory source, or a playbook. */
-interface SourceVars {
-	readonly groups: ReadonlyMap<string, Vars>;
-	readonly hosts: ReadonlyMap<string, Vars>;
+/**
+ * group_vars/ and host_vars/ variables in one folder: beside an inventory source, or a playbook.
+ * Those of the inventory's groups and hosts are read when it is loaded, so that a mistake shows
+ * before any host is contacted; those of a group or host that add_host or group_by make, when
+ * first asked for, as Ansible's vars plugin reads them.
+ */
+class SourceVars {
+	private readonly groups = new Map<string, Vars | undefined>();
+	private readonly hosts = new Map<string, Vars | undefined>();
+
+	constructor(private readonly base: string | undefined, names: {groups: readonly string[]; hosts: readonly string[]}) {
+		for (const name of names.groups) {
+			this.group(name);
+		}
+
+		for (const name of names.hosts) {
+			this.host(name);
+		}
+	}
+
+	group(name: string): Vars | undefined {
+		return this.read(this.groups, 'group_vars', name);
+	}
+
+	host(name: string): Vars | undefined {
+		return this.read(this.hosts, 'host_vars', name);
+	}
+
+	private read(cache: Map<string, Vars | undefined>, subdir: string, name: string): Vars | undefined {
+		if (!cache.has(name)) {
+			const files = this.base === undefined ? [] : findVarsFiles(path.join(this.base, subdir), name);
+			cache.set(name, files.length === 0 ? undefined : Object.assign({}, ...files.map(file => readVarsFile(file))) as Vars);
+		}
+
+		return cache.get(name);
+	}
 }
 
 /**
@@ -84,7 +127,7 @@ export async function loadInventory(sources: readonly string[], playbookDirs: re
 	const sourceDirs = sources.map(source => varsDirOf(source));
 	// A playbook beside its inventory would read the same files twice, to the same effect.
 	const playDirs = [...new Set(playbookDirs.map(dir => path.resolve(dir)))].filter(dir => !sourceDirs.some(source => source !== undefined && path.resolve(source) === dir));
-	return new LoadedInventory(sources, groups, hosts, builder.warnings, sourceDirs.map(dir => readVarsDir(dir, names)), playDirs.map(dir => readVarsDir(dir, names)));
+	return new LoadedInventory(sources, groups, hosts, builder.warnings, sourceDirs.map(dir => new SourceVars(dir, names)), playDirs.map(dir => new SourceVars(dir, names)));
 }
 
 function finishGroups(data: ReadonlyMap<string, GroupData>): Map<string, Group> {
@@ -120,14 +163,6 @@ function varsDirOf(source: string): string | undefined {
 	return existsSync(source) ? (statSync(source).isDirectory() ? source : path.dirname(source)) : undefined;
 }
 
-function readVarsDir(base: string | undefined, names: {groups: readonly string[]; hosts: readonly string[]}): SourceVars {
-	const read = (subdir: string, entities: readonly string[]) => new Map(entities.flatMap(name => {
-		const files = base === undefined ? [] : findVarsFiles(path.join(base, subdir), name);
-		return files.length === 0 ? [] : [[name, Object.assign({}, ...files.map(file => readVarsFile(file))) as Vars]];
-	}));
-	return {groups: read('group_vars', names.groups), hosts: read('host_vars', names.hosts)};
-}
-
 class LoadedInventory implements Inventory {
 	constructor(
 		readonly sources: readonly string[],
@@ -149,8 +184,8 @@ class LoadedInventory implements Inventory {
 	hostVars(name: string): Vars {
 		const host = this.host(name);
 		const groups = host.groups.map(group => this.group(group)).sort((a, b) => a.depth - b.depth || a.priority - b.priority || compare(a.name, b.name));
-		const allGroup = (dirs: readonly SourceVars[]) => dirs.map(dir => dir.groups.get('all'));
-		const ownGroups = (dirs: readonly SourceVars[]) => dirs.flatMap(dir => groups.map(group => dir.groups.get(group.name)));
+		const allGroup = (dirs: readonly SourceVars[]) => dirs.map(dir => dir.group('all'));
+		const ownGroups = (dirs: readonly SourceVars[]) => dirs.flatMap(dir => groups.map(group => dir.group(group.name)));
 		const layers: Array<Vars | undefined> = [
 			this.group('all').vars,
 			...groups.map(group => group.vars),
@@ -159,20 +194,20 @@ class LoadedInventory implements Inventory {
 			...ownGroups(this.sourceVars),
 			...ownGroups(this.playbookVars),
 			host.vars,
-			...[...this.sourceVars, ...this.playbookVars].map(dir => dir.hosts.get(name)),
+			...[...this.sourceVars, ...this.playbookVars].map(dir => dir.host(name)),
 		];
 		return structuredClone(Object.assign({}, ...layers) as Vars);
 	}
 
 	groupVars(name: string): Vars {
 		const group = this.group(name);
-		const files = this.sourceVars.map(source => source.groups.get(name));
+		const files = this.sourceVars.map(source => source.group(name));
 		const priority = group.priority === 1 ? {} : {ansible_group_priority: group.priority};
 		return structuredClone(Object.assign({}, group.vars, ...files, priority) as Vars);
 	}
 
 	ownHostVars(name: string): Vars {
-		return structuredClone(Object.assign({}, this.host(name).vars, ...this.sourceVars.map(source => source.hosts.get(name))) as Vars);
+		return structuredClone(Object.assign({}, this.host(name).vars, ...this.sourceVars.map(source => source.host(name))) as Vars);
 	}
 
 	groupHosts(name: string): readonly string[] {
@@ -200,6 +235,11 @@ class LoadedInventory implements Inventory {
 
 	selectHosts(pattern: string | readonly string[], limit?: string): HostSelection {
 		return selectHosts(this, pattern, limit);
+	}
+
+	withChange(change: InventoryChange): InventoryChanged {
+		const {groups, hosts, changed, touched} = changeInventory(this, change);
+		return {inventory: new LoadedInventory(this.sources, groups, hosts, this.warnings, this.sourceVars, this.playbookVars), changed, touched};
 	}
 
 	/** A listed host, or the implicit localhost: local connection, only `all`'s variables. */

@@ -123,8 +123,8 @@ export function validatePlaybook(playbook: Playbook, inventory: Inventory, extra
 		}
 	}
 
-	// An include_tasks file is read at run time, and may define anything: then only syntax is checked here.
-	const hasIncludes = playbook.plays.some(play => playTasks(play).some(task => task.kind === 'include' || task.kind === 'include_role'));
+	// An include_tasks file is read at run time, and may define anything, as may include_vars: then only syntax is checked here.
+	const hasIncludes = playbook.plays.some(play => playTasks(play).some(task => task.kind === 'include' || task.kind === 'include_role' || (task.kind === 'module' && task.module.definesVariables)));
 	for (const play of playbook.plays) {
 		const known = new Set([...magicVariables, ...fromInventory, ...fromTasks, ...namesFromRoles(play), ...Object.keys(play.vars), ...Object.keys(play.defaults)]);
 		let complete = !hasIncludes;

@@ -167,10 +167,11 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 		applied = await task.module.apply(ctx, params, plan);
 	}
 
-	const changed = applied.changed ?? plan.changed;
+	const effects = {...plan.effects, ...applied.effects};
+	// As Ansible's strategy does for add_host and group_by: the engine makes the change, in check mode too, and says whether it changed anything.
+	const changed = effects.inventory ? run.changeInventory(effects.inventory) : applied.changed ?? plan.changed;
 	const msg = applied.failed ?? applied.msg ?? plan.msg;
 	// A module's own result msg is what register gives (Ansible's words); `msg` is what pb shows.
 	const result = {...base, ...applied.result, changed, msg: applied.result?.['msg'] ?? msg, failed: applied.failed !== undefined};
-	const effects = {...plan.effects, ...applied.effects};
 	return {status: applied.failed === undefined ? (changed ? 'changed' : 'ok') : 'failed', result, msg, plan, effects};
 }

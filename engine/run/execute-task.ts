@@ -22,6 +22,8 @@ export interface TaskOutcome {
 	readonly meta: EngineEffects['meta'];
 	/** The registered value and set_fact variables, for run_once to hand to the other hosts. */
 	readonly setVars: Record<string, unknown>;
+	/** include_vars' variables, for run_once likewise. */
+	readonly includedVars: Record<string, unknown>;
 }
 
 /** How this task behaves on this host: its keywords, with what it inherits from its blocks. */
@@ -242,7 +244,7 @@ export async function executeModuleTask(run: RunContext, task: ModuleTask, scope
 		host.unreachable = true;
 		host.recap.unreachable++;
 		run.emit({kind: 'host-result', host: host.name, task: name, status: 'unreachable', msg: error.message, durationMs: Date.now() - startedAt});
-		return {status: 'unreachable', fatal: true, meta: undefined, setVars: {}};
+		return {status: 'unreachable', fatal: true, meta: undefined, setVars: {}, includedVars: {}};
 	}
 
 	const {results, reported} = outcome;
@@ -261,10 +263,12 @@ export async function executeModuleTask(run: RunContext, task: ModuleTask, scope
 
 	const registered = single ? single.result : {changed, failed, msg: failed ? 'One or more items failed' : 'All items completed', results: results.map(item => item.result), ...(allSkipped || results.length === 0 ? {skipped: true} : {})};
 	const setVars: Record<string, unknown> = {};
+	const includedVars: Record<string, unknown> = {};
 	for (const item of results) {
 		if (item.status !== 'failed') {
 			Object.assign(host.facts, item.effects?.facts);
 			Object.assign(setVars, item.effects?.setVars);
+			Object.assign(includedVars, item.effects?.includedVars);
 		}
 	}
 
@@ -277,6 +281,7 @@ export async function executeModuleTask(run: RunContext, task: ModuleTask, scope
 	}
 
 	Object.assign(host.setVars, setVars);
+	Object.assign(host.includedVars, includedVars);
 	if (!task.module.outOfRecap) {
 		count(host, results.length === 0 ? 'skipped' : status, changed, current.ignoreErrors);
 	}
@@ -288,5 +293,5 @@ export async function executeModuleTask(run: RunContext, task: ModuleTask, scope
 	}
 
 	const meta = results.find(item => item.effects?.meta)?.effects?.meta;
-	return {status, fatal: failed && !current.ignoreErrors, meta, setVars};
+	return {status, fatal: failed && !current.ignoreErrors, meta, setVars, includedVars};
 }

@@ -15,11 +15,13 @@ export interface Connector {
 /** One host's state through a play: its variables, its fate, its counts. */
 export class HostRun {
 	readonly name: string;
-	/** Inventory variables, group vars below host vars. */
-	readonly inventoryVars: Readonly<Record<string, unknown>>;
+	/** Inventory variables, group vars below host vars; read again when add_host or group_by change the host's groups. */
+	inventoryVars: Readonly<Record<string, unknown>>;
 	facts: Record<string, unknown> = {};
 	/** The gather_subset of the play that last gathered them (undefined: all). */
 	factsSubset: unknown;
+	/** include_vars' variables: above task vars, below set_fact. */
+	readonly includedVars: Record<string, unknown> = {};
 	/** set_fact and registered results: above play vars, below -e. */
 	readonly setVars: Record<string, unknown> = {};
 	failed = false;

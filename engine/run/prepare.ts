@@ -4,12 +4,12 @@ import {userInfo} from 'node:os';
 import type {Connection} from '../connection/connection.js';
 import {openConnection} from '../connection/open.js';
 import {connectionSettings, type ConnectionSettings} from '../inventory/connection-settings.js';
-import {localhostNames, type Inventory} from '../inventory/inventory.js';
+import type {Inventory} from '../inventory/inventory.js';
 import type {ModuleTask, Play} from '../playbook/types.js';
 import type {EventSink} from '../report/events.js';
 import {Redactor} from '../report/redact.js';
 import {type Connector, HostRun} from './host-run.js';
-import {RunContext, type RunOptions} from './run-context.js';
+import {type HostMaker, RunContext, type RunOptions} from './run-context.js';
 import {inventoryView} from './variables.js';
 
 /* What a run needs before its first task: every host with its connection to open, the groups, the secrets to mask. */
@@ -67,17 +67,10 @@ function connector(name: string, how: ConnectionSettings, vars: Record<string, u
 	};
 }
 
-function hostRuns(inventory: Inventory, settings: RunSettings, opened: Connection[], redactor: Redactor): Map<string, HostRun> {
-	const hosts = new Map<string, HostRun>();
+/** Makes each host of the run, those add_host adds included. */
+function hostMaker(settings: RunSettings, opened: Connection[], redactor: Redactor): HostMaker {
 	const handshakes = new PQueue({concurrency: handshakesAtOnce});
-	const names = [...inventory.hosts.keys()];
-	for (const name of localhostNames) {
-		if (!inventory.hosts.has(name)) {
-			names.push(name);
-		}
-	}
-
-	for (const name of names) {
+	return (name, inventory) => {
 		const listed = inventory.hosts.has(name);
 		// The implicit localhost runs without SSH, as in Ansible.
 		const vars = listed ? inventory.hostVars(name) : {...inventory.hostVars(name), ansible_connection: 'local'};
@@ -86,11 +79,10 @@ function hostRuns(inventory: Inventory, settings: RunSettings, opened: Connectio
 		redactor.addFrom(view);
 		const how = connectionSettings(name, view);
 		const loginUser = how.connection === 'local' ? userInfo().username : how.user;
+		// A host add_host made is in no inventory file.
 		const source = inventory.hosts.get(name)?.source;
-		hosts.set(name, new HostRun(name, vars, loginUser, connector(name, how, view, settings, opened, handshakes), source === undefined ? undefined : resolve(source)));
-	}
-
-	return hosts;
+		return new HostRun(name, vars, loginUser, connector(name, how, view, settings, opened, handshakes), source ? resolve(source) : undefined);
+	};
 }
 
 /** Play vars, then the vars_files named without templates (those with are read per host: vars-files.ts). */
@@ -115,14 +107,8 @@ export function prepareRun(inventory: Inventory, settings: RunSettings, output: 
 	const opened: Connection[] = [];
 	const redactor = new Redactor();
 	redactor.addFrom(settings.extraVars);
-	const hosts = hostRuns(inventory, settings, opened, redactor);
-	const groups: Record<string, readonly string[]> = {};
-	for (const name of inventory.groups.keys()) {
-		groups[name] = inventory.groupHosts(name);
-	}
-
 	return {
-		run: new RunContext(settings, redactor, output, hosts, groups),
+		run: new RunContext(settings, redactor, output, inventory, hostMaker(settings, opened, redactor)),
 		async close() {
 			await Promise.all(opened.map(async connection => connection.close().catch(() => undefined)));
 		},

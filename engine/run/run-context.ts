@@ -1,4 +1,6 @@
 import PQueue from 'p-queue';
+import type {InventoryChange} from '../inventory/changes.js';
+import {localhostNames, type Inventory} from '../inventory/inventory.js';
 import type {AnyModule} from '../module.js';
 import type {EventSink} from '../report/events.js';
 import type {Redactor} from '../report/redact.js';
@@ -19,25 +21,75 @@ export interface RunOptions {
 	readonly registry: ReadonlyMap<string, AnyModule>;
 }
 
-/** What every part of one run shares: options, the fork queue, the event sink, every host. */
+/** A host of the inventory, ready to run tasks on (its connection opened on first use). */
+export type HostMaker = (name: string, inventory: Inventory) => HostRun;
+
+function groupsOf(inventory: Inventory): Record<string, readonly string[]> {
+	return Object.fromEntries([...inventory.groups.keys()].map(name => [name, inventory.groupHosts(name)]));
+}
+
+/** What every part of one run shares: options, the fork queue, the event sink, the inventory and every host. */
 export class RunContext {
 	readonly options: RunOptions;
 	readonly emit: EventSink;
 	/** At most --forks host-tasks at once, across hosts and (with strategy free) across tasks. */
 	readonly queue: PQueue;
-	readonly hosts: ReadonlyMap<string, HostRun>;
-	readonly groups: Readonly<Record<string, readonly string[]>>;
 	/** Secrets met during the run (become passwords from play vars) are added here. */
 	readonly redactor: Redactor;
 	private readonly conditions = new WeakMap<ConditionSource, CompiledCondition>();
+	private current: Inventory;
+	private hostRuns: ReadonlyMap<string, HostRun>;
+	private groupMembers: Readonly<Record<string, readonly string[]>>;
+	private readonly makeHost: HostMaker;
 
-	constructor(options: RunOptions, redactor: Redactor, output: EventSink, hosts: ReadonlyMap<string, HostRun>, groups: Readonly<Record<string, readonly string[]>>) {
+	constructor(options: RunOptions, redactor: Redactor, output: EventSink, inventory: Inventory, makeHost: HostMaker) {
 		this.options = options;
 		this.redactor = redactor;
 		this.emit = redactor.sink(output);
 		this.queue = new PQueue({concurrency: options.forks});
-		this.hosts = hosts;
-		this.groups = groups;
+		this.current = inventory;
+		this.makeHost = makeHost;
+		const names = [...inventory.hosts.keys(), ...localhostNames.filter(name => !inventory.hosts.has(name))];
+		this.hostRuns = new Map(names.map(name => [name, makeHost(name, inventory)]));
+		this.groupMembers = groupsOf(inventory);
+	}
+
+	/** The inventory as add_host and group_by have left it so far. */
+	get inventory(): Inventory {
+		return this.current;
+	}
+
+	/** Every host, by name; a new map (never an edited one) once add_host adds one. */
+	get hosts(): ReadonlyMap<string, HostRun> {
+		return this.hostRuns;
+	}
+
+	/** Each group's hosts (the `groups` magic variable). */
+	get groups(): Readonly<Record<string, readonly string[]>> {
+		return this.groupMembers;
+	}
+
+	/** Makes add_host's or group_by's change for the tasks and plays after; whether it changed the inventory. */
+	changeInventory(change: InventoryChange): boolean {
+		const {inventory, changed, touched} = this.current.withChange(change);
+		this.current = inventory;
+		if (!changed) {
+			return false;
+		}
+
+		const hosts = new Map(this.hostRuns);
+		for (const name of touched) {
+			const host = hosts.get(name);
+			if (host) {
+				host.inventoryVars = inventory.hostVars(name);
+			} else {
+				hosts.set(name, this.makeHost(name, inventory));
+			}
+		}
+
+		this.hostRuns = hosts;
+		this.groupMembers = groupsOf(inventory);
+		return true;
 	}
 
 	/** All of them must hold; each is compiled once per run, however many hosts evaluate it. */

@@ -62,10 +62,10 @@ async function runSections(run: RunContext, scope: Scope, hosts: HostRun[]): Pro
 	}
 }
 
-/** Returns the play's hosts, for the recap. */
-async function runPlay(run: RunContext, play: Play, inventory: Inventory, settings: RunSettings): Promise<HostRun[]> {
+/** Returns the play's hosts, for the recap. Those of the inventory as earlier plays' add_host and group_by left it. */
+async function runPlay(run: RunContext, play: Play, settings: RunSettings): Promise<HostRun[]> {
 	const pattern = String(renderValue(play.hosts, {...settings.extraVars}, play.where));
-	const selection = inventory.selectHosts(pattern, settings.limit);
+	const selection = run.inventory.selectHosts(pattern, settings.limit);
 	for (const warning of selection.warnings) {
 		run.emit({kind: 'warning', msg: warning});
 	}
@@ -109,7 +109,7 @@ export async function runPlaybooks(playbooks: readonly Playbook[], inventory: In
 		for (const playbook of playbooks) {
 			emit({kind: 'playbook-start', file: playbook.file, check: settings.check});
 			for (const play of playbook.plays) {
-				for (const host of await runPlay(run, play, inventory, settings)) {
+				for (const host of await runPlay(run, play, settings)) {
 					used.add(host);
 				}
 			}

@@ -98,24 +98,26 @@ function persistentVars(run: RunContext, host: HostRun): Record<string, unknown>
 	return layered([
 		{vars: host.inventoryVars, written: true},
 		{vars: factVars(host.facts), written: false},
+		{vars: host.includedVars, written: true},
 		{vars: host.setVars, written: false},
 		{vars: run.options.extraVars, written: true},
 		{vars: hostMagicVars(run, host), written: false},
 	], {file: '(hostvars)', line: 1, column: 1});
 }
 
-const hostvarsCache = new WeakMap<RunContext, Record<string, unknown>>();
+// By the run's map of hosts, which add_host replaces with a larger one.
+const hostvarsCache = new WeakMap<ReadonlyMap<string, unknown>, Record<string, unknown>>();
 
 /** hostvars.NAME, computed when read so it always shows the latest facts and set_facts. */
 function hostvarsOf(run: RunContext): Record<string, unknown> {
-	let hostvars = hostvarsCache.get(run);
+	let hostvars = hostvarsCache.get(run.hosts);
 	if (!hostvars) {
 		hostvars = {};
 		for (const host of run.hosts.values()) {
 			Object.defineProperty(hostvars, host.name, {enumerable: true, get: () => persistentVars(run, host)});
 		}
 
-		hostvarsCache.set(run, hostvars);
+		hostvarsCache.set(run.hosts, hostvars);
 	}
 
 	return hostvars;
@@ -129,7 +131,7 @@ function merged(layers: ReadonlyArray<Readonly<Record<string, unknown>>>): Recor
  * The variables a task sees on a host, lowest precedence first (documented in README):
  * the play's roles' defaults < defaults_files < the task's own role's defaults < inventory (group,
  * then host) < facts < play vars < vars_files < the play's roles' vars < the task's role's vars
- * < block vars < task vars < set_fact and registered results < role params < include_role params
+ * < block vars < task vars < include_vars < set_fact and registered results < role params < include_role params
  * < -e extra vars < magic variables (magic-vars.ts) and the loop item.
  */
 export function taskVars(run: RunContext, host: HostRun, scope: Scope, task: TaskCommon | undefined, check: boolean): Record<string, unknown> {
@@ -151,6 +153,7 @@ export function taskVars(run: RunContext, host: HostRun, scope: Scope, task: Tas
 		{vars: merged(playRoles.map(each => ownVars(each))), written: true},
 		{vars: role ? roleVars(role) : {}, written: true},
 		{vars: task ? scopedVars(scope, task) : {}, written: true},
+		{vars: host.includedVars, written: true},
 		{vars: host.setVars, written: false},
 		{vars: role ? roleParams(role) : {}, written: true},
 		{vars: includeParams(scope), written: true},

@@ -90,7 +90,7 @@ async function runModuleTask(run: RunContext, task: ModuleTask, scope: Scope, ho
 	const name = displayName(run, task, scope, hosts[0]);
 	run.emit({kind: 'task-start', name, module: task.module.name, where: `${task.where.file}:${task.where.line}`, handler});
 	const once = runsOnce(scope, task);
-	const targets = once ? hosts.slice(0, 1) : hosts;
+	const targets = once || task.module.bypassHostLoop ? hosts.slice(0, 1) : hosts;
 	const outcomes = await Promise.all(targets.map(async host => run.queue.add(async () => {
 		host.readAhead.begin(() => requestsAhead(run, task, following, scope, host));
 		return executeModuleTask(run, task, scope, host, name);
@@ -102,6 +102,7 @@ async function runModuleTask(run: RunContext, task: ModuleTask, scope: Scope, ho
 		// run_once: the one result stands for every host: its registered value, set_facts, failure.
 		for (const host of hosts.slice(1)) {
 			Object.assign(host.setVars, first.setVars);
+			Object.assign(host.includedVars, first.includedVars);
 			if (first.fatal && first.status !== 'unreachable') {
 				host.recap.failed++;
 				host.lastFailure = targets[0]!.lastFailure;

@@ -1,9 +1,11 @@
 import test from 'ava';
 import {withDefaults} from '../helpers/host-context.js';
 import {authorizedKeyCases} from './plan-cases/authorized_key.js';
+import {controlCases} from './plan-cases/control.js';
 import {copyCases} from './plan-cases/copy.js';
 import {downloadCases} from './plan-cases/download.js';
 import {fileCases} from './plan-cases/file.js';
+import {gitCases} from './plan-cases/git.js';
 import {runCases} from './plan-cases/run.js';
 import {sysctlCases} from './plan-cases/sysctl.js';
 import {systemdCases} from './plan-cases/systemd.js';
@@ -24,6 +26,6 @@ const plans = test.macro({
 	title: (_, planCase: PlanCase) => `${planCase.module.name}: ${planCase.title}`,
 });
 
-for (const planCase of [...authorizedKeyCases, ...copyCases, ...downloadCases, ...fileCases, ...runCases, ...sysctlCases, ...systemdCases, ...templateCases, ...untarCases, ...userCases, ...waitCases, ...yumCases]) {
+for (const planCase of [...authorizedKeyCases, ...controlCases, ...copyCases, ...downloadCases, ...fileCases, ...gitCases, ...runCases, ...sysctlCases, ...systemdCases, ...templateCases, ...untarCases, ...userCases, ...waitCases, ...yumCases]) {
 	test(plans, planCase);
 }

@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
+import {loadInventory} from '../../engine/inventory/inventory.js';
 import {loadPlaybook} from '../../engine/playbook/parse-play.js';
 import type {BlockTask, ModuleTask} from '../../engine/playbook/types.js';
 import {Redactor} from '../../engine/report/redact.js';
@@ -384,7 +385,7 @@ test('a dependency runs once per host however many include_role passes read it; 
 	t.deepEqual(run.printed.map(line => line.msg), ['common', 'web 1', 'web 2', 'api']);
 });
 
-test('reading ahead goes through a role: the next tasks\' paths are rendered with the role\'s variables', t => {
+test('reading ahead goes through a role: the next tasks\' paths are rendered with the role\'s variables', async t => {
 	const dir = workspace({
 		hosts: oneHost,
 		'play.yml': play('  roles: [web]\n'),
@@ -393,11 +394,12 @@ test('reading ahead goes through a role: the next tasks\' paths are rendered wit
 	});
 	const parsed = loadPlaybook(join(dir, 'play.yml'), modules, []).plays[0]!;
 	const roleBlock = parsed.tasks[0] as BlockTask;
+	const inventory = await loadInventory([join(dir, 'hosts')]);
 	const nothingRead = async () => {
 		throw new Error('nothing is read here');
 	};
-	const host = new HostRun('node1', {}, 'root', {connect: nothingRead, reconnect: nothingRead});
-	const run = new RunContext({check: false, diff: false, forks: 1, tags: [], skipTags: [], extraVars: {}, verbosity: 0, limit: undefined, registry: modules}, new Redactor(), () => undefined, new Map([['node1', host]]), {all: ['node1']});
+	const run = new RunContext({check: false, diff: false, forks: 1, tags: [], skipTags: [], extraVars: {}, verbosity: 0, limit: undefined, registry: modules}, new Redactor(), () => undefined, inventory, name => new HostRun(name, {}, 'root', {connect: nothingRead, reconnect: nothingRead}));
+	const host = run.hosts.get('node1')!;
 	const scope = {play: parsed, playVars: {}, playHosts: [host], playHostsAll: [host], chain: [roleBlock], state: playState()};
 	const [first, ...following] = roleBlock.block as ModuleTask[];
 	t.deepEqual(requestsAhead(run, first!, following, scope, host).map(request => request.path), ['/srv/web/b', '/srv/web/c']);

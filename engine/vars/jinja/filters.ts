@@ -82,7 +82,8 @@ export function zipLongest(lists: ReadonlyArray<readonly unknown[]>, fill: unkno
 	return Array.from({length: Math.max(0, ...lists.map(items => items.length))}, (_, index) => lists.map(items => (index < items.length ? items[index] : fill)));
 }
 
-function combine(base: Record<string, unknown>, other: Record<string, unknown>, recursive: boolean, listMerge: string): Record<string, unknown> {
+/** Ansible's combine (and combine_vars with hash_behaviour merge, as include_vars uses it): `other` over `base`. */
+export function combine(base: Record<string, unknown>, other: Record<string, unknown>, recursive: boolean, listMerge: string): Record<string, unknown> {
 	const result: Record<string, unknown> = {...base};
 	for (const [key, value] of Object.entries(other)) {
 		const current = result[key];
