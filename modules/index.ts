@@ -12,7 +12,7 @@ import setup from './setup/index.js';
 import shell from './shell.js';
 import stat from './stat.js';
 import sysctl from './sysctl.js';
-import systemd from './systemd.js';
+import systemd from './systemd/index.js';
 import template from './template.js';
 import untar from './untar.js';
 import yum from './yum.js';
