@@ -6,7 +6,12 @@ import debug from './debug.js';
 import download from './download.js';
 import fail from './fail.js';
 import file from './file.js';
+import hostname from './hostname.js';
 import meta from './meta.js';
+import modprobe from './modprobe/index.js';
+import mount from './mount/index.js';
+import service from './service.js';
+import serviceFacts from './service_facts.js';
 import setFact from './set_fact.js';
 import setup from './setup/index.js';
 import shell from './shell.js';
@@ -40,7 +45,12 @@ const named = [
 	entry(download, []),
 	entry(fail, builtin('fail')),
 	entry(file, builtin('file')),
+	entry(hostname, builtin('hostname')),
 	entry(meta, builtin('meta')),
+	entry(modprobe, ['community.general.modprobe']),
+	entry(mount, ['ansible.posix.mount']),
+	entry(service, builtin('service')),
+	entry(serviceFacts, builtin('service_facts')),
 	entry(setFact, builtin('set_fact')),
 	entry(setup, builtin('setup')),
 	entry(shell, builtin('shell')),
