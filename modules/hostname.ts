@@ -28,24 +28,24 @@ interface HostnameSteps {
 
 const hostnameFile = '/etc/hostname';
 
-/** Prints `strategy NAME`, then the live name, then the permanent one (or why neither can be read). */
+/**
+ * Prints `strategy NAME`, the live name, then the permanent one (or that hostnamectl is missing).
+ * Both names are read from the kernel and /etc/hostname, as hostnamectl's status would give them:
+ * asking hostnamectl starts systemd-hostnamed, which leaves files behind even in check mode.
+ */
 function readScript(use: string | undefined): string {
-	const systemd = [
-		'echo "strategy systemd"',
-		'hostnamectl --transient status || exit 1',
-		'hostnamectl --static status || exit 1',
-	].join('\n');
-	const file = [
-		'echo "strategy file"',
+	const names = [
 		'cat /proc/sys/kernel/hostname || exit 1',
-		`if [ -f ${hostnameFile} ]; then tr -d '\\n' < ${hostnameFile}; fi; echo`,
+		// The first line that is not a comment, as systemd reads the file.
+		`if [ -f ${hostnameFile} ]; then grep -v '^[[:space:]]*#' ${hostnameFile} | tr -d ' \t' | grep -m 1 .; fi; echo`,
 	].join('\n');
 	const hasHostnamectl = 'command -v hostnamectl >/dev/null 2>&1';
 	if (use === 'systemd' || use === 'debian') {
-		return `if ! ${hasHostnamectl}; then echo "no hostnamectl"; exit 0; fi\n${systemd}`;
+		return `if ! ${hasHostnamectl}; then echo "no hostnamectl"; exit 0; fi\necho "strategy systemd"\n${names}`;
 	}
 
-	return use === 'alpine' ? file : `if ${hasHostnamectl} && [ -d /run/systemd/system ]; then\n${systemd}\nelse\n${file}\nfi`;
+	const strategy = use === 'alpine' ? 'echo "strategy file"' : `if ${hasHostnamectl} && [ -d /run/systemd/system ]; then echo "strategy systemd"; else echo "strategy file"; fi`;
+	return `${strategy}\n${names}`;
 }
 
 /** The facts Ansible's hostname module sets from the new name. */
@@ -115,7 +115,7 @@ export default defineModule({
 			// Static first, as Ansible does: NetworkManager objects to a transient name set on its own.
 			const script = [
 				setPermanent ? `hostnamectl --pretty --static set-hostname ${quoted} || exit 1` : '',
-				setCurrent ? `[ "$(hostnamectl --transient status)" = ${quoted} ] || hostnamectl --transient set-hostname ${quoted} || exit 1` : '',
+				setCurrent ? `[ "$(cat /proc/sys/kernel/hostname)" = ${quoted} ] || hostnamectl --transient set-hostname ${quoted} || exit 1` : '',
 			].filter(Boolean).join('\n');
 			const result = await ctx.run(script);
 			return result.code === 0 ? {} : {failed: `hostnamectl could not set the host name of ${ctx.host} to ${name}: ${result.stderr.trim()}`};

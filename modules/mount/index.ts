@@ -113,8 +113,9 @@ export default defineModule({
     opts: size=256m,mode=1777
     state: mounted`,
 	validate(mount) {
-		if (!posix.isAbsolute(mount.path)) {
-			return `path ${mount.path} must be an absolute path on the host`;
+		// Swap entries are all mounted on `none`: a name, not a path, fstab-only states take.
+		if (!posix.isAbsolute(mount.path) && mount.state !== 'absent' && mount.state !== 'absent_from_fstab' && mount.state !== 'present') {
+			return `path ${mount.path} must be an absolute path on the host for state ${mount.state}`;
 		}
 
 		return mount.fstab !== undefined && !posix.isAbsolute(mount.fstab) ? `fstab ${mount.fstab} must be an absolute path on the host` : undefined;
@@ -125,10 +126,11 @@ export default defineModule({
 			ctx.warn(warning);
 		}
 
+		const isPath = posix.isAbsolute(mount.path);
 		const [fstab, mountinfo, path] = await readFileStates(ctx, [
 			{path: fstabPath(mount), options: {content: true}},
 			{path: '/proc/self/mountinfo', options: {content: true, checksum: false}},
-			{path: mount.path, options: {checksum: false}},
+			...(isPath ? [{path: mount.path, options: {checksum: false}}] : []),
 		]);
 		const live = parseMountinfo(textOf(mountinfo!)).get(posix.normalize(mount.path));
 		// Check mode: as an earlier task of this run would have left it.
@@ -137,7 +139,7 @@ export default defineModule({
 			fstab: fstab!,
 			mounted: predicted?.mounted ?? live !== undefined,
 			mountedSrc: predicted === undefined ? live?.src : predicted.src,
-			pathExists: path!.exists,
+			pathExists: path?.exists ?? false,
 		};
 	},
 	plan(state, mount): Plan<MountSteps> {
@@ -166,7 +168,7 @@ export default defineModule({
 		switch (mount.state) {
 			case 'absent': {
 				action = edit.changed && state.mounted ? 'unmount' : undefined;
-				removeDir = edit.changed && (state.pathExists || state.mounted);
+				removeDir = edit.changed && (state.pathExists || state.mounted) && posix.isAbsolute(mount.path);
 				break;
 			}
 
