@@ -3,7 +3,11 @@ import {withDefaults} from '../helpers/host-context.js';
 import {copyCases} from './plan-cases/copy.js';
 import {downloadCases} from './plan-cases/download.js';
 import {fileCases} from './plan-cases/file.js';
+import {hostnameCases} from './plan-cases/hostname.js';
+import {modprobeCases} from './plan-cases/modprobe.js';
+import {mountCases} from './plan-cases/mount.js';
 import {runCases} from './plan-cases/run.js';
+import {serviceCases} from './plan-cases/service.js';
 import {sysctlCases} from './plan-cases/sysctl.js';
 import {systemdCases} from './plan-cases/systemd.js';
 import {templateCases} from './plan-cases/template.js';
@@ -21,6 +25,6 @@ const plans = test.macro({
 	title: (_, planCase: PlanCase) => `${planCase.module.name}: ${planCase.title}`,
 });
 
-for (const planCase of [...copyCases, ...downloadCases, ...fileCases, ...runCases, ...sysctlCases, ...systemdCases, ...templateCases, ...untarCases, ...yumCases]) {
+for (const planCase of [...copyCases, ...downloadCases, ...fileCases, ...hostnameCases, ...modprobeCases, ...mountCases, ...runCases, ...serviceCases, ...sysctlCases, ...systemdCases, ...templateCases, ...untarCases, ...yumCases]) {
 	test(plans, planCase);
 }
