@@ -14,7 +14,7 @@ import {type MountSource, mountScript, remountScript, unmountScript} from './scr
  */
 
 const params = {
-	path: {type: 'path', required: true, aliases: ['name'], description: 'The mount point, e.g. /mnt/data'},
+	path: {type: 'path', required: true, aliases: ['name'], description: 'The mount point, e.g. /mnt/data; none names a swap entry (with src saying which) for present, absent and absent_from_fstab'},
 	src: {type: 'path', description: 'What is mounted there: a device, UUID=..., a directory to bind, tmpfs...; needed for present, mounted and ephemeral'},
 	fstype: {type: 'str', description: 'The filesystem type (ext4, xfs, tmpfs, none for a bind mount...); needed for present, mounted and ephemeral'},
 	opts: {type: 'str', description: 'Mount options, comma-separated (fstab(5)); defaults when not given'},
@@ -278,6 +278,6 @@ async function runAction(ctx: HostContext, mount: MountParams, action: Action | 
 		return `Options were specified with remounted, but the remount command failed on ${ctx.host}: ${output}. Failing in order to prevent an unexpected mount result: try a "state: unmounted" followed by a "state: mounted" with the full desired mount options instead`;
 	}
 
-	const what = run.stdout.includes('umount failed') ? 'unmounting' : run.stdout.includes('rmdir failed') ? `removing the mount point` : mount.state === 'remounted' ? 'remounting' : 'mounting';
+	const what = run.stdout.includes('umount failed') ? 'unmounting' : run.stdout.includes('rmdir failed') ? 'removing the mount point' : mount.state === 'remounted' ? 'remounting' : 'mounting';
 	return `Error ${what} ${mount.path} on ${ctx.host}: ${output}`;
 }
