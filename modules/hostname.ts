@@ -133,7 +133,8 @@ export default defineModule({
 			throw error;
 		}
 
-		const live = setCurrent ? await ctx.run(`printf '%s\\n' ${quoted} > /proc/sys/kernel/hostname`) : undefined;
+		// sethostname(2) through hostname(1); /proc/sys is read-only in some containers.
+		const live = setCurrent ? await ctx.run(`if command -v hostname >/dev/null 2>&1; then hostname ${quoted}; else printf '%s\\n' ${quoted} > /proc/sys/kernel/hostname; fi`) : undefined;
 		return live === undefined || live.code === 0 ? {} : {failed: `cannot set the live host name of ${ctx.host} to ${name}: ${live.stderr.trim()}; ${hostnameFile} holds it for the next boot`};
 	},
 });

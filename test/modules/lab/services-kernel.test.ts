@@ -233,6 +233,21 @@ test.serial('mount: unmounted leaves fstab; absent unmounts, drops the entry and
 	t.is(await sh(t, host!, 'grep -c -e " /srv/scratch " -e " /mnt/data " /proc/self/mountinfo; test -e /mnt/data || echo gone; grep -c scratch /etc/fstab; ls /srv/data'), '0\ngone\n1\nseen\n');
 });
 
+test.serial('hostname without hostnamectl (use: alpine): /etc/hostname written and the live name set; --check predicts it', async t => {
+	t.timeout(3 * 60_000);
+	const dir = workspace({'name.yml': '- hosts: lab\n  gather_facts: false\n  tasks:\n    - name: file-named\n      hostname: {name: "file-{{ inventory_hostname }}", use: alpine}\n'});
+	const playbook = join(dir, 'name.yml');
+	const [host] = lab().hosts;
+	const snapshots = await snapshotAll();
+	const check = await runJson(playbook, '--check', '--diff', '--limit', host!.name);
+	await assertUnchanged(t, snapshots);
+	const real = await runJson(playbook, '--diff', '--limit', host!.name);
+	t.deepEqual(real.reported, check.reported);
+	t.like(real.reported[0], {status: 'changed', diff: [{header: '/etc/hostname', before: `hostname = web-${host!.name}\n`, after: `hostname = file-${host!.name}\n`}]});
+	t.is(await sh(t, host!, 'hostname; cat /etc/hostname'), `file-${host!.name}\nfile-${host!.name}\n`);
+	t.deepEqual((await runJson(playbook, '--limit', host!.name)).changed, {[host!.name]: 0});
+});
+
 for (const [module, task, message] of [
 	['service', 'service: {name: pb-web}', 'service: one of the following is required: state, enabled'],
 	['service_facts', 'service_facts: {gather: all}', 'service_facts: unknown parameter \'gather\''],
