@@ -8,25 +8,30 @@ import debug from './debug.js';
 import download from './download.js';
 import fail from './fail.js';
 import file from './file.js';
-import group from './group.js';
-import meta from './meta.js';
-import reboot from './reboot.js';
 import git from './git/index.js';
+import group from './group.js';
 import groupBy from './group_by.js';
+import hostname from './hostname.js';
 import includeVars from './include_vars.js';
+import meta from './meta.js';
+import modprobe from './modprobe/index.js';
+import mount from './mount/index.js';
 import pause from './pause.js';
+import reboot from './reboot.js';
+import service from './service.js';
+import serviceFacts from './service_facts.js';
 import setFact from './set_fact.js';
 import setup from './setup/index.js';
 import shell from './shell.js';
 import stat from './stat.js';
 import sysctl from './sysctl.js';
-import systemd from './systemd.js';
+import systemd from './systemd/index.js';
 import template from './template.js';
 import untar from './untar.js';
+import uri from './uri/index.js';
 import user from './user/index.js';
 import waitFor from './wait_for/index.js';
 import waitForConnection from './wait_for_connection.js';
-import uri from './uri/index.js';
 import yum from './yum.js';
 
 /** Ansible's own names of a module it has under ansible.builtin (ansible.legacy is the same, as Ansible resolves it). */
@@ -54,13 +59,18 @@ const named = [
 	entry(download, []),
 	entry(fail, builtin('fail')),
 	entry(file, builtin('file')),
-	entry(group, builtin('group')),
-	entry(meta, builtin('meta')),
-	entry(reboot, builtin('reboot')),
 	entry(git, builtin('git')),
+	entry(group, builtin('group')),
 	entry(groupBy, builtin('group_by')),
+	entry(hostname, builtin('hostname')),
 	entry(includeVars, builtin('include_vars')),
+	entry(meta, builtin('meta')),
+	entry(modprobe, ['community.general.modprobe']),
+	entry(mount, ['ansible.posix.mount']),
 	entry(pause, builtin('pause')),
+	entry(reboot, builtin('reboot')),
+	entry(service, builtin('service')),
+	entry(serviceFacts, builtin('service_facts')),
 	entry(setFact, builtin('set_fact')),
 	entry(setup, builtin('setup')),
 	entry(shell, builtin('shell')),
@@ -70,10 +80,10 @@ const named = [
 	entry(systemd, [...builtin('systemd'), ...builtin('systemd_service')]),
 	entry(template, builtin('template')),
 	entry(untar, []),
+	entry(uri, builtin('uri')),
 	entry(user, builtin('user')),
 	entry(waitFor, builtin('wait_for')),
 	entry(waitForConnection, builtin('wait_for_connection')),
-	entry(uri, builtin('uri')),
 	entry(yum, builtin('yum')),
 ];
 

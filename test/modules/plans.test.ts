@@ -6,7 +6,11 @@ import {copyCases} from './plan-cases/copy.js';
 import {downloadCases} from './plan-cases/download.js';
 import {fileCases} from './plan-cases/file.js';
 import {gitCases} from './plan-cases/git.js';
+import {hostnameCases} from './plan-cases/hostname.js';
+import {modprobeCases} from './plan-cases/modprobe.js';
+import {mountCases} from './plan-cases/mount.js';
 import {runCases} from './plan-cases/run.js';
+import {serviceCases} from './plan-cases/service.js';
 import {sysctlCases} from './plan-cases/sysctl.js';
 import {systemdCases} from './plan-cases/systemd.js';
 import {templateCases} from './plan-cases/template.js';
@@ -26,6 +30,6 @@ const plans = test.macro({
 	title: (_, planCase: PlanCase) => `${planCase.module.name}: ${planCase.title}`,
 });
 
-for (const planCase of [...authorizedKeyCases, ...controlCases, ...copyCases, ...downloadCases, ...fileCases, ...gitCases, ...runCases, ...sysctlCases, ...systemdCases, ...templateCases, ...untarCases, ...userCases, ...waitCases, ...yumCases]) {
+for (const planCase of [...authorizedKeyCases, ...controlCases, ...copyCases, ...downloadCases, ...fileCases, ...gitCases, ...hostnameCases, ...modprobeCases, ...mountCases, ...runCases, ...serviceCases, ...sysctlCases, ...systemdCases, ...templateCases, ...untarCases, ...userCases, ...waitCases, ...yumCases]) {
 	test(plans, planCase);
 }

@@ -1,7 +1,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import test from 'ava';
 import {checkParams} from '../../engine/playbook/params.js';
-import systemd, {unitName} from '../../modules/systemd.js';
+import systemd, {unitName} from '../../modules/systemd/index.js';
 import {localHost, runTask} from '../helpers/host-context.js';
 
 const where = {file: 'site.yml', line: 7, column: 9};

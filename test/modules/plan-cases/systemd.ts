@@ -1,4 +1,4 @@
-import systemd from '../../../modules/systemd.js';
+import systemd from '../../../modules/systemd/index.js';
 import type {PlanCase} from './states.js';
 
 const name = 'pb-sleep.service';

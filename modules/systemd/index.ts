@@ -1,8 +1,7 @@
 import {posix} from 'node:path';
-import {quoteShell} from '../engine/shell-words.js';
-import {defineModule, type HostContext, type Plan} from '../engine/module.js';
-
-type Scope = 'system' | 'user';
+import {defineModule, type HostContext, type Plan} from '../../engine/module.js';
+import {parseReadOutput} from './parse.js';
+import {applyScript, readScript, type Scope, type Verb} from './script.js';
 
 /** The unit as `systemctl show` describes it (Id, LoadState, ActiveState, UnitFileState...). */
 interface UnitInfo {
@@ -24,14 +23,10 @@ type SystemdState =
 		readonly needReload: readonly string[];
 	};
 
-type Verb = 'daemon-reload' | 'mask' | 'unmask' | 'enable' | 'disable' | 'start' | 'stop' | 'restart' | 'reload';
-
 const pastTense: Readonly<Record<Verb, string>> = {
 	'daemon-reload': 'daemon reloaded', mask: 'masked', unmask: 'unmasked', enable: 'enabled', disable: 'disabled',
 	start: 'started', stop: 'stopped', restart: 'restarted', reload: 'reloaded',
 };
-
-const properties = ['Id', 'LoadState', 'LoadError', 'ActiveState', 'SubState', 'UnitFileState', 'FragmentPath', 'DropInPaths', 'NeedDaemonReload', 'CanReload'];
 
 const unitSuffix = /\.(?:service|socket|device|mount|automount|swap|target|path|timer|slice|scope)$/;
 
@@ -83,28 +78,6 @@ function predictedProperties(view: Readonly<Record<string, string>>, verbs: read
 	}
 
 	return after;
-}
-
-/** `systemctl` for the scope; a user manager is found through XDG_RUNTIME_DIR, which sudo leaves unset. */
-function systemctl(scope: Scope): string {
-	return scope === 'user' ? 'XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/run/user/$(id -u)} systemctl --user' : 'systemctl';
-}
-
-function parseProperties(text: string): Record<string, string> {
-	const result: Record<string, string> = {};
-	for (const line of text.split('\n')) {
-		const at = line.indexOf('=');
-		if (at > 0) {
-			result[line.slice(0, at)] = line.slice(at + 1);
-		}
-	}
-
-	return result;
-}
-
-/** The loaded units that need a daemon-reload, from `systemctl show -p Id,NeedDaemonReload '*'`. */
-function unitsNeedingReload(text: string): string[] {
-	return text.split(/\n\n+/).map(block => parseProperties(block)).filter(unit => unit['NeedDaemonReload'] === 'yes').map(unit => unit['Id'] ?? '?');
 }
 
 /** Check mode: the unit file of `unit` an earlier task of this run would write. */
@@ -270,37 +243,22 @@ export default defineModule({
 
 		const scope = params.scope;
 		const name = params.name === undefined ? undefined : unitName(params.name);
-		// Inline in the host's kept shell (ExecOptions.inline): no exit, the status is the last command's.
-		const script = [
-			'if ! command -v systemctl >/dev/null 2>&1; then echo "no-systemd systemctl is not installed"',
-			// sd_booted(): systemd as PID 1 makes this directory; systemctl alone proves nothing.
-			'elif [ ! -d /run/systemd/system ]; then echo "no-systemd PID 1 is $(cat /proc/1/comm 2>/dev/null || echo unknown), not systemd"',
-			'else',
-			'  echo "home $HOME"',
-			'  f=0',
-			name === undefined ? '' : `  ${systemctl(scope)} show --property=${properties.join(',')} -- ${quoteShell(name)} || f=1`,
-			'  echo --',
-			params.daemon_reload ? `  ${systemctl(scope)} show --property=Id,NeedDaemonReload -- '*' || f=1` : '',
-			'  [ "$f" = 0 ]',
-			'fi',
-		].filter(Boolean).join('\n');
-		const result = await ctx.run(script, {inline: true});
+		const result = await ctx.run(readScript(scope, name, params.daemon_reload), {inline: true});
 		if (result.code !== 0) {
 			throw new Error(`cannot read ${name ?? 'the units'} with systemctl on ${ctx.host}: ${result.stderr.trim()}`);
 		}
 
-		if (result.stdout.startsWith('no-systemd ')) {
-			return {kind: 'no-systemd', reason: result.stdout.slice('no-systemd '.length).trim()};
+		const output = parseReadOutput(result.stdout);
+		if (output.kind === 'no-systemd') {
+			return output;
 		}
 
-		const [head = '', units = ''] = result.stdout.split(/^--\n/m);
-		const home = /^home (.*)$/m.exec(head)?.[1] ?? '/root';
-		const needReload = unitsNeedingReload(units);
+		const {home, needReload} = output;
 		if (name === undefined) {
 			return {kind: 'systemd', unit: undefined, needReload};
 		}
 
-		const read = parseProperties(head);
+		const read = output.properties;
 		// Check mode: as an earlier task of this run would have left it (started, enabled...).
 		const predicted = ctx.predictedState?.(unitKey(scope, read['Id'] || name)) as Readonly<Record<string, string>> | undefined;
 		const unit = {...read, ...predicted};
@@ -359,11 +317,7 @@ export default defineModule({
 	},
 	async apply(ctx, params, plan) {
 		const name = String(plan.result?.['name'] ?? '');
-		const commands = plan.steps.map((verb, index) => {
-			const command = verb === 'daemon-reload' ? `${systemctl(params.scope)} daemon-reload` : `${systemctl(params.scope)} ${verb} -- ${quoteShell(name)}`;
-			return `${command} || { echo "failed ${index}"; exit 1; }`;
-		});
-		const result = await ctx.run(commands.join('\n'));
+		const result = await ctx.run(applyScript(params.scope, name, plan.steps));
 		if (result.code !== 0) {
 			const verb = plan.steps[Number(/^failed (\d+)$/m.exec(result.stdout)?.[1] ?? -1)] ?? 'a command';
 			return {failed: `systemctl ${verb}${verb === 'daemon-reload' ? '' : ` ${name}`} failed on ${ctx.host}: ${result.stderr.trim()}`};
