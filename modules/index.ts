@@ -15,7 +15,7 @@ import sysctl from './sysctl.js';
 import systemd from './systemd.js';
 import template from './template.js';
 import untar from './untar.js';
-import yum from './yum.js';
+import yum, {dnf} from './yum/index.js';
 
 /** Ansible's own names of a module it has under ansible.builtin (ansible.legacy is the same, as Ansible resolves it). */
 function builtin(name: string): string[] {
@@ -37,6 +37,7 @@ const named = [
 	entry(command, builtin('command')),
 	entry(copy, builtin('copy')),
 	entry(debug, builtin('debug')),
+	entry(dnf, builtin('dnf')),
 	entry(download, []),
 	entry(fail, builtin('fail')),
 	entry(file, builtin('file')),
