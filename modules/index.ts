@@ -1,4 +1,5 @@
 import type {AnyModule} from '../engine/module.js';
+import apt from './apt/index.js';
 import assert from './assert.js';
 import command from './command.js';
 import copy from './copy.js';
@@ -33,6 +34,7 @@ function entry(module: {readonly name: string}, names: readonly string[]): reado
  * A module is added here and nowhere else.
  */
 const named = [
+	entry(apt, builtin('apt')),
 	entry(assert, builtin('assert')),
 	entry(command, builtin('command')),
 	entry(copy, builtin('copy')),

@@ -1,7 +1,7 @@
 import {posix} from 'node:path';
 import {quoteShell} from '../../engine/shell-words.js';
 import type {HostContext} from '../../engine/module.js';
-import type {PredictedPath} from '../../engine/host/file-state.js';
+import {inPrivateNamespace, predictedFilesIn, sandboxFunctions, writePredicted} from '../dry-run-namespace.js';
 import {archWord, marker, type Verb} from './parse.js';
 
 /* The shell the yum module runs on the host: the read (rpm queries and dnf's dry runs in a private mount namespace) and the real run. */
@@ -62,55 +62,20 @@ export function managerOptions(params: {readonly disablerepo: readonly string[];
 }
 
 /**
- * Check mode: the .repo files earlier tasks would write (or remove) in dnf's repository
- * directories, whatever their names. One whose content cannot be known (a download, a package's
- * own) is left as the host has it, and the person is told.
- */
-function predictedRepoFiles(ctx: HostContext): PredictedPath[] {
-	return repoDirectories.flatMap(directory => (ctx.predictedBelow?.(directory) ?? []).filter(predicted => {
-		const path = posix.normalize(predicted.path);
-		if (posix.dirname(path) !== directory || !path.endsWith('.repo') || predicted.type === 'directory') {
-			return false;
-		}
-
-		if (predicted.type !== 'absent' && predicted.content === undefined) {
-			ctx.warn(`--check cannot know what ${path} would hold after the earlier task that writes it: dnf's dry run reads the host's own version, if any`);
-			return false;
-		}
-
-		return true;
-	}));
-}
-
-/**
  * The shell run in the private mount namespace: the overlays, then rpm -q per spec and the dry
  * runs dnf needs. Without a namespace (no unshare, no CAP_SYS_ADMIN) a real run reads directly,
  * as dnf itself would write anyway; check mode stops, having changed nothing.
  */
 function queryScript(ctx: HostContext, params: YumParams): string {
 	const state = {installed: 'present', removed: 'absent'}[params.state as string] ?? params.state;
-	const repoFiles = predictedRepoFiles(ctx);
+	const repoFiles = predictedFilesIn(ctx, repoDirectories, path => path.endsWith('.repo'), 'dnf\'s dry run');
 	const options = managerOptions(params);
 	return [
-		'pm=$1; set -f',
-		// Overlays the nearest existing directory of $1, once: a directory under a covered one is covered (overlayfs stacks two deep at most).
-		'cover() {',
-		'  d=$1; while [ ! -d "$d" ]; do d=$(dirname "$d"); done',
-		'  for c in $covered; do case "$d/" in "$c"/*) return 0;; esac; done',
-		'  n=$((n + 1)); covered="$covered $d"',
-		'  mkdir /tmp/u$n /tmp/w$n && mount -t overlay pb-yum-dry-run -o "lowerdir=$d,upperdir=/tmp/u$n,workdir=/tmp/w$n" "$d"',
-		'}',
-		'sandbox() {',
-		'  [ "$1" = private ] || { echo "unshare --mount is not available or not permitted here"; return 1; }',
-		// The namespace's own /tmp: a tmpfs holding the overlays' upper layers, gone when the namespace goes.
-		'  mount -t tmpfs pb-yum-dry-run /tmp 2>&1 || return 1; n=0; covered=',
-		`  for dir in ${writtenDirectories.join(' ')} "$(readlink -f "$(rpm --eval %_dbpath)")" ${repoFiles.map(file => quoteShell(posix.dirname(file.path))).join(' ')}; do cover "$dir" 2>&1 || return 1; done`,
-		'}',
+		'how=$1; pm=$2; set -f',
+		...sandboxFunctions('pb-yum-dry-run'),
 		// A real run goes on without the namespace: dnf writes its cache and logs there anyway.
-		`if ! reason=$(sandbox "$2"); then ${ctx.check ? `echo "${marker} no-sandbox $(echo $reason)"; exit 0` : ':'}; fi`,
-		...repoFiles.map(file => (file.content === undefined
-			? `rm -f ${quoteShell(file.path)}`
-			: `mkdir -p ${quoteShell(posix.dirname(file.path))} && printf %s ${file.content.toString('base64')} | base64 -d > ${quoteShell(file.path)}`)),
+		`if ! reason=$(sandbox "$how" ${writtenDirectories.join(' ')} "$(readlink -f "$(rpm --eval %_dbpath)")" ${repoFiles.map(file => quoteShell(posix.dirname(file.path))).join(' ')}); then ${ctx.check ? `echo "${marker} no-sandbox $(echo $reason)"; exit 0` : ':'}; fi`,
+		...writePredicted(repoFiles),
 		'I=; U=; R=',
 		...params.name.map(spec => classify(spec, state)),
 		`dry() { verb=$1; shift; [ $# -gt 0 ] || return 0; echo "${marker} dry-run $verb $*"; $pm ${options} --assumeno $verb "$@" 2>&1; echo "${marker} exit $?"; }`,
@@ -154,10 +119,7 @@ export function readScript(ctx: HostContext, params: YumParams): string {
 		'fi',
 		`echo "${marker} manager $pm"`,
 		`[ "$(id -u)" = 0 ] || { echo "${marker} not-root $(id -un)"; exit 0; }`,
-		'if unshare --mount --propagation private true 2>/dev/null; then wrap=\'unshare --mount --propagation private\'; how=private; else wrap=; how=shared; fi',
-		'exec $wrap sh -s "$pm" "$how" <<\'PB_YUM_QUERY\'',
-		queryScript(ctx, params),
-		'PB_YUM_QUERY',
+		...inPrivateNamespace(queryScript(ctx, params), '"$pm"', 'PB_YUM_QUERY'),
 	].join('\n');
 }
 
