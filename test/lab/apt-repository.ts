@@ -1,8 +1,9 @@
 import {createHash} from 'node:crypto';
 import {mkdir, readdir, rename, rm, stat} from 'node:fs/promises';
 import {join} from 'node:path';
+import {ArtifactMirror} from './artifact-mirror.js';
 import {withFileLock} from './file-lock.js';
-import {labPaths} from './lab-paths.js';
+import {labNetwork, labPaths} from './lab-paths.js';
 import {LabUnavailable, missingPackages} from './prerequisites.js';
 import {mustRun} from './run-command.js';
 
@@ -93,7 +94,23 @@ export async function aptRepository(names: readonly string[] = labAptPackages, l
 	return {directory, versions};
 }
 
-/** The one apt source line a host needs for the repository served at `mirrorUrl`. */
-export function aptSourceLine(mirrorUrl: string): string {
-	return `deb [trusted=yes] ${mirrorUrl}/debian ./`;
+export interface ServedAptRepository extends AptRepository {
+	/** The repository's URL (the folder holding Packages.gz and the .debs). */
+	readonly url: string;
+	/** The one apt source line a host needs, its only one on an air-gapped site: `deb [trusted=yes] URL ./`. */
+	readonly source: string;
+	close(): Promise<void>;
+}
+
+/**
+ * The flat repository of `names` (and their dependencies) served to the lab's hosts from the lab
+ * bridge (after the lab has started: the bridge is its). Usage: `const apt = await
+ * serveAptRepository(['socat', 'conntrack'])`, then `echo "${apt.source}" > /etc/apt/sources.list`
+ * on a host, and `apt.close()` when done.
+ */
+export async function serveAptRepository(names: readonly string[] = labAptPackages, log: (line: string) => void = () => undefined): Promise<ServedAptRepository> {
+	const repository = await aptRepository(names, log);
+	const mirror = await ArtifactMirror.start(repository.directory, labNetwork.bridgeAddress);
+	const url = `${mirror.url}/debian`;
+	return {...repository, url, source: `deb [trusted=yes] ${url} ./`, close: async () => mirror.close()};
 }

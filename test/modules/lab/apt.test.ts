@@ -2,9 +2,7 @@ import {join} from 'node:path';
 import test, {type ExecutionContext} from 'ava';
 import {workspace} from '../../helpers/playbook-run.js';
 import {type JsonRun, labRuns} from '../../helpers/lab-runs.js';
-import {aptRepository, type AptRepository, aptSourceLine} from '../../lab/apt-repository.js';
-import {ArtifactMirror} from '../../lab/artifact-mirror.js';
-import {labNetwork} from '../../lab/lab-paths.js';
+import {serveAptRepository, type ServedAptRepository} from '../../lab/apt-repository.js';
 import {useLab} from '../../lab/use-lab.js';
 
 /*
@@ -17,8 +15,7 @@ import {useLab} from '../../lab/use-lab.js';
 const lab = useLab(test, {hosts: 2});
 const {pb, runJson, sh, snapshotAll, assertUnchanged, logins} = labRuns(lab);
 
-let mirror: ArtifactMirror;
-let repository: AptRepository;
+let repository: ServedAptRepository;
 let site: string;
 
 function playbook(apt: string): string {
@@ -33,21 +30,20 @@ ${apt.replace(/^/gm, '        ')}
 
 test.before('build the flat apt repository and serve it on the lab bridge', async t => {
 	t.timeout(20 * 60_000);
-	repository = await aptRepository(undefined, line => t.log(line));
 	await lab.ready();
-	mirror = await ArtifactMirror.start(repository.directory, labNetwork.bridgeAddress);
+	repository = await serveAptRepository(undefined, line => t.log(line));
 	site = workspace({
 		'present.yml': playbook('name: [socat, conntrack]\nupdate_cache: true'),
 		'no-lists.yml': playbook('name: socat'),
 		'absent.yml': playbook('name: socat\nstate: absent\npurge: true'),
 		'version.yml': playbook(`name: socat=${repository.versions['socat']!}\nupdate_cache: true\ncache_valid_time: 3600`),
-		'deb.yml': playbook(`deb: ${mirror.url}/debian/${debFile('ipset')}`),
+		'deb.yml': playbook(`deb: ${repository.url}/${debFile('ipset')}`),
 		'cache-only.yml': playbook('update_cache: true'),
 	});
 });
 
 test.after.always('stop the mirror', async () => {
-	await mirror?.close();
+	await repository?.close();
 });
 
 /** The file name dpkg-scanpackages listed for a package (apt-get download's name: name_version_arch.deb, the epoch's colon escaped). */
@@ -60,7 +56,7 @@ function debFile(name: string): string {
 async function freshHosts(t: ExecutionContext): Promise<void> {
 	for (const host of lab().hosts) {
 		await lab().resetHost(host);
-		await sh(t, host, `rm -rf /etc/apt/sources.list.d/* /var/lib/apt/lists/* && echo '${aptSourceLine(mirror.url)}' > /etc/apt/sources.list`);
+		await sh(t, host, `rm -rf /etc/apt/sources.list.d/* /var/lib/apt/lists/* && echo '${repository.source}' > /etc/apt/sources.list`);
 	}
 }
 
