@@ -1,6 +1,6 @@
 import {defineModule, type Plan} from '../../engine/module.js';
-import {type AptChange, type AptState, type AptVerb, failureText, missingPackage, parseRead, parseSimulation, sections} from './parse.js';
-import {applyScript, readScript, splitSpec} from './script.js';
+import {type AptChange, type AptState, failureText, missingPackage, parseRead, parseSimulation, sections} from './parse.js';
+import {type AptSteps, applyScript, readScript, splitSpec} from './script.js';
 
 /*
  * apt: Debian packages through the host's own apt-get. What a run would do is apt's own answer,
@@ -11,12 +11,10 @@ import {applyScript, readScript, splitSpec} from './script.js';
  * tasks would write.
  */
 
-interface AptSteps {
-	readonly update: boolean;
-	readonly commands: ReadonlyArray<{readonly verb: AptVerb; readonly specs: readonly string[]}>;
-}
-
 type ReadState = Extract<AptState, {kind: 'read'}>;
+
+/** What a package removed without purge leaves: dpkg lists it as config-files, with no version installed. */
+const leftovers = 'configuration files';
 
 const actions: ReadonlyArray<AptChange['action']> = ['installed', 'upgraded', 'downgraded', 'removed', 'purged'];
 
@@ -24,7 +22,7 @@ const actions: ReadonlyArray<AptChange['action']> = ['installed', 'upgraded', 'd
 function transactionMessage(changes: readonly AptChange[]): string {
 	return actions.flatMap(action => {
 		const acted = changes.filter(change => change.action === action);
-		const versions = (change: AptChange) => (change.from === undefined ? change.version : `${change.from} -> ${change.version}`);
+		const versions = (change: AptChange) => (change.from === undefined ? change.version || leftovers : `${change.from} -> ${change.version}`);
 		return acted.length === 0 ? [] : [`${action} ${acted.map(change => `${change.name} ${versions(change)}`).join(', ')}`];
 	}).join('; ');
 }
@@ -32,7 +30,7 @@ function transactionMessage(changes: readonly AptChange[]): string {
 /** The packages' versions before and after, one line each (name: version, or absent). */
 function transactionDiff(changes: readonly AptChange[]): {header: string; before: string; after: string} {
 	const sorted = [...changes].sort((a, b) => a.name.localeCompare(b.name));
-	const before = sorted.map(change => `${change.name}: ${change.action === 'installed' ? 'absent' : change.from ?? change.version}\n`);
+	const before = sorted.map(change => `${change.name}: ${change.action === 'installed' ? 'absent' : change.from ?? (change.version || leftovers)}\n`);
 	const after = sorted.map(change => `${change.name}: ${change.action === 'removed' || change.action === 'purged' ? 'absent' : change.version}\n`);
 	return {header: 'packages', before: before.join(''), after: after.join('')};
 }
@@ -52,7 +50,7 @@ function unchangedMessage(state: ReadState, params: {readonly name: readonly str
 }
 
 function failedPlan(failed: string): Plan<AptSteps> {
-	return {changed: false, msg: '', steps: {update: false, commands: []}, failed};
+	return {changed: false, msg: '', steps: {update: false, commands: [], manual: []}, failed};
 }
 
 export default defineModule({
@@ -119,7 +117,7 @@ export default defineModule({
 
 			case 'no-sandbox': {
 				return {
-					changed: false, msg: '', steps: {update: false, commands: []},
+					changed: false, msg: '', steps: {update: false, commands: [], manual: []},
 					unpredictable: `--check cannot ask apt-get for a simulation on this host without writing to it (it runs in a private mount namespace, and ${state.reason}); run without --check`,
 				};
 			}
@@ -140,7 +138,11 @@ export default defineModule({
 
 		const acting = state.dryRuns.map(run => ({run, changes: parseSimulation(run.output)})).filter(({changes}) => changes.length > 0);
 		const changes = acting.flatMap(({changes}) => changes);
-		const steps = {update: state.updated, commands: acting.map(({run}) => ({verb: run.verb, specs: run.specs}))};
+		const installs = acting.some(({run}) => run.verb === 'install');
+		const manual = !installs ? [] : state.deb === undefined
+			? params.name.map(spec => splitSpec(spec).name)
+			: changes.filter(change => change.action === 'installed' && change.name !== state.deb?.name).map(change => change.name);
+		const steps = {update: state.updated, commands: acting.map(({run}) => ({verb: run.verb, specs: run.specs})), manual};
 		if (changes.length === 0) {
 			// Only the lists to update: that is the change, as Ansible counts it.
 			const onlyLists = params.name.length === 0 && params.deb === undefined && !params.autoremove;
@@ -162,7 +164,7 @@ export default defineModule({
 	},
 	async apply(ctx, params, plan) {
 		const {update, commands} = plan.steps;
-		const result = await ctx.run(applyScript(params, update, commands));
+		const result = await ctx.run(applyScript(params, plan.steps));
 		const parts = sections(result.stdout);
 		const cacheTime = Number(parts.find(part => part.words[0] === 'cache')?.words[1] ?? 0);
 		const runs = parts.filter((part, index) => part.words[0] === 'run' && parts[index + 1]?.words[0] !== 'failed');

@@ -114,11 +114,12 @@ export function parseRead(stdout: string): AptState {
 	return {kind: 'read', updated, cacheTimeBefore: cacheTimes[0] ?? 0, cacheTime: cacheTimes.at(-1) ?? 0, dryRuns, ...(deb && {deb})};
 }
 
-const transactionLine = /^(Inst|Remv|Purg) (\S+) (?:\[([^\]]*)\] ?)?(?:\((\S+)[^[]*\[([^\]]+)\]\))?/;
+const transactionLine = /^(Inst|Remv|Purg) (\S+)(?: \[([^\]]*)\])?(?: \((\S+)[^[]*\[([^\]]+)\]\))?/;
 
 /**
  * The packages an apt-get simulation acts on: `Inst NAME [OLD] (NEW RELEASE [ARCH])` installs or
- * replaces, `Remv NAME [OLD]` removes, `Purg NAME [OLD]` purges. Conf lines repeat the Inst ones.
+ * replaces, `Remv NAME [OLD]` removes, `Purg NAME [OLD]` purges (`Purg NAME` alone: only its configuration
+ * files were left). Conf lines repeat the Inst ones.
  */
 export function parseSimulation(output: string): AptChange[] {
 	const changes: AptChange[] = [];

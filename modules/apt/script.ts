@@ -153,10 +153,17 @@ export function readScript(ctx: HostContext, params: AptParams): string {
 	].join('\n');
 }
 
-/** The real run: the update when the read made one, each command in turn, the named packages marked as installed by hand (as Ansible does). */
-export function applyScript(params: AptParams, update: boolean, commands: ReadonlyArray<{readonly verb: AptVerb; readonly specs: readonly string[]}>): string {
+/** What apply carries out. */
+export interface AptSteps {
+	readonly update: boolean;
+	readonly commands: ReadonlyArray<{readonly verb: AptVerb; readonly specs: readonly string[]}>;
+	/** Marked as installed by hand afterwards, as Ansible marks the packages it names (and a deb's dependencies, which it installs by name). */
+	readonly manual: readonly string[];
+}
+
+/** The real run: the update when the read made one, each command in turn, then the packages to mark as installed by hand. */
+export function applyScript(params: AptParams, {update, commands, manual}: AptSteps): string {
 	const lock = `-o DPkg::Lock::Timeout=${params.lock_timeout}`;
-	const manual = params.state === 'absent' ? [] : params.name.map(spec => splitSpec(spec).name);
 	return [
 		environment,
 		'set -f',
@@ -168,6 +175,6 @@ export function applyScript(params: AptParams, update: boolean, commands: Readon
 			const words = params.deb !== undefined && verb === 'install' ? '"$deb"' : specs.map(spec => quoteShell(spec)).join(' ');
 			return `echo "${marker} run ${verb}"; apt-get -y ${lock} ${aptOptions(params, verb)} ${verb} ${words} 2>&1 || { echo "${marker} failed ${verb}"; exit 0; }`;
 		}),
-		...(manual.length > 0 && commands.some(({verb}) => verb === 'install') ? [`apt-mark manual ${manual.map(name => quoteShell(name)).join(' ')} >/dev/null 2>&1`] : []),
+		...(manual.length > 0 ? [`apt-mark manual ${manual.map(name => quoteShell(name)).join(' ')} >/dev/null 2>&1`] : []),
 	].join('\n');
 }
