@@ -8,6 +8,7 @@ import download from './download.js';
 import fail from './fail.js';
 import file from './file.js';
 import meta from './meta.js';
+import packageModule from './package.js';
 import setFact from './set_fact.js';
 import setup from './setup/index.js';
 import shell from './shell.js';
@@ -44,6 +45,7 @@ const named = [
 	entry(fail, builtin('fail')),
 	entry(file, builtin('file')),
 	entry(meta, builtin('meta')),
+	entry(packageModule, builtin('package')),
 	entry(setFact, builtin('set_fact')),
 	entry(setup, builtin('setup')),
 	entry(shell, builtin('shell')),

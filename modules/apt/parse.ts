@@ -1,28 +1,15 @@
 /* What apt-get, apt-cache and dpkg print, read: the read's sections and apt-get's simulation. */
 
+import {type DryRun, markedSections, type PackageChange} from '../package-output.js';
+
 /** Where the read's and apply's output is split: each section starts at a line with this marker. */
 export const marker = '@@pb-apt';
 
 export type AptVerb = 'install' | 'remove' | 'autoremove';
-
 /** One package a transaction acts on, as apt-get's simulation lists it. */
-export interface AptChange {
-	readonly action: 'installed' | 'upgraded' | 'downgraded' | 'removed' | 'purged';
-	readonly name: string;
-	readonly arch: string;
-	/** The version after the transaction; for a removal, the version removed. */
-	readonly version: string;
-	/** The version it replaces (upgrades and downgrades). */
-	readonly from?: string | undefined;
-}
-
-/** A simulation of one apt-get command: its words, exit code and output. */
-export interface AptDryRun {
-	readonly verb: AptVerb;
-	readonly specs: readonly string[];
-	readonly code: number;
-	readonly output: string;
-}
+export type AptChange = PackageChange<'installed' | 'upgraded' | 'downgraded' | 'removed' | 'purged'>;
+/** A simulation of one apt-get command. */
+export type AptDryRun = DryRun<AptVerb>;
 
 export type AptState =
 	| {readonly kind: 'no-manager'; readonly found: string | undefined}
@@ -43,16 +30,7 @@ export type AptState =
 
 /** The output split at marker lines: each marker's words and the lines up to the next one. */
 export function sections(stdout: string): Array<{words: string[]; body: string}> {
-	const result: Array<{words: string[]; body: string[]}> = [];
-	for (const line of stdout.split('\n')) {
-		if (line.startsWith(`${marker} `)) {
-			result.push({words: line.slice(marker.length + 1).split(' ').filter(Boolean), body: []});
-		} else {
-			result.at(-1)?.body.push(line);
-		}
-	}
-
-	return result.map(({words, body}) => ({words, body: body.join('\n').trim()}));
+	return markedSections(stdout, marker);
 }
 
 export function parseRead(stdout: string): AptState {

@@ -1,29 +1,16 @@
 /* What dnf, yum and rpm print, read: the read's sections, dnf's transaction tables, its errors. */
 
+import {type DryRun as CommandDryRun, markedSections, type PackageChange as TransactionChange} from '../package-output.js';
+
 /** Where the read's and apply's output is split: each section starts at a line with this marker. */
 export const marker = '@@pb-yum';
 
 export type Verb = 'install' | 'upgrade' | 'remove';
 export type Action = 'installed' | 'upgraded' | 'downgraded' | 'reinstalled' | 'removed';
-
-/** One package a transaction acts on, as dnf's transaction table lists it. */
-export interface PackageChange {
-	readonly action: Action;
-	readonly name: string;
-	readonly arch: string;
-	/** [epoch:]version-release after the transaction; for a removal, the version removed. */
-	readonly version: string;
-	/** The version it replaces, when the table says (dnf 5, obsoletes). */
-	readonly from?: string | undefined;
-}
-
-/** A dry run of one dnf command: which specs, its exit code and what it printed. */
-export interface DryRun {
-	readonly verb: Verb;
-	readonly specs: readonly string[];
-	readonly code: number;
-	readonly output: string;
-}
+/** One package a transaction acts on, as dnf's transaction table lists it: its version [epoch:]version-release. */
+export type PackageChange = TransactionChange<Action>;
+/** A dry run of one dnf command. */
+export type DryRun = CommandDryRun<Verb>;
 
 export type YumState =
 	| {readonly kind: 'no-manager'; readonly found: string | undefined}
@@ -45,16 +32,7 @@ export type YumState =
 
 /** The output split at marker lines: each marker's words and the lines up to the next one. */
 export function sections(stdout: string): Array<{words: string[]; body: string}> {
-	const result: Array<{words: string[]; body: string[]}> = [];
-	for (const line of stdout.split('\n')) {
-		if (line.startsWith(`${marker} `)) {
-			result.push({words: line.slice(marker.length + 1).split(' ').filter(Boolean), body: []});
-		} else {
-			result.at(-1)?.body.push(line);
-		}
-	}
-
-	return result.map(({words, body}) => ({words, body: body.join('\n').trim()}));
+	return markedSections(stdout, marker);
 }
 
 /**

@@ -39,6 +39,14 @@ test.before('build the flat apt repository and serve it on the lab bridge', asyn
 		'version.yml': playbook(`name: socat=${repository.versions['socat']!}\nupdate_cache: true\ncache_valid_time: 3600`),
 		'deb.yml': playbook(`deb: ${repository.url}/${debFile('ipset')}`),
 		'cache-only.yml': playbook('update_cache: true'),
+		// package picks apt from the pkg_mgr fact the play gathers.
+		'package.yml': `- hosts: lab
+  tasks:
+    - name: packages
+      package:
+        name: ebtables
+        state: present
+`,
 	});
 });
 
@@ -154,6 +162,17 @@ test.serial('deb: a package file from a URL installs with what it depends on; th
 	const second = await runJson(join(site, 'deb.yml'));
 	t.deepEqual(second.changed, Object.fromEntries(lab().hosts.map(host => [host.name, 0])));
 	t.like(second.reported[0], {status: 'ok', msg: `ipset ${repository.versions['ipset']!}: installed`});
+});
+
+test.serial('package: apt, picked from the pkg_mgr fact, installs as apt does; --check predicts it and changes nothing', async t => {
+	t.timeout(3 * 60_000);
+	const {real} = await checkThenRun(t, 'package.yml');
+	for (const host of lab().hosts) {
+		t.like(real.reported.find(result => result.host === host.name && result.task === 'packages'), {status: 'changed', msg: `installed ebtables ${repository.versions['ebtables']!}`});
+		t.is(await sh(t, host, 'dpkg-query -W -f=\'${Version}\' ebtables'), repository.versions['ebtables']!);
+	}
+
+	t.deepEqual((await runJson(join(site, 'package.yml'))).changed, Object.fromEntries(lab().hosts.map(host => [host.name, 0])));
 });
 
 test.serial('without package lists and without update_cache, a package is not found, in --check too, as Ansible says it', async t => {

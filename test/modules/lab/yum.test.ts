@@ -88,6 +88,8 @@ ${repositoryTask('services repository', '/etc/yum.repos.d/pb-from-the-lab.repo',
 		'latest.yml': playbook('name: pb-hello\nstate: latest\nenablerepo: lab\nupdate_cache: true'),
 		'absent.yml': playbook('name: pb-world\nstate: absent'),
 		'missing.yml': playbook('name: [pb-hello, pb-nosuch]\nenablerepo: lab'),
+		'dnf.yml': playbook('name: pb-world\nstate: absent').replace('      yum:', '      dnf:'),
+		'package.yml': playbook('name: pb-world\nstate: present\nuse: dnf').replace('      yum:', '      package:'),
 	});
 });
 
@@ -189,6 +191,22 @@ test.serial('absent removes the package and the dependency nothing else needs, a
 	});
 	t.is(await sh(t, host!, 'rpm -q pb-world pb-dep pb-hello || true'), 'package pb-world is not installed\npackage pb-dep is not installed\npb-hello-1.0-1.noarch\n');
 	t.deepEqual((await runJson(join(site, 'absent.yml'), '--limit', host!.name)).changed, {[host!.name]: 0});
+});
+
+test.serial('dnf is yum\'s implementation under dnf\'s name; package with use: dnf is too', async t => {
+	t.timeout(3 * 60_000);
+	const [host] = lab().hosts;
+	const removed = await runJson(join(site, 'dnf.yml'), '--limit', host!.name);
+	t.is(removed.code, 0, removed.output);
+	t.like(removed.reported.find(result => result.task === 'packages'), {status: 'changed', msg: 'removed pb-world-1.0-1.noarch, pb-dep-2.0-1.noarch'});
+	const snapshots = await snapshotAll();
+	const check = await runJson(join(site, 'package.yml'), '--check', '--limit', host!.name);
+	await assertUnchanged(t, snapshots);
+	const installed = await runJson(join(site, 'package.yml'), '--limit', host!.name);
+	t.is(installed.code, 0, installed.output);
+	t.deepEqual(installed.reported, check.reported);
+	t.like(installed.reported.find(result => result.task === 'packages'), {status: 'changed', msg: 'installed pb-world-1.0-1.noarch, pb-dep-2.0-1.noarch'});
+	t.is(await sh(t, host!, 'rpm -q pb-world'), 'pb-world-1.0-1.noarch\n');
 });
 
 test.serial('a package no repository has fails with dnf\'s own message, in --check too, and installs nothing', async t => {
