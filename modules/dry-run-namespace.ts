@@ -74,3 +74,19 @@ export function writePredicted(files: readonly PredictedPath[]): string[] {
 		? `rm -f ${quoteShell(file.path)}`
 		: `mkdir -p ${quoteShell(posix.dirname(file.path))} && printf %s ${file.content.toString('base64')} | base64 -d > ${quoteShell(file.path)}`));
 }
+
+/**
+ * The read's first lines when the manager is missing: `MARKER no-manager NAME` for the first of
+ * `others` (command, manager) the host has, or `MARKER no-manager` alone; then the script ends.
+ */
+export function noManagerLines(marker: string, others: ReadonlyArray<readonly [command: string, manager: string]>): string[] {
+	return [
+		...others.map(([command, name]) => `  command -v ${command} >/dev/null 2>&1 && { echo "${marker} no-manager ${name}"; exit 0; }`),
+		`  echo "${marker} no-manager"; exit 0`,
+	];
+}
+
+/** Ends the read with `MARKER not-root USER` unless it runs as root: package managers change nothing otherwise. */
+export function rootOnly(marker: string): string {
+	return `[ "$(id -u)" = 0 ] || { echo "${marker} not-root $(id -un)"; exit 0; }`;
+}

@@ -1,7 +1,7 @@
 import {posix} from 'node:path';
 import type {HostContext} from '../../engine/module.js';
 import {quoteShell} from '../../engine/shell-words.js';
-import {inPrivateNamespace, predictedFilesIn, sandboxFunctions, writePredicted} from '../dry-run-namespace.js';
+import {inPrivateNamespace, noManagerLines, predictedFilesIn, rootOnly, sandboxFunctions, writePredicted} from '../dry-run-namespace.js';
 import {type AptVerb, marker} from './parse.js';
 
 /* The shell the apt module runs on the host: the read (dpkg and apt-cache queries, apt-get's simulation in a private mount namespace) and the real run. */
@@ -145,10 +145,9 @@ export function readScript(ctx: HostContext, params: AptParams): string {
 	return [
 		'export LC_ALL=C',
 		'if ! command -v apt-get >/dev/null 2>&1; then',
-		...otherManagers.map(([command, name]) => `  command -v ${command} >/dev/null 2>&1 && { echo "${marker} no-manager ${name}"; exit 0; }`),
-		`  echo "${marker} no-manager"; exit 0`,
+		...noManagerLines(marker, otherManagers),
 		'fi',
-		`[ "$(id -u)" = 0 ] || { echo "${marker} not-root $(id -un)"; exit 0; }`,
+		rootOnly(marker),
 		...inPrivateNamespace(queryScript(ctx, params), '', 'PB_APT_QUERY'),
 	].join('\n');
 }

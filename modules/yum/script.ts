@@ -1,7 +1,7 @@
 import {posix} from 'node:path';
 import {quoteShell} from '../../engine/shell-words.js';
 import type {HostContext} from '../../engine/module.js';
-import {inPrivateNamespace, predictedFilesIn, sandboxFunctions, writePredicted} from '../dry-run-namespace.js';
+import {inPrivateNamespace, noManagerLines, predictedFilesIn, rootOnly, sandboxFunctions, writePredicted} from '../dry-run-namespace.js';
 import {archWord, marker, type Verb} from './parse.js';
 
 /* The shell the yum module runs on the host: the read (rpm queries and dnf's dry runs in a private mount namespace) and the real run. */
@@ -114,11 +114,10 @@ export function readScript(ctx: HostContext, params: YumParams): string {
 	return [
 		'export LC_ALL=C',
 		'if command -v dnf >/dev/null 2>&1; then pm=dnf; elif command -v yum >/dev/null 2>&1; then pm=yum; else',
-		...otherManagers.map(([command, name]) => `  command -v ${command} >/dev/null 2>&1 && { echo "${marker} no-manager ${name}"; exit 0; }`),
-		`  echo "${marker} no-manager"; exit 0`,
+		...noManagerLines(marker, otherManagers),
 		'fi',
 		`echo "${marker} manager $pm"`,
-		`[ "$(id -u)" = 0 ] || { echo "${marker} not-root $(id -un)"; exit 0; }`,
+		rootOnly(marker),
 		...inPrivateNamespace(queryScript(ctx, params), '"$pm"', 'PB_YUM_QUERY'),
 	].join('\n');
 }

@@ -1,7 +1,7 @@
 import {join} from 'node:path';
 import test, {type ExecutionContext} from 'ava';
 import {workspace} from '../../helpers/playbook-run.js';
-import {type JsonRun, labRuns} from '../../helpers/lab-runs.js';
+import {labRuns} from '../../helpers/lab-runs.js';
 import {serveAptRepository, type ServedAptRepository} from '../../lab/apt-repository.js';
 import {useLab} from '../../lab/use-lab.js';
 
@@ -13,7 +13,7 @@ import {useLab} from '../../lab/use-lab.js';
  */
 
 const lab = useLab(test, {hosts: 2});
-const {pb, runJson, sh, snapshotAll, assertUnchanged, logins} = labRuns(lab);
+const {pb, runJson, sh, checkThenRunJson, logins} = labRuns(lab);
 
 let repository: ServedAptRepository;
 let site: string;
@@ -68,22 +68,10 @@ async function freshHosts(t: ExecutionContext): Promise<void> {
 	}
 }
 
-/** `--check --diff` on every host, proven to change nothing there, then the real run, which must report the same. */
-async function checkThenRun(t: ExecutionContext, file: string): Promise<{check: JsonRun; real: JsonRun}> {
-	const snapshots = await snapshotAll();
-	const check = await runJson(join(site, file), '--check', '--diff');
-	t.is(check.code, 0, check.output);
-	await assertUnchanged(t, snapshots);
-	const real = await runJson(join(site, file), '--diff');
-	t.is(real.code, 0, real.output);
-	t.deepEqual(real.reported, check.reported, 'check mode reported what the real run did');
-	return {check, real};
-}
-
 test.serial('fresh hosts: --check updates the lists and simulates in private, predicts the install exactly and changes nothing; the second run changes nothing', async t => {
 	t.timeout(6 * 60_000);
 	await freshHosts(t);
-	const {real} = await checkThenRun(t, 'present.yml');
+	const {real} = await checkThenRunJson(t, join(site, 'present.yml'));
 	const versions = repository.versions;
 	for (const host of lab().hosts) {
 		const reported = real.reported.find(result => result.host === host.name);
@@ -121,7 +109,7 @@ test.serial('--diff shows the packages and their versions, before and after', as
 
 test.serial('absent with purge removes the package and its configuration, as --check said; the second run changes nothing', async t => {
 	t.timeout(3 * 60_000);
-	const {real} = await checkThenRun(t, 'absent.yml');
+	const {real} = await checkThenRunJson(t, join(site, 'absent.yml'));
 	for (const host of lab().hosts) {
 		t.like(real.reported.find(result => result.host === host.name), {status: 'changed', msg: `purged socat ${repository.versions['socat']!}`});
 		t.is(await sh(t, host, 'dpkg-query -W -f=\'${db:Status-Abbrev}\' socat 2>/dev/null || echo gone'), 'gone\n');
@@ -133,7 +121,7 @@ test.serial('absent with purge removes the package and its configuration, as --c
 
 test.serial('name=version and cache_valid_time: lists fresh enough are not fetched again', async t => {
 	t.timeout(3 * 60_000);
-	const {real} = await checkThenRun(t, 'version.yml');
+	const {real} = await checkThenRunJson(t, join(site, 'version.yml'));
 	const registered = real.events.find(event => event.kind === 'host-result' && event.task === 'packages');
 	t.like(registered?.kind === 'host-result' ? registered.result : {}, {changed: true, cache_updated: false});
 	for (const host of lab().hosts) {
@@ -144,7 +132,7 @@ test.serial('name=version and cache_valid_time: lists fresh enough are not fetch
 });
 
 test.serial('update_cache alone updates the lists, and says so', async t => {
-	const {real} = await checkThenRun(t, 'cache-only.yml');
+	const {real} = await checkThenRunJson(t, join(site, 'cache-only.yml'));
 	t.like(real.reported[0], {status: 'changed', msg: 'apt-get update'});
 	const registered = real.events.find(event => event.kind === 'host-result' && event.task === 'packages');
 	t.like(registered?.kind === 'host-result' ? registered.result : {}, {cache_updated: true});
@@ -152,7 +140,7 @@ test.serial('update_cache alone updates the lists, and says so', async t => {
 
 test.serial('deb: a package file from a URL installs with what it depends on; the same version again is nothing to do', async t => {
 	t.timeout(3 * 60_000);
-	const {real} = await checkThenRun(t, 'deb.yml');
+	const {real} = await checkThenRunJson(t, join(site, 'deb.yml'));
 	for (const host of lab().hosts) {
 		t.like(real.reported.find(result => result.host === host.name), {status: 'changed'});
 		t.true(real.reported.find(result => result.host === host.name)?.msg.includes(`ipset ${repository.versions['ipset']!}`));
@@ -166,7 +154,7 @@ test.serial('deb: a package file from a URL installs with what it depends on; th
 
 test.serial('package: apt, picked from the pkg_mgr fact, installs as apt does; --check predicts it and changes nothing', async t => {
 	t.timeout(3 * 60_000);
-	const {real} = await checkThenRun(t, 'package.yml');
+	const {real} = await checkThenRunJson(t, join(site, 'package.yml'));
 	for (const host of lab().hosts) {
 		t.like(real.reported.find(result => result.host === host.name && result.task === 'packages'), {status: 'changed', msg: `installed ebtables ${repository.versions['ebtables']!}`});
 		t.is(await sh(t, host, 'dpkg-query -W -f=\'${Version}\' ebtables'), repository.versions['ebtables']!);

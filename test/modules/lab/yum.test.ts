@@ -1,13 +1,13 @@
 import {mkdtemp} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import test, {type ExecutionContext} from 'ava';
+import test from 'ava';
 import {workspace} from '../../helpers/playbook-run.js';
 import {ArtifactMirror} from '../../lab/artifact-mirror.js';
 import {labNetwork} from '../../lab/lab-paths.js';
 import {useLab} from '../../lab/use-lab.js';
 import {addToRepository} from '../yum-repository.js';
-import {type JsonRun, labRuns} from '../../helpers/lab-runs.js';
+import {labRuns} from '../../helpers/lab-runs.js';
 
 /*
  * yum on real hosts with Debian's dnf (the lab's dnf flavour), installing from yum repositories
@@ -17,7 +17,7 @@ import {type JsonRun, labRuns} from '../../helpers/lab-runs.js';
  */
 
 const lab = useLab(test, {hosts: 2, flavour: 'dnf'});
-const {pb, runJson, sh, snapshotAll, assertUnchanged, logins} = labRuns(lab);
+const {pb, runJson, sh, snapshotAll, assertUnchanged, checkThenRunJson, logins} = labRuns(lab);
 
 let mirror: ArtifactMirror;
 let repository: string;
@@ -93,18 +93,6 @@ ${repositoryTask('services repository', '/etc/yum.repos.d/pb-from-the-lab.repo',
 	});
 });
 
-/** `--check --diff` on every host, proven to change nothing there, then the real run, which must report the same. */
-async function checkThenRun(t: ExecutionContext, file: string): Promise<{check: JsonRun; real: JsonRun}> {
-	const snapshots = await snapshotAll();
-	const check = await runJson(join(site, file), '--check', '--diff');
-	t.is(check.code, 0, check.output);
-	await assertUnchanged(t, snapshots);
-	const real = await runJson(join(site, file), '--diff');
-	t.is(real.code, 0, real.output);
-	t.deepEqual(real.reported, check.reported, 'check mode reported what the real run did');
-	return {check, real};
-}
-
 test.after.always('stop the mirrors', async () => {
 	await mirror?.close();
 	await services?.close();
@@ -112,7 +100,7 @@ test.after.always('stop the mirrors', async () => {
 
 test.serial('fresh hosts: --check of a package, a template into its directory and its unit predicts the run and changes nothing', async t => {
 	t.timeout(5 * 60_000);
-	const {check} = await checkThenRun(t, 'daemon.yml');
+	const {check} = await checkThenRunJson(t, join(site, 'daemon.yml'));
 	for (const host of lab().hosts) {
 		const reported = check.reported.filter(result => result.host === host.name);
 		t.deepEqual(reported.map(({task, status}) => `${task}: ${status}`), ['services repository: changed', 'packages: changed', 'daemon configuration: changed', 'daemon enabled and started: changed']);
@@ -130,7 +118,7 @@ test.serial('fresh hosts: --check of a package, a template into its directory an
 
 test.serial('fresh hosts: --check lists what dnf then installs and changes nothing; the second run changes nothing', async t => {
 	t.timeout(5 * 60_000);
-	const {real} = await checkThenRun(t, 'present.yml');
+	const {real} = await checkThenRunJson(t, join(site, 'present.yml'));
 	for (const host of lab().hosts) {
 		t.like(real.reported.find(result => result.host === host.name && result.task === 'packages'), {
 			status: 'changed',
