@@ -9,6 +9,7 @@ import fail from './fail.js';
 import file from './file.js';
 import meta from './meta.js';
 import packageModule from './package.js';
+import packageFacts from './package_facts.js';
 import setFact from './set_fact.js';
 import setup from './setup/index.js';
 import shell from './shell.js';
@@ -18,6 +19,7 @@ import systemd from './systemd.js';
 import template from './template.js';
 import untar from './untar.js';
 import yum, {dnf} from './yum/index.js';
+import yumRepository from './yum_repository.js';
 
 /** Ansible's own names of a module it has under ansible.builtin (ansible.legacy is the same, as Ansible resolves it). */
 function builtin(name: string): string[] {
@@ -46,6 +48,7 @@ const named = [
 	entry(file, builtin('file')),
 	entry(meta, builtin('meta')),
 	entry(packageModule, builtin('package')),
+	entry(packageFacts, builtin('package_facts')),
 	entry(setFact, builtin('set_fact')),
 	entry(setup, builtin('setup')),
 	entry(shell, builtin('shell')),
@@ -56,6 +59,7 @@ const named = [
 	entry(template, builtin('template')),
 	entry(untar, []),
 	entry(yum, builtin('yum')),
+	entry(yumRepository, builtin('yum_repository')),
 ];
 
 /** Every module by every name it answers to: its own, then its FQCNs. */

@@ -3,6 +3,7 @@ import {checkParams} from '../../engine/playbook/params.js';
 import apt from '../../modules/apt/index.js';
 import {compareVersions, parseRead, parseSimulation} from '../../modules/apt/parse.js';
 import {splitSpec} from '../../modules/apt/script.js';
+import {parsePackages} from '../../modules/package_facts.js';
 
 test('Debian versions compare as dpkg compares them', t => {
 	const ordered = ['1.0~rc1', '1.0', '1.0-1', '1.0-1+b1', '1.0a', '1.0.1', '1.2', '1.10', '1:0.1'];
@@ -69,4 +70,13 @@ test('parameters: Ansible\'s names and aliases; deb and name exclude each other;
 	t.is(check({name: ['sock*']}), 'apt: "sock*": pb\'s apt takes package names without wildcards (a wildcard may stand in the version, after =)');
 	t.is(check({deb: '/root/x.deb', state: 'absent'}), 'apt: deb only supports state=present');
 	t.is(check({name: 'socat', cache_valid_time: -1}), 'apt: parameter \'cache_valid_time\' must be 0 or more; got `-1` (number)');
+});
+
+test('package_facts: dpkg\'s and rpm\'s listings as Ansible\'s packages dict; first keeps the first manager found', t => {
+	const stdout = '@@pb-packages apt\nsocat\t1.7.4.4-2\tamd64\tnet\n@@pb-packages rpm\npb-hello\t1.0\t1\t(none)\tnoarch\npb-hello\t1.1\t1\t2\tnoarch\n';
+	t.deepEqual(parsePackages(stdout, 'first'), {found: ['apt'], packages: {socat: [{name: 'socat', version: '1.7.4.4-2', arch: 'amd64', category: 'net', origin: '', source: 'apt'}]}});
+	t.deepEqual(parsePackages(stdout, 'all').packages['pb-hello'], [
+		{name: 'pb-hello', version: '1.0', release: '1', epoch: null, arch: 'noarch', source: 'rpm'},
+		{name: 'pb-hello', version: '1.1', release: '1', epoch: 2, arch: 'noarch', source: 'rpm'},
+	]);
 });

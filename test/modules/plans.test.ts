@@ -10,6 +10,7 @@ import {systemdCases} from './plan-cases/systemd.js';
 import {templateCases} from './plan-cases/template.js';
 import {untarCases} from './plan-cases/untar.js';
 import {yumCases} from './plan-cases/yum.js';
+import {yumRepositoryCases} from './plan-cases/yum_repository.js';
 import type {PlanCase} from './plan-cases/states.js';
 
 /** Every case: the params pass the module's own checks, and the plan is like the one expected. */
@@ -22,6 +23,6 @@ const plans = test.macro({
 	title: (_, planCase: PlanCase) => `${planCase.module.name}: ${planCase.title}`,
 });
 
-for (const planCase of [...aptCases, ...copyCases, ...downloadCases, ...fileCases, ...runCases, ...sysctlCases, ...systemdCases, ...templateCases, ...untarCases, ...yumCases]) {
+for (const planCase of [...aptCases, ...copyCases, ...downloadCases, ...fileCases, ...runCases, ...sysctlCases, ...systemdCases, ...templateCases, ...untarCases, ...yumCases, ...yumRepositoryCases]) {
 	test(plans, planCase);
 }

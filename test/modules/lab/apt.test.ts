@@ -39,6 +39,15 @@ test.before('build the flat apt repository and serve it on the lab bridge', asyn
 		'version.yml': playbook(`name: socat=${repository.versions['socat']!}\nupdate_cache: true\ncache_valid_time: 3600`),
 		'deb.yml': playbook(`deb: ${repository.url}/${debFile('ipset')}`),
 		'cache-only.yml': playbook('update_cache: true'),
+		'facts.yml': `- hosts: lab
+  gather_facts: false
+  tasks:
+    - name: facts
+      package_facts:
+    - name: conntrack
+      debug:
+        msg: "{{ ansible_facts.packages['conntrack'][0].version }} {{ ansible_facts.packages['conntrack'][0].arch }} {{ ansible_facts.packages['conntrack'][0].source }} {{ 'socat' in ansible_facts.packages }}"
+`,
 		// package picks apt from the pkg_mgr fact the play gathers.
 		'package.yml': `- hosts: lab
   tasks:
@@ -156,11 +165,20 @@ test.serial('package: apt, picked from the pkg_mgr fact, installs as apt does; -
 	t.timeout(3 * 60_000);
 	const {real} = await checkThenRunJson(t, join(site, 'package.yml'));
 	for (const host of lab().hosts) {
-		t.like(real.reported.find(result => result.host === host.name && result.task === 'packages'), {status: 'changed', msg: `installed ebtables ${repository.versions['ebtables']!}`});
+		const reported = real.reported.find(result => result.host === host.name && result.task === 'packages');
+		t.is(reported?.status, 'changed');
+		t.true(reported?.msg.includes(`ebtables ${repository.versions['ebtables']!}`), reported?.msg);
 		t.is(await sh(t, host, 'dpkg-query -W -f=\'${Version}\' ebtables'), repository.versions['ebtables']!);
 	}
 
 	t.deepEqual((await runJson(join(site, 'package.yml'))).changed, Object.fromEntries(lab().hosts.map(host => [host.name, 0])));
+});
+
+test.serial('package_facts: the installed packages by name, as Ansible gives them; --check reads them too and changes nothing', async t => {
+	const {real} = await checkThenRunJson(t, join(site, 'facts.yml'));
+	for (const host of lab().hosts) {
+		t.like(real.reported.find(result => result.host === host.name && result.task === 'conntrack'), {status: 'ok', msg: `${repository.versions['conntrack']!} amd64 apt False`});
+	}
 });
 
 test.serial('without package lists and without update_cache, a package is not found, in --check too, as Ansible says it', async t => {
