@@ -197,6 +197,38 @@ test.serial('dnf is yum\'s implementation under dnf\'s name; package with use: d
 	t.is(await sh(t, host!, 'rpm -q pb-world'), 'pb-world-1.0-1.noarch\n');
 });
 
+test.serial('yum_repository writes the .repo file dnf then installs from: --check predicts both, changes nothing, and the second run changes nothing', async t => {
+	t.timeout(5 * 60_000);
+	const extraRepository = await mkdtemp(join(tmpdir(), 'pb-lab-yum-extra-'));
+	await addToRepository(extraRepository, [{name: 'pb-extra', version: '1.0'}]);
+	const extra = await ArtifactMirror.start(extraRepository, labNetwork.bridgeAddress);
+	try {
+		const dir = workspace({'repository.yml': `- hosts: lab
+  gather_facts: false
+  tasks:
+    - name: repository
+      yum_repository:
+        name: extra
+        description: pb extra
+        baseurl: ${extra.url}/
+        gpgcheck: false
+    - name: packages
+      yum:
+        name: pb-extra
+`});
+		const {real} = await checkThenRunJson(t, join(dir, 'repository.yml'));
+		for (const host of lab().hosts) {
+			const reported = real.reported.filter(result => result.host === host.name);
+			t.deepEqual(reported.map(({task, status, msg}) => `${task}: ${status}: ${msg}`), ['repository: changed: /etc/yum.repos.d/extra.repo: section extra added', 'packages: changed: installed pb-extra-1.0-1.noarch']);
+			t.is(await sh(t, host, 'cat /etc/yum.repos.d/extra.repo'), `[extra]\nbaseurl = ${extra.url}/\ngpgcheck = 0\nname = pb extra\n\n`);
+		}
+
+		t.deepEqual((await runJson(join(dir, 'repository.yml'))).changed, Object.fromEntries(lab().hosts.map(host => [host.name, 0])));
+	} finally {
+		await extra.close();
+	}
+});
+
 test.serial('a package no repository has fails with dnf\'s own message, in --check too, and installs nothing', async t => {
 	const [host] = lab().hosts;
 	for (const flags of [['--check'], []]) {
