@@ -1,5 +1,6 @@
 import type {AnyModule} from '../engine/module.js';
 import apt from './apt/index.js';
+import aptRepository from './apt_repository.js';
 import assert from './assert.js';
 import command from './command.js';
 import copy from './copy.js';
@@ -38,6 +39,7 @@ function entry(module: {readonly name: string}, names: readonly string[]): reado
  */
 const named = [
 	entry(apt, builtin('apt')),
+	entry(aptRepository, builtin('apt_repository')),
 	entry(assert, builtin('assert')),
 	entry(command, builtin('command')),
 	entry(copy, builtin('copy')),

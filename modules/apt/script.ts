@@ -25,6 +25,8 @@ const otherManagers = [['dnf', 'dnf'], ['yum', 'yum'], ['apk', 'apk'], ['zypper'
 /** Where apt and dpkg write: lists, caches, logs, the dpkg database (its lock files). */
 const writtenDirectories = ['/var/lib/apt', '/var/cache/apt', '/var/log', '/var/lib/dpkg'];
 const sourceDirectories = ['/etc/apt', '/etc/apt/sources.list.d'];
+/** The state key by which an earlier task (apt_repository) tells apt's --check that it would have run apt-get update. */
+export const aptListsKey = 'apt:lists';
 const environment = 'export LC_ALL=C DEBIAN_FRONTEND=noninteractive DEBIAN_PRIORITY=critical';
 
 /** A spec as Ansible splits it: name, then `=` or `>=` and a version (a glob after `=`). */
@@ -111,6 +113,11 @@ function queryScript(ctx: HostContext, params: AptParams): string {
 		cacheTime,
 		`echo "${marker} cache $(cachetime)"`,
 	];
+	if (ctx.check && ctx.predictedState?.(aptListsKey) === 'updated') {
+		// An earlier task would have updated the lists: so does the namespace, before anything is decided.
+		lines.push('apt-get update -q >/dev/null 2>&1');
+	}
+
 	if (params.update_cache === true || params.cache_valid_time > 0) {
 		lines.push(`if [ $(($(cachetime) + ${params.cache_valid_time})) -lt $(date +%s) ]; then echo "${marker} update"; apt-get update -q 2>&1; echo "${marker} exit $?"; fi`);
 	}

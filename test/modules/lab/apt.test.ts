@@ -48,6 +48,24 @@ test.before('build the flat apt repository and serve it on the lab bridge', asyn
       debug:
         msg: "{{ ansible_facts.packages['conntrack'][0].version }} {{ ansible_facts.packages['conntrack'][0].arch }} {{ ansible_facts.packages['conntrack'][0].source }} {{ 'socat' in ansible_facts.packages }}"
 `,
+		'repository.yml': `- hosts: lab
+  gather_facts: false
+  tasks:
+    - name: repository
+      apt_repository:
+        repo: "${repository.source}"
+    - name: packages
+      apt:
+        name: socat
+`,
+		'repository-absent.yml': `- hosts: lab
+  gather_facts: false
+  tasks:
+    - name: repository
+      apt_repository:
+        repo: "${repository.source}"
+        state: absent
+`,
 		// package picks apt from the pkg_mgr fact the play gathers.
 		'package.yml': `- hosts: lab
   tasks:
@@ -179,6 +197,28 @@ test.serial('package_facts: the installed packages by name, as Ansible gives the
 	for (const host of lab().hosts) {
 		t.like(real.reported.find(result => result.host === host.name && result.task === 'conntrack'), {status: 'ok', msg: `${repository.versions['conntrack']!} amd64 apt False`});
 	}
+});
+
+test.serial('apt_repository adds the source and updates the lists, and apt installs from it: --check predicts both and changes nothing; absent removes it', async t => {
+	t.timeout(5 * 60_000);
+	for (const host of lab().hosts) {
+		await lab().resetHost(host);
+		await sh(t, host, 'rm -rf /etc/apt/sources.list.d/* /var/lib/apt/lists/* && : > /etc/apt/sources.list');
+	}
+
+	const list = `/etc/apt/sources.list.d/${repository.url.replace(/^http:\/\//, '').replaceAll(/[^a-zA-Z0-9]/g, '_')}.list`;
+	const {real} = await checkThenRunJson(t, join(site, 'repository.yml'));
+	for (const host of lab().hosts) {
+		const reported = real.reported.filter(result => result.host === host.name);
+		t.deepEqual(reported.map(({task, status}) => `${task}: ${status}`), ['repository: changed', 'packages: changed']);
+		t.is(reported[0]?.msg, `${list}: new file`);
+		t.is(await sh(t, host, `cat ${list}`), `${repository.source}\n`);
+	}
+
+	t.deepEqual((await runJson(join(site, 'repository.yml'))).changed, Object.fromEntries(lab().hosts.map(host => [host.name, 0])));
+	const {real: removed} = await checkThenRunJson(t, join(site, 'repository-absent.yml'));
+	t.like(removed.reported[0], {status: 'changed', msg: `${list}: removed`});
+	t.deepEqual((await runJson(join(site, 'repository-absent.yml'))).changed, Object.fromEntries(lab().hosts.map(host => [host.name, 0])));
 });
 
 test.serial('without package lists and without update_cache, a package is not found, in --check too, as Ansible says it', async t => {
