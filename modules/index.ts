@@ -1,5 +1,7 @@
 import type {AnyModule} from '../engine/module.js';
 import addHost from './add_host.js';
+import apt from './apt/index.js';
+import aptRepository from './apt_repository.js';
 import assert from './assert.js';
 import authorizedKey from './authorized_key/index.js';
 import command from './command.js';
@@ -16,6 +18,8 @@ import includeVars from './include_vars.js';
 import meta from './meta.js';
 import modprobe from './modprobe/index.js';
 import mount from './mount/index.js';
+import packageModule from './package.js';
+import packageFacts from './package_facts.js';
 import pause from './pause.js';
 import reboot from './reboot.js';
 import service from './service.js';
@@ -32,7 +36,8 @@ import uri from './uri/index.js';
 import user from './user/index.js';
 import waitFor from './wait_for/index.js';
 import waitForConnection from './wait_for_connection.js';
-import yum from './yum.js';
+import yum, {dnf} from './yum/index.js';
+import yumRepository from './yum_repository.js';
 
 /** Ansible's own names of a module it has under ansible.builtin (ansible.legacy is the same, as Ansible resolves it). */
 function builtin(name: string): string[] {
@@ -51,11 +56,14 @@ function entry(module: {readonly name: string}, names: readonly string[]): reado
  */
 const named = [
 	entry(addHost, builtin('add_host')),
+	entry(apt, builtin('apt')),
+	entry(aptRepository, builtin('apt_repository')),
 	entry(assert, builtin('assert')),
 	entry(authorizedKey, ['ansible.posix.authorized_key']),
 	entry(command, builtin('command')),
 	entry(copy, builtin('copy')),
 	entry(debug, builtin('debug')),
+	entry(dnf, builtin('dnf')),
 	entry(download, []),
 	entry(fail, builtin('fail')),
 	entry(file, builtin('file')),
@@ -67,6 +75,8 @@ const named = [
 	entry(meta, builtin('meta')),
 	entry(modprobe, ['community.general.modprobe']),
 	entry(mount, ['ansible.posix.mount']),
+	entry(packageFacts, builtin('package_facts')),
+	entry(packageModule, builtin('package')),
 	entry(pause, builtin('pause')),
 	entry(reboot, builtin('reboot')),
 	entry(service, builtin('service')),
@@ -85,6 +95,7 @@ const named = [
 	entry(waitFor, builtin('wait_for')),
 	entry(waitForConnection, builtin('wait_for_connection')),
 	entry(yum, builtin('yum')),
+	entry(yumRepository, builtin('yum_repository')),
 ];
 
 /** Every module by every name it answers to: its own, then its FQCNs. */

@@ -4,6 +4,7 @@ import {existsSync} from 'node:fs';
 import {rm} from 'node:fs/promises';
 import {join} from 'node:path';
 import process from 'node:process';
+import {serveAptRepository, type ServedAptRepository} from '../lab/apt-repository.js';
 import {type Lab, startLab} from '../lab/lab.js';
 import {caseFolders, caseHosts, type CompatCase, readCase} from './harness/cases.js';
 import {type CaseComparison, compareOnLab, compareOnLocal, createWorkspace} from './harness/run-case.js';
@@ -35,6 +36,7 @@ const localOnly = args.includes('--local');
 const keep = args.includes('--keep');
 const names = args.filter(arg => !flags.has(arg));
 let lab: Lab | undefined;
+let aptRepository: ServedAptRepository | undefined;
 try {
 	if (names.length === 0 || names.some(name => name.startsWith('-'))) {
 		throw new UsageError(usage);
@@ -43,12 +45,13 @@ try {
 	const cases = names.map(name => findCase(name));
 	const workspace = await createWorkspace();
 	lab = localOnly ? undefined : await startLab({hosts: 2 * caseHosts.length, log: line => console.error(line)});
+	aptRepository = lab && await serveAptRepository(undefined, line => console.error(line));
 	let failed = false;
 	for (const compatCase of cases) {
 		console.log(`${compatCase.name}: ${compatCase.description}${compatCase.waitsFor ? `\n  (pending: waits for ${compatCase.waitsFor})` : ''}`);
 		const comparisons: Array<[string, CaseComparison]> = [];
 		if (lab) {
-			comparisons.push(['lab', await compareOnLab(compatCase, lab, workspace)]);
+			comparisons.push(['lab', await compareOnLab(compatCase, lab, workspace, aptRepository?.source)]);
 		}
 
 		if (compatCase.local) {
@@ -72,5 +75,6 @@ try {
 	console.error(error instanceof Error ? error.message : String(error));
 	process.exitCode = error instanceof UsageError ? 5 : 1;
 } finally {
+	await aptRepository?.close();
 	await lab?.stop();
 }

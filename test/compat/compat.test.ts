@@ -1,5 +1,6 @@
 import {rm} from 'node:fs/promises';
 import test from 'ava';
+import {serveAptRepository, type ServedAptRepository} from '../lab/apt-repository.js';
 import {useLab} from '../lab/use-lab.js';
 import {caseFolders, caseHosts, readCases} from './harness/cases.js';
 import {type CaseComparison, compareOnLab, compareOnLocal, createWorkspace, type Workspace} from './harness/run-case.js';
@@ -14,10 +15,16 @@ const lab = useLab(test, {hosts: 2 * caseHosts.length});
 // run closes the control masters of its own ansible.cfg when it ends.
 let workspaces: {lab: Workspace; local: Workspace} | undefined;
 
-test.before('write the ansible.cfg files', async () => {
+let aptRepository: ServedAptRepository | undefined;
+
+test.before('write the ansible.cfg files; serve the flat apt repository the package cases install from', async t => {
+	t.timeout(20 * 60_000);
 	workspaces = {lab: await createWorkspace(), local: await createWorkspace()};
+	await lab.ready();
+	aptRepository = await serveAptRepository(undefined, line => t.log(line));
 });
-test.after.always('remove the workspaces', async () => {
+test.after.always('remove the workspaces, stop the apt repository', async () => {
+	await aptRepository?.close();
 	for (const workspace of Object.values(workspaces ?? {})) {
 		await rm(workspace.directory, {recursive: true, force: true});
 	}
@@ -31,7 +38,7 @@ for (const compatCase of readCases(caseFolders.active)) {
 	test.serial(`${compatCase.name}: ${compatCase.description}`, async t => {
 		t.timeout(5 * 60_000);
 		const [onLab, onLocal] = await Promise.all([
-			compareOnLab(compatCase, lab(), workspaces!.lab),
+			compareOnLab(compatCase, lab(), workspaces!.lab, aptRepository?.source),
 			compatCase.local ? compareOnLocal(compatCase, workspaces!.local) : undefined,
 		]);
 		t.log(`lab: ${timings(onLab)}`);

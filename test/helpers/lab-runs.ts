@@ -41,32 +41,46 @@ export function labRuns(lab: () => Lab, env: () => Readonly<Record<string, strin
 		return Number(result.stdout);
 	};
 
+	const runJson = async (playbook: string, ...flags: string[]): Promise<JsonRun> => {
+		const result = await pb(['run', playbook, '-i', lab().inventoryPath, '--json', ...flags]);
+		const events = result.stdout.split('\n').filter(Boolean).map(line => JSON.parse(line) as RunEvent);
+		const reported = events.filter((event): event is HostResult => event.kind === 'host-result')
+			.map(({host, task, status, msg, diff}) => ({host, task, status, msg, diff}))
+			.sort((a, b) => a.host.localeCompare(b.host));
+		const recap = events.find(event => event.kind === 'recap');
+		const changed = Object.fromEntries(Object.entries(recap?.kind === 'recap' ? recap.hosts : {}).map(([host, counts]) => [host, counts.changed]));
+		return {code: result.code, events, reported, changed, output: result.stdout + result.stderr};
+	};
+
+	const snapshotAll = async (): Promise<HostSnapshots> => Promise.all(lab().hosts.map(async host => ({host, quiet: await lab().controlLoginChanges(host), before: await lab().snapshotUpper(host)})));
+	const assertUnchanged = async (t: ExecutionContext, snapshots: HostSnapshots): Promise<void> => {
+		for (const {host, quiet, before} of snapshots) {
+			t.deepEqual(diffSnapshots(before, await lab().snapshotUpper(host), quiet), {added: [], removed: [], changed: []}, `${host.name}: --check changed nothing`);
+		}
+	};
+
 	return {
 		/** `pb ARGS` as a user runs it, with the lab's inventory added by the caller. */
 		pb,
-		async runJson(playbook: string, ...flags: string[]): Promise<JsonRun> {
-			const result = await pb(['run', playbook, '-i', lab().inventoryPath, '--json', ...flags]);
-			const events = result.stdout.split('\n').filter(Boolean).map(line => JSON.parse(line) as RunEvent);
-			const reported = events.filter((event): event is HostResult => event.kind === 'host-result')
-				.map(({host, task, status, msg, diff}) => ({host, task, status, msg, diff}))
-				.sort((a, b) => a.host.localeCompare(b.host));
-			const recap = events.find(event => event.kind === 'recap');
-			const changed = Object.fromEntries(Object.entries(recap?.kind === 'recap' ? recap.hosts : {}).map(([host, counts]) => [host, counts.changed]));
-			return {code: result.code, events, reported, changed, output: result.stdout + result.stderr};
-		},
+		runJson,
 		async sh(t: ExecutionContext, host: LabHost, command: string): Promise<string> {
 			const result = await lab().ssh(host, command);
 			t.is(result.exitCode, 0, `${host.name}: ${command}: ${result.stderr}`);
 			return result.stdout;
 		},
 		/** Every host's upper dir, and what a control login changes there on its own. */
-		async snapshotAll(): Promise<HostSnapshots> {
-			return Promise.all(lab().hosts.map(async host => ({host, quiet: await lab().controlLoginChanges(host), before: await lab().snapshotUpper(host)})));
-		},
-		async assertUnchanged(t: ExecutionContext, snapshots: HostSnapshots): Promise<void> {
-			for (const {host, quiet, before} of snapshots) {
-				t.deepEqual(diffSnapshots(before, await lab().snapshotUpper(host), quiet), {added: [], removed: [], changed: []}, `${host.name}: --check changed nothing`);
-			}
+		snapshotAll,
+		assertUnchanged,
+		/** `--check --diff` on every host, proven to change nothing there, then the real run, which must report the same. */
+		async checkThenRunJson(t: ExecutionContext, playbook: string): Promise<{check: JsonRun; real: JsonRun}> {
+			const snapshots = await snapshotAll();
+			const check = await runJson(playbook, '--check', '--diff');
+			t.is(check.code, 0, check.output);
+			await assertUnchanged(t, snapshots);
+			const real = await runJson(playbook, '--diff');
+			t.is(real.code, 0, real.output);
+			t.deepEqual(real.reported, check.reported, 'check mode reported what the real run did');
+			return {check, real};
 		},
 		/** How many SSH logins the host has accepted since it booted. */
 		logins,

@@ -2,6 +2,7 @@ import test from 'ava';
 import {withDefaults} from '../helpers/host-context.js';
 import {authorizedKeyCases} from './plan-cases/authorized_key.js';
 import {controlCases} from './plan-cases/control.js';
+import {aptCases} from './plan-cases/apt.js';
 import {copyCases} from './plan-cases/copy.js';
 import {downloadCases} from './plan-cases/download.js';
 import {fileCases} from './plan-cases/file.js';
@@ -18,6 +19,7 @@ import {untarCases} from './plan-cases/untar.js';
 import {userCases} from './plan-cases/user.js';
 import {waitCases} from './plan-cases/waits.js';
 import {yumCases} from './plan-cases/yum.js';
+import {yumRepositoryCases} from './plan-cases/yum_repository.js';
 import type {PlanCase} from './plan-cases/states.js';
 
 /** Every case: the params pass the module's own checks, and the plan is like the one expected. */
@@ -30,6 +32,6 @@ const plans = test.macro({
 	title: (_, planCase: PlanCase) => `${planCase.module.name}: ${planCase.title}`,
 });
 
-for (const planCase of [...authorizedKeyCases, ...controlCases, ...copyCases, ...downloadCases, ...fileCases, ...gitCases, ...hostnameCases, ...modprobeCases, ...mountCases, ...runCases, ...serviceCases, ...sysctlCases, ...systemdCases, ...templateCases, ...untarCases, ...userCases, ...waitCases, ...yumCases]) {
+for (const planCase of [...aptCases, ...authorizedKeyCases, ...controlCases, ...copyCases, ...downloadCases, ...fileCases, ...gitCases, ...hostnameCases, ...modprobeCases, ...mountCases, ...runCases, ...serviceCases, ...sysctlCases, ...systemdCases, ...templateCases, ...untarCases, ...userCases, ...waitCases, ...yumCases, ...yumRepositoryCases]) {
 	test(plans, planCase);
 }

@@ -1,7 +1,8 @@
 import {execSync} from 'node:child_process';
 import test from 'ava';
 import {checkParams} from '../../engine/playbook/params.js';
-import yum, {parseTransaction} from '../../modules/yum.js';
+import yum from '../../modules/yum/index.js';
+import {parseTransaction} from '../../modules/yum/parse.js';
 import {localHost, runTask} from '../helpers/host-context.js';
 
 const where = {file: 'site.yml', line: 7, column: 9};

@@ -76,6 +76,9 @@ export const noise: readonly RegExp[] = [
 	/^\/var\/tmp\/systemd-private-[\da-f]{32}-/,
 	// ssh state: the lab's authorized_keys, the known_hosts of an ssh client run on the host.
 	/^\/root\/\.ssh(\/|$)/,
+	// dpkg's copy of its status file as it was before its last run: how many dpkg runs a tool made to reach the same
+	// packages (apt-get installing a deb with its dependencies at once, Ansible's apt in two steps), not which packages.
+	/^\/var\/lib\/dpkg\/status-old$/,
 	// Python bytecode: ansible-playbook's modules run in the host's python3, which may cache what it compiles.
 	/(^|\/)__pycache__(\/|$)|\.pyc$/,
 ];

@@ -80,9 +80,10 @@ async function compareRunsOn(compatCase: CompatCase, targets: Readonly<Record<To
 /**
  * On a lab of four hosts: ansible-playbook on the first two, pb on the last two, all four reset
  * first. Compared: the paths either tool's run changed on a host (from the upper dirs, noise left
- * out), as each host's root shows them after the run.
+ * out), as each host's root shows them after the run. `aptSource`: the lab's flat apt repository, as
+ * the cases see it (`lab_apt_source`).
  */
-export async function compareOnLab(compatCase: CompatCase, lab: Lab, workspace: Workspace): Promise<CaseComparison> {
+export async function compareOnLab(compatCase: CompatCase, lab: Lab, workspace: Workspace, aptSource?: string): Promise<CaseComparison> {
 	if (lab.hosts.length !== 2 * caseHosts.length) {
 		throw new Error(`the compat lab needs ${2 * caseHosts.length} hosts, this one has ${lab.hosts.length}`);
 	}
@@ -92,8 +93,8 @@ export async function compareOnLab(compatCase: CompatCase, lab: Lab, workspace: 
 	const snapshots = async () => Promise.all([...hostsOf['ansible-playbook'], ...hostsOf.pb].map(async host => lab.snapshotUpper(host)));
 	const before = await snapshots();
 	const targets = {
-		'ansible-playbook': {kind: 'lab', hosts: hostsOf['ansible-playbook'], identity: lab.identity},
-		pb: {kind: 'lab', hosts: hostsOf.pb, identity: lab.identity},
+		'ansible-playbook': {kind: 'lab', hosts: hostsOf['ansible-playbook'], identity: lab.identity, aptSource},
+		pb: {kind: 'lab', hosts: hostsOf.pb, identity: lab.identity, aptSource},
 	} as const;
 	return compareRunsOn(compatCase, targets, workspace, async () => {
 		const after = await snapshots();

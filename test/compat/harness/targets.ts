@@ -1,4 +1,4 @@
-import {writeFile} from 'node:fs/promises';
+import {appendFile, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import type {LabHost} from '../../lab/lab.js';
 import {writeInventory} from '../../lab/lab-inventory.js';
@@ -11,7 +11,7 @@ import type {Alias} from './end-state.js';
  * machine on the local connection, each case host writing under `out_dir` = outDirectory/HOST.
  */
 export type Target =
-	| {readonly kind: 'lab'; readonly hosts: readonly LabHost[]; readonly identity: SshIdentity}
+	| {readonly kind: 'lab'; readonly hosts: readonly LabHost[]; readonly identity: SshIdentity; readonly aptSource: string | undefined}
 	| {readonly kind: 'local'; readonly outDirectory: string};
 
 /** The out_dir a case host gets on the local connection. */
@@ -22,11 +22,17 @@ export function localOutDirectory(outDirectory: string, host: string): string {
 /**
  * An inventory that only connects the case's hosts, read after the case's own (`-i case/inventory
  * -i this`), so the case's groups and variables stay as written. For the lab it is the lab's own
- * inventory of the case's host names (group `lab`, the lab's key and known_hosts, host keys checked).
+ * inventory of the case's host names (group `lab`, the lab's key and known_hosts, host keys checked),
+ * and `lab_apt_source`, the apt source line of the lab's flat repository when the suite serves one.
  */
 export async function writeTargetInventory(path: string, target: Target): Promise<void> {
 	if (target.kind === 'lab') {
 		await writeInventory(path, caseHosts.map((name, position) => ({name, address: target.hosts[position]!.address})), target.identity);
+		if (target.aptSource !== undefined) {
+			// In [lab:vars], the inventory's last section: the apt source line of the lab's flat repository, for the cases that install packages.
+			await appendFile(path, `lab_apt_source='${target.aptSource}'\n`);
+		}
+
 		return;
 	}
 

@@ -1,13 +1,13 @@
 import {mkdtemp} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import test, {type ExecutionContext} from 'ava';
+import test from 'ava';
 import {workspace} from '../../helpers/playbook-run.js';
 import {ArtifactMirror} from '../../lab/artifact-mirror.js';
 import {labNetwork} from '../../lab/lab-paths.js';
 import {useLab} from '../../lab/use-lab.js';
 import {addToRepository} from '../yum-repository.js';
-import {type JsonRun, labRuns} from '../../helpers/lab-runs.js';
+import {labRuns} from '../../helpers/lab-runs.js';
 
 /*
  * yum on real hosts with Debian's dnf (the lab's dnf flavour), installing from yum repositories
@@ -17,7 +17,7 @@ import {type JsonRun, labRuns} from '../../helpers/lab-runs.js';
  */
 
 const lab = useLab(test, {hosts: 2, flavour: 'dnf'});
-const {pb, runJson, sh, snapshotAll, assertUnchanged, logins} = labRuns(lab);
+const {pb, runJson, sh, snapshotAll, assertUnchanged, checkThenRunJson, logins} = labRuns(lab);
 
 let mirror: ArtifactMirror;
 let repository: string;
@@ -88,20 +88,10 @@ ${repositoryTask('services repository', '/etc/yum.repos.d/pb-from-the-lab.repo',
 		'latest.yml': playbook('name: pb-hello\nstate: latest\nenablerepo: lab\nupdate_cache: true'),
 		'absent.yml': playbook('name: pb-world\nstate: absent'),
 		'missing.yml': playbook('name: [pb-hello, pb-nosuch]\nenablerepo: lab'),
+		'dnf.yml': playbook('name: pb-world\nstate: absent').replace('      yum:', '      dnf:'),
+		'package.yml': playbook('name: pb-world\nstate: present\nuse: dnf').replace('      yum:', '      package:'),
 	});
 });
-
-/** `--check --diff` on every host, proven to change nothing there, then the real run, which must report the same. */
-async function checkThenRun(t: ExecutionContext, file: string): Promise<{check: JsonRun; real: JsonRun}> {
-	const snapshots = await snapshotAll();
-	const check = await runJson(join(site, file), '--check', '--diff');
-	t.is(check.code, 0, check.output);
-	await assertUnchanged(t, snapshots);
-	const real = await runJson(join(site, file), '--diff');
-	t.is(real.code, 0, real.output);
-	t.deepEqual(real.reported, check.reported, 'check mode reported what the real run did');
-	return {check, real};
-}
 
 test.after.always('stop the mirrors', async () => {
 	await mirror?.close();
@@ -110,7 +100,7 @@ test.after.always('stop the mirrors', async () => {
 
 test.serial('fresh hosts: --check of a package, a template into its directory and its unit predicts the run and changes nothing', async t => {
 	t.timeout(5 * 60_000);
-	const {check} = await checkThenRun(t, 'daemon.yml');
+	const {check} = await checkThenRunJson(t, join(site, 'daemon.yml'));
 	for (const host of lab().hosts) {
 		const reported = check.reported.filter(result => result.host === host.name);
 		t.deepEqual(reported.map(({task, status}) => `${task}: ${status}`), ['services repository: changed', 'packages: changed', 'daemon configuration: changed', 'daemon enabled and started: changed']);
@@ -128,7 +118,7 @@ test.serial('fresh hosts: --check of a package, a template into its directory an
 
 test.serial('fresh hosts: --check lists what dnf then installs and changes nothing; the second run changes nothing', async t => {
 	t.timeout(5 * 60_000);
-	const {real} = await checkThenRun(t, 'present.yml');
+	const {real} = await checkThenRunJson(t, join(site, 'present.yml'));
 	for (const host of lab().hosts) {
 		t.like(real.reported.find(result => result.host === host.name && result.task === 'packages'), {
 			status: 'changed',
@@ -189,6 +179,54 @@ test.serial('absent removes the package and the dependency nothing else needs, a
 	});
 	t.is(await sh(t, host!, 'rpm -q pb-world pb-dep pb-hello || true'), 'package pb-world is not installed\npackage pb-dep is not installed\npb-hello-1.0-1.noarch\n');
 	t.deepEqual((await runJson(join(site, 'absent.yml'), '--limit', host!.name)).changed, {[host!.name]: 0});
+});
+
+test.serial('dnf is yum\'s implementation under dnf\'s name; package with use: dnf is too', async t => {
+	t.timeout(3 * 60_000);
+	const [host] = lab().hosts;
+	const removed = await runJson(join(site, 'dnf.yml'), '--limit', host!.name);
+	t.is(removed.code, 0, removed.output);
+	t.like(removed.reported.find(result => result.task === 'packages'), {status: 'changed', msg: 'removed pb-world-1.0-1.noarch, pb-dep-2.0-1.noarch'});
+	const snapshots = await snapshotAll();
+	const check = await runJson(join(site, 'package.yml'), '--check', '--limit', host!.name);
+	await assertUnchanged(t, snapshots);
+	const installed = await runJson(join(site, 'package.yml'), '--limit', host!.name);
+	t.is(installed.code, 0, installed.output);
+	t.deepEqual(installed.reported, check.reported);
+	t.like(installed.reported.find(result => result.task === 'packages'), {status: 'changed', msg: 'installed pb-world-1.0-1.noarch, pb-dep-2.0-1.noarch'});
+	t.is(await sh(t, host!, 'rpm -q pb-world'), 'pb-world-1.0-1.noarch\n');
+});
+
+test.serial('yum_repository writes the .repo file dnf then installs from: --check predicts both, changes nothing, and the second run changes nothing', async t => {
+	t.timeout(5 * 60_000);
+	const extraRepository = await mkdtemp(join(tmpdir(), 'pb-lab-yum-extra-'));
+	await addToRepository(extraRepository, [{name: 'pb-extra', version: '1.0'}]);
+	const extra = await ArtifactMirror.start(extraRepository, labNetwork.bridgeAddress);
+	try {
+		const dir = workspace({'repository.yml': `- hosts: lab
+  gather_facts: false
+  tasks:
+    - name: repository
+      yum_repository:
+        name: extra
+        description: pb extra
+        baseurl: ${extra.url}/
+        gpgcheck: false
+    - name: packages
+      yum:
+        name: pb-extra
+`});
+		const {real} = await checkThenRunJson(t, join(dir, 'repository.yml'));
+		for (const host of lab().hosts) {
+			const reported = real.reported.filter(result => result.host === host.name);
+			t.deepEqual(reported.map(({task, status, msg}) => `${task}: ${status}: ${msg}`), ['repository: changed: /etc/yum.repos.d/extra.repo: section extra added', 'packages: changed: installed pb-extra-1.0-1.noarch']);
+			t.is(await sh(t, host, 'cat /etc/yum.repos.d/extra.repo'), `[extra]\nbaseurl = ${extra.url}/\ngpgcheck = 0\nname = pb extra\n\n`);
+		}
+
+		t.deepEqual((await runJson(join(dir, 'repository.yml'))).changed, Object.fromEntries(lab().hosts.map(host => [host.name, 0])));
+	} finally {
+		await extra.close();
+	}
 });
 
 test.serial('a package no repository has fails with dnf\'s own message, in --check too, and installs nothing', async t => {

@@ -1,4 +1,4 @@
-import yum from '../../../modules/yum.js';
+import yum from '../../../modules/yum/index.js';
 import type {PlanCase} from './states.js';
 
 const module = yum;
