@@ -2,8 +2,9 @@ import test from 'ava';
 import {modules} from '../../modules/index.js';
 import {localInventory, runPlaybook, workspace} from '../helpers/playbook-run.js';
 
-test('every module Ansible has under ansible.builtin answers to ansible.builtin.X and ansible.legacy.X; sysctl to ansible.posix.sysctl', t => {
-	const own = new Set(['download', 'untar', 'sysctl']);
+test('every module Ansible has under ansible.builtin answers to ansible.builtin.X and ansible.legacy.X; the collections\' ones to their own names', t => {
+	const collections = new Map([['sysctl', 'ansible.posix'], ['mount', 'ansible.posix'], ['authorized_key', 'ansible.posix'], ['modprobe', 'community.general']]);
+	const own = new Set(['download', 'untar', ...collections.keys()]);
 	for (const module of new Set(modules.values())) {
 		if (!own.has(module.name)) {
 			t.is(modules.get(`ansible.builtin.${module.name}`), module);
@@ -11,7 +12,11 @@ test('every module Ansible has under ansible.builtin answers to ansible.builtin.
 		}
 	}
 
-	t.is(modules.get('ansible.posix.sysctl')?.name, 'sysctl');
+	for (const [name, collection] of collections) {
+		t.is(modules.get(`${collection}.${name}`)?.name, name);
+		t.is(modules.get(`ansible.builtin.${name}`), undefined);
+	}
+
 	t.is(modules.get('ansible.builtin.systemd_service')?.name, 'systemd');
 	t.is(modules.get('ansible.builtin.download'), undefined);
 });
