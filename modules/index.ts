@@ -1,12 +1,15 @@
 import type {AnyModule} from '../engine/module.js';
 import assert from './assert.js';
+import blockinfile from './blockinfile.js';
 import command from './command.js';
 import copy from './copy.js';
 import debug from './debug.js';
 import download from './download.js';
 import fail from './fail.js';
 import file from './file.js';
+import lineinfile from './lineinfile.js';
 import meta from './meta.js';
+import replace from './replace.js';
 import setFact from './set_fact.js';
 import setup from './setup/index.js';
 import shell from './shell.js';
@@ -34,13 +37,16 @@ function entry(module: {readonly name: string}, names: readonly string[]): reado
  */
 const named = [
 	entry(assert, builtin('assert')),
+	entry(blockinfile, builtin('blockinfile')),
 	entry(command, builtin('command')),
 	entry(copy, builtin('copy')),
 	entry(debug, builtin('debug')),
 	entry(download, []),
 	entry(fail, builtin('fail')),
 	entry(file, builtin('file')),
+	entry(lineinfile, builtin('lineinfile')),
 	entry(meta, builtin('meta')),
+	entry(replace, builtin('replace')),
 	entry(setFact, builtin('set_fact')),
 	entry(setup, builtin('setup')),
 	entry(shell, builtin('shell')),
