@@ -3,6 +3,7 @@ import assert from './assert.js';
 import blockinfile from './blockinfile.js';
 import command from './command.js';
 import copy from './copy.js';
+import cron from './cron/index.js';
 import debug from './debug.js';
 import download from './download.js';
 import fail from './fail.js';
@@ -40,6 +41,7 @@ const named = [
 	entry(blockinfile, builtin('blockinfile')),
 	entry(command, builtin('command')),
 	entry(copy, builtin('copy')),
+	entry(cron, builtin('cron')),
 	entry(debug, builtin('debug')),
 	entry(download, []),
 	entry(fail, builtin('fail')),
