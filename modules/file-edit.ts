@@ -153,7 +153,7 @@ export async function applyEdit(ctx: HostRunner, params: EditParams, plan: Plan<
 		return written.backupFile === undefined ? {} : {result: {...plan.result, [backupKey]: written.backupFile}};
 	} catch (error) {
 		if (error instanceof HostFileError) {
-			return {failed: error.message};
+			return {changed: false, failed: error.message};
 		}
 
 		throw error;

@@ -198,7 +198,7 @@ export default defineModule({
 		if (backup !== undefined) {
 			const made = await ctx.run(backupScript(backup));
 			if (made.code !== 0) {
-				return {failed: `cannot keep a backup of the crontab in /tmp on ${ctx.host}: ${made.stderr.trim()}; the crontab was left as it was`};
+				return {changed: false, failed: `cannot keep a backup of the crontab in /tmp on ${ctx.host}: ${made.stderr.trim()}; the crontab was left as it was`};
 			}
 
 			backupFile = made.stdout.trim();
@@ -207,7 +207,7 @@ export default defineModule({
 		const result = backupFile === undefined ? {} : {result: {...plan.result, backup_file: backupFile}};
 		if (removeFile !== undefined) {
 			const removed = await ctx.run(`rm -f -- ${quoteShell(removeFile)}`);
-			return removed.code === 0 ? result : {failed: `cannot remove ${removeFile} on ${ctx.host}: ${removed.stderr.trim()}`};
+			return removed.code === 0 ? result : {changed: false, failed: `cannot remove ${removeFile} on ${ctx.host}: ${removed.stderr.trim()}`};
 		}
 
 		if (write?.file !== undefined) {
@@ -215,7 +215,7 @@ export default defineModule({
 				await writeFileAtomic(ctx, write.file.path, write.text, write.file.isNew ? {mode: 0o644} : {});
 			} catch (error) {
 				if (error instanceof HostFileError) {
-					return {failed: error.message};
+					return {changed: false, failed: error.message};
 				}
 
 				throw error;
@@ -223,7 +223,7 @@ export default defineModule({
 		} else if (write !== undefined) {
 			const installed = await ctx.run(installCrontabScript(params.user, write.text));
 			if (installed.code !== 0) {
-				return {failed: `crontab refused the new crontab${params.user === undefined ? '' : ` of ${params.user}`} on ${ctx.host}: ${installed.stderr.trim()}`};
+				return {changed: false, failed: `crontab refused the new crontab${params.user === undefined ? '' : ` of ${params.user}`} on ${ctx.host}: ${installed.stderr.trim()}`};
 			}
 		}
 
