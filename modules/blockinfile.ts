@@ -138,14 +138,13 @@ export default defineModule({
 		}
 
 		const present = params.state === 'present';
-		if (text === undefined) {
-			if (!present) {
-				return {changed: false, msg: `File ${file.path} not present`, steps: none};
-			}
+		// A missing file fails without create whatever the state, as in ansible-core 2.14.
+		if (text === undefined && !params.create) {
+			return {changed: false, msg: '', steps: none, failed: `Path ${file.path} does not exist ! Set create: true to create it`};
+		}
 
-			if (!params.create) {
-				return {changed: false, msg: '', steps: none, failed: `Path ${file.path} does not exist ! Set create: true to create it`};
-			}
+		if (text === undefined && !present) {
+			return {changed: false, msg: `File ${file.path} not present`, steps: none};
 		}
 
 		const after = placeBlock(text ?? '', {
