@@ -1,5 +1,5 @@
 import {defineModule, type Plan} from '../engine/module.js';
-import {applyEdit, compilePython, editableText, editRequest, type EditSteps, fileEditParams, fileEditProblem, lineBody, planEdit, readEdited, regexProblem} from './file-edit.js';
+import {applyEdit, compilePython, editableText, editReads, type EditSteps, fileEditParams, fileEditProblem, lineBody, noEdit, planEdit, regexProblem} from './file-edit.js';
 
 export interface BlockOptions {
 	/** The block's lines; empty: no block (as state: absent). */
@@ -126,25 +126,21 @@ export default defineModule({
 			?? regexProblem(params.insertafter === 'EOF' ? undefined : params.insertafter, 'insertafter')
 			?? regexProblem(params.insertbefore === 'BOF' ? undefined : params.insertbefore, 'insertbefore');
 	},
-	readsAhead: params => [editRequest(params.path)],
-	async read(ctx, params) {
-		return readEdited(ctx, params.path);
-	},
+	...editReads,
 	plan(file, params): Plan<EditSteps> {
-		const {text, failed} = editableText(file);
-		const none = {path: file.path, attributes: {}};
-		if (failed !== undefined) {
-			return {changed: false, msg: '', steps: none, failed};
+		const {text, cannot} = editableText(file);
+		if (cannot !== undefined) {
+			return cannot;
 		}
 
 		const present = params.state === 'present';
 		// A missing file fails without create whatever the state, as in ansible-core 2.14.
 		if (text === undefined && !params.create) {
-			return {changed: false, msg: '', steps: none, failed: `Path ${file.path} does not exist ! Set create: true to create it`};
+			return noEdit(file, '', {failed: `Path ${file.path} does not exist ! Set create: true to create it`});
 		}
 
 		if (text === undefined && !present) {
-			return {changed: false, msg: `File ${file.path} not present`, steps: none};
+			return noEdit(file, `File ${file.path} not present`);
 		}
 
 		const after = placeBlock(text ?? '', {

@@ -37,9 +37,18 @@ export function editRequest(path: string): FileRequest {
 	return {path, options: {content: true, follow: true}};
 }
 
-export async function readEdited(ctx: HostRunner, path: string): Promise<FileState> {
-	const [state] = await readFileStates(ctx, [editRequest(path)]);
-	return state!;
+/** The read of an edit: the file asked for ahead with the tasks around it, and read with them. */
+export const editReads = {
+	readsAhead: (params: {readonly path: string}): FileRequest[] => [editRequest(params.path)],
+	async read(ctx: HostRunner, params: {readonly path: string}): Promise<FileState> {
+		const [state] = await readFileStates(ctx, [editRequest(params.path)]);
+		return state!;
+	},
+};
+
+/** A plan that edits nothing: with a message, or failing. */
+export function noEdit(file: FileState, msg: string, extra: {readonly failed?: string; readonly result?: Readonly<Record<string, unknown>>} = {}): Plan<EditSteps> {
+	return {changed: false, msg, steps: {path: file.path, attributes: {}}, ...extra};
 }
 
 /** What is wrong with an edit's path, mode or validate, or undefined. */
@@ -47,25 +56,22 @@ export function fileEditProblem(params: EditParams): string | undefined {
 	return posix.isAbsolute(params.path) ? fileWriteProblem(params) : `path ${params.path} must be an absolute path on the host`;
 }
 
-/** The file's text, or undefined when it has none to edit (missing); a failure when it cannot be edited. */
-export function editableText(file: FileState): {readonly text?: string; readonly failed?: string} {
+/** The file's text (undefined when it is missing), or the plan that fails because it cannot be edited. */
+export function editableText(file: FileState): {readonly text?: string; readonly cannot?: Plan<EditSteps>} {
 	if (!file.exists) {
 		return {};
 	}
 
+	const fail = (failed: string) => ({cannot: noEdit(file, '', {failed})});
 	if (file.type === 'directory') {
-		return {failed: `Path ${file.path} is a directory ! Name a file in it instead`};
+		return fail(`Path ${file.path} is a directory ! Name a file in it instead`);
 	}
 
 	if (file.type !== 'file') {
-		return {failed: `Path ${file.path} is a ${file.type}, not a file`};
+		return fail(`Path ${file.path} is a ${file.type}, not a file`);
 	}
 
-	if (file.content === undefined) {
-		return {failed: `Path ${file.path} is too big to edit (over 1 MiB)`};
-	}
-
-	return {text: file.content.toString('utf8')};
+	return file.content === undefined ? fail(`Path ${file.path} is too big to edit (over 1 MiB)`) : {text: file.content.toString('utf8')};
 }
 
 export interface EditSteps extends FileWriteSteps {

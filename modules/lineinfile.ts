@@ -1,5 +1,5 @@
 import {defineModule, type Plan} from '../engine/module.js';
-import {applyEdit, compilePython, editableText, editRequest, type EditSteps, expandMatch, fileEditParams, fileEditProblem, lineBody, planEdit, readEdited, regexProblem, splitLines} from './file-edit.js';
+import {applyEdit, compilePython, editableText, editReads, type EditSteps, expandMatch, fileEditParams, fileEditProblem, lineBody, noEdit, planEdit, regexProblem, splitLines} from './file-edit.js';
 
 /** What a line is looked for by: a regular expression, a plain substring, or the line itself. */
 export interface LineSearch {
@@ -181,26 +181,25 @@ export default defineModule({
 			?? regexProblem(params.insertafter === 'BOF' || params.insertafter === 'EOF' ? undefined : params.insertafter, 'insertafter')
 			?? regexProblem(params.insertbefore === 'BOF' ? undefined : params.insertbefore, 'insertbefore');
 	},
-	readsAhead: params => [editRequest(params.path)],
+	readsAhead: editReads.readsAhead,
 	async read(ctx, params) {
 		if (params.regexp === '' || params.search_string === '') {
 			const what = params.regexp === '' ? 'regular expression' : 'search string';
 			ctx.warn(`The ${what} is an empty string, which will match every line in the file. This may have unintended consequences, such as replacing the last line in the file rather than appending.${params.regexp === '' ? ' If this is desired, use \'^\' to match every line in the file and avoid this warning.' : ''}`);
 		}
 
-		return readEdited(ctx, params.path);
+		return editReads.read(ctx, params);
 	},
 	plan(file, params): Plan<EditSteps> {
-		const {text, failed} = editableText(file);
-		const none = {path: file.path, attributes: {}};
-		if (failed !== undefined) {
-			return {changed: false, msg: '', steps: none, failed};
+		const {text, cannot} = editableText(file);
+		if (cannot !== undefined) {
+			return cannot;
 		}
 
 		const search = {regexp: params.regexp, searchString: params.search_string, line: params.line};
 		if (params.state === 'absent') {
 			if (text === undefined) {
-				return {changed: false, msg: 'file not present', steps: none, result: {found: 0, backup: ''}};
+				return noEdit(file, 'file not present', {result: {found: 0, backup: ''}});
 			}
 
 			const removed = absentLine(splitLines(text), search);
@@ -208,7 +207,7 @@ export default defineModule({
 		}
 
 		if (text === undefined && !params.create) {
-			return {changed: false, msg: '', steps: none, failed: `Destination ${file.path} does not exist ! Set create: true to create it`};
+			return noEdit(file, '', {failed: `Destination ${file.path} does not exist ! Set create: true to create it`});
 		}
 
 		const edit = presentLine(splitLines(text ?? ''), {

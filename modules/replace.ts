@@ -1,6 +1,6 @@
 import {defineModule, type Plan} from '../engine/module.js';
 import {pythonReplacement} from '../engine/vars/regex.js';
-import {applyEdit, compilePython, editableText, editRequest, type EditSteps, fileEditParams, fileEditProblem, planEdit, readEdited, regexProblem} from './file-edit.js';
+import {applyEdit, compilePython, editableText, editReads, type EditSteps, fileEditParams, fileEditProblem, noEdit, planEdit, regexProblem} from './file-edit.js';
 
 export interface ReplaceOptions {
 	readonly regexp: string;
@@ -81,26 +81,22 @@ export default defineModule({
 		return fileEditProblem(params) ?? regexProblem(params.regexp, 'regexp')
 			?? regexProblem(sectionPattern(params.after, params.before), 'after/before');
 	},
-	readsAhead: params => [editRequest(params.path)],
-	async read(ctx, params) {
-		return readEdited(ctx, params.path);
-	},
+	...editReads,
 	plan(file, params): Plan<EditSteps> {
-		const {text: utf8, failed} = editableText(file);
-		const none = {path: file.path, attributes: {}};
-		if (failed !== undefined) {
-			return {changed: false, msg: '', steps: none, failed};
+		const {text: utf8, cannot} = editableText(file);
+		if (cannot !== undefined) {
+			return cannot;
 		}
 
 		if (utf8 === undefined || !file.exists || file.content === undefined) {
-			return {changed: false, msg: '', steps: none, failed: `Path ${file.path} does not exist ! Create it first, or check the path`};
+			return noEdit(file, '', {failed: `Path ${file.path} does not exist ! Create it first, or check the path`});
 		}
 
 		const encoding = encodings[params.encoding.toLowerCase()] ?? 'utf8';
 		const text = file.content.toString(encoding);
 		const replaced = replaceAll(text, {regexp: params.regexp, replace: params.replace, after: params.after, before: params.before});
 		if ('unmatched' in replaced) {
-			return {changed: false, msg: `Pattern for before/after params did not match the given file: ${replaced.unmatched}`, steps: none, result: {rc: 0}};
+			return noEdit(file, `Pattern for before/after params did not match the given file: ${replaced.unmatched}`, {result: {rc: 0}});
 		}
 
 		const after = replaced.count > 0 ? Buffer.from(replaced.text, encoding) : file.content;
