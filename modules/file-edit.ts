@@ -93,6 +93,10 @@ function realPath(file: FileState): string {
 	return file.exists && file.linkTarget !== undefined ? posix.resolve(posix.dirname(file.path), file.linkTarget) : file.path;
 }
 
+function sha256(content: Buffer): string {
+	return createHash('sha256').update(content).digest('hex');
+}
+
 /** Ansible's words for a change of mode, owner or group. */
 const attributeWords = 'ownership, perms or SE linux context changed';
 
@@ -107,12 +111,16 @@ export function planEdit(file: FileState, params: EditParams, module: string, ou
 	const content = Buffer.isBuffer(outcome.after) ? outcome.after : Buffer.from(outcome.after);
 	const makeDirectory = !file.exists && !file.parentIsDir ? posix.dirname(file.path) : undefined;
 	const mode = params.mode === undefined ? undefined : parseMode(params.mode);
-	const plan = planFileWrite(file.exists ? file : {...file, parentIsDir: true}, {
+	// A file an earlier task would write (check mode) may come with its content and no sum.
+	const dest: FileState = file.exists
+		? (file.sha256 === undefined && file.content !== undefined ? {...file, sha256: sha256(file.content)} : file)
+		: {...file, parentIsDir: true};
+	const plan = planFileWrite(dest, {
 		module,
 		path: file.path,
 		directory: posix.dirname(file.path),
 		content,
-		sha256: createHash('sha256').update(content).digest('hex'),
+		sha256: sha256(content),
 		attributes: {mode, owner: params.owner, group: params.group},
 		force: true,
 		result,

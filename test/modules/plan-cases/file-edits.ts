@@ -33,6 +33,11 @@ export const fileEditCases: PlanCase[] = [
 		plan: {changed: true, msg: 'line added and ownership, perms or SE linux context changed'},
 	},
 	{
+		title: 'a file an earlier task would write, predicted with its content and no sum: the same line is unchanged',
+		module: lineinfile, state: {...file(conf, 'a=1\n'), sha256: undefined}, params: {path: conf, line: 'a=1'},
+		plan: {changed: false, msg: ''},
+	},
+	{
 		title: 'a missing file without create fails',
 		module: lineinfile, state: absent(conf), params: {path: conf, line: 'a=1'},
 		plan: {changed: false, failed: `Destination ${conf} does not exist ! Set create: true to create it`},
