@@ -35,7 +35,7 @@ export type HostSnapshots = Array<{host: LabHost; quiet: string[]; before: Upper
 export function labRuns(lab: () => Lab, env: () => Readonly<Record<string, string>> = () => ({})) {
 	const pb = async (args: readonly string[]): Promise<PbOutput> => pbAsync(args, env());
 
-	const runs = {
+	return {
 		/** `pb ARGS` as a user runs it, with the lab's inventory added by the caller. */
 		pb,
 		async runJson(playbook: string, ...flags: string[]): Promise<JsonRun> {
@@ -67,24 +67,6 @@ export function labRuns(lab: () => Lab, env: () => Readonly<Record<string, strin
 			const result = await lab().ssh(host, 'journalctl -u ssh --no-pager | grep -c "Accepted publickey"');
 			t.is(result.exitCode, 0, result.stderr);
 			return Number(result.stdout);
-		},
-	};
-
-	return {
-		...runs,
-		/**
-		 * --check, proven from the upper dirs to change nothing on any host, then the real run,
-		 * which must report what --check did; returns the real run.
-		 */
-		async runAfterCheck(t: ExecutionContext, playbook: string, ...flags: string[]): Promise<JsonRun> {
-			const snapshots = await runs.snapshotAll();
-			const check = await runs.runJson(playbook, '--check', ...flags);
-			t.is(check.code, 0, check.output);
-			await runs.assertUnchanged(t, snapshots);
-			const real = await runs.runJson(playbook, ...flags);
-			t.is(real.code, 0, real.output);
-			t.deepEqual(real.reported, check.reported, 'check mode reported what the real run did');
-			return real;
 		},
 	};
 }

@@ -12,7 +12,7 @@ import {useLab} from '../../lab/use-lab.js';
  */
 
 const lab = useLab(test, {hosts: 2});
-const {pb, runJson, sh, snapshotAll, assertUnchanged, runAfterCheck, logins} = labRuns(lab);
+const {pb, runJson, sh, snapshotAll, assertUnchanged, logins} = labRuns(lab);
 
 const site = workspace({
 	'site.yml': `- hosts: lab
@@ -79,7 +79,13 @@ const cronFile = 'MAILTO=""\n#Ansible: prune\n30 3 * * * root /usr/bin/find /tmp
 test.serial('fresh hosts: --check predicts every edit from the one before and changes nothing; the run does it; the second run changes nothing', async t => {
 	t.timeout(5 * 60_000);
 	const playbook = join(site, 'site.yml');
-	const real = await runAfterCheck(t, playbook, '--diff');
+	const snapshots = await snapshotAll();
+	const check = await runJson(playbook, '--check', '--diff');
+	t.is(check.code, 0, check.output);
+	await assertUnchanged(t, snapshots);
+	const real = await runJson(playbook, '--diff');
+	t.is(real.code, 0, real.output);
+	t.deepEqual(real.reported, check.reported, 'check mode reported what the real run did');
 	const [first] = lab().hosts;
 	const mine = (task: string) => real.reported.find(result => result.host === first!.name && result.task === task);
 	t.like(mine('a new file'), {status: 'changed', msg: 'line added and ownership, perms or SE linux context changed'});
