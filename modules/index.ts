@@ -4,8 +4,10 @@ import apt from './apt/index.js';
 import aptRepository from './apt_repository.js';
 import assert from './assert.js';
 import authorizedKey from './authorized_key/index.js';
+import blockinfile from './blockinfile.js';
 import command from './command.js';
 import copy from './copy.js';
+import cron from './cron/index.js';
 import debug from './debug.js';
 import download from './download.js';
 import fail from './fail.js';
@@ -15,6 +17,7 @@ import group from './group.js';
 import groupBy from './group_by.js';
 import hostname from './hostname.js';
 import includeVars from './include_vars.js';
+import lineinfile from './lineinfile.js';
 import meta from './meta.js';
 import modprobe from './modprobe/index.js';
 import mount from './mount/index.js';
@@ -22,6 +25,7 @@ import packageModule from './package.js';
 import packageFacts from './package_facts.js';
 import pause from './pause.js';
 import reboot from './reboot.js';
+import replace from './replace.js';
 import service from './service.js';
 import serviceFacts from './service_facts.js';
 import setFact from './set_fact.js';
@@ -60,8 +64,10 @@ const named = [
 	entry(aptRepository, builtin('apt_repository')),
 	entry(assert, builtin('assert')),
 	entry(authorizedKey, ['ansible.posix.authorized_key']),
+	entry(blockinfile, builtin('blockinfile')),
 	entry(command, builtin('command')),
 	entry(copy, builtin('copy')),
+	entry(cron, builtin('cron')),
 	entry(debug, builtin('debug')),
 	entry(dnf, builtin('dnf')),
 	entry(download, []),
@@ -72,6 +78,7 @@ const named = [
 	entry(groupBy, builtin('group_by')),
 	entry(hostname, builtin('hostname')),
 	entry(includeVars, builtin('include_vars')),
+	entry(lineinfile, builtin('lineinfile')),
 	entry(meta, builtin('meta')),
 	entry(modprobe, ['community.general.modprobe']),
 	entry(mount, ['ansible.posix.mount']),
@@ -79,6 +86,7 @@ const named = [
 	entry(packageModule, builtin('package')),
 	entry(pause, builtin('pause')),
 	entry(reboot, builtin('reboot')),
+	entry(replace, builtin('replace')),
 	entry(service, builtin('service')),
 	entry(serviceFacts, builtin('service_facts')),
 	entry(setFact, builtin('set_fact')),

@@ -29,10 +29,28 @@ export function parseKeyValues(text: string): Record<string, string> | undefined
 			continue;
 		}
 
-		const raw = match[2] ?? '';
-		result[match[1]!] = raw.startsWith('"') ? raw.slice(1, -1).replaceAll(/\\(.)/g, '$1') : raw.startsWith('\'') ? raw.slice(1, -1) : raw;
+		result[match[1]!] = unquote(decodeEscapes(match[2] ?? ''));
 		at = pattern.lastIndex;
 	}
 
 	return result;
+}
+
+const singleEscapes: Readonly<Record<string, string>> = {'\\': '\\', '\'': '\'', '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v'};
+
+/**
+ * The escapes Ansible decodes in each key=value word, quoted or not, before taking the quotes
+ * off: \\, \', \", \a \b \f \n \r \t \v and \x, \u, \U hex codes. Others (\d, \s) stay as written,
+ * so `regexp='\\b(\w+)'` is the expression \b(\w+), and `regexp='\b'` a backspace.
+ */
+function decodeEscapes(text: string): string {
+	return text.replaceAll(/\\(?:U([\da-fA-F]{8})|u([\da-fA-F]{4})|x([\da-fA-F]{2})|([\\'"abfnrtv]))/g, (_match, long?: string, short?: string, byte?: string, single?: string) => {
+		const code = long ?? short ?? byte;
+		return code === undefined ? singleEscapes[single!]! : String.fromCodePoint(Number.parseInt(code, 16));
+	});
+}
+
+/** The value without the quotes around it, when it starts and ends with the same one. */
+function unquote(text: string): string {
+	return text.length >= 2 && (text[0] === '"' || text[0] === '\'') && text.at(-1) === text[0] ? text.slice(1, -1) : text;
 }

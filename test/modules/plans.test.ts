@@ -10,6 +10,7 @@ import {gitCases} from './plan-cases/git.js';
 import {hostnameCases} from './plan-cases/hostname.js';
 import {modprobeCases} from './plan-cases/modprobe.js';
 import {mountCases} from './plan-cases/mount.js';
+import {fileEditCases} from './plan-cases/file-edits.js';
 import {runCases} from './plan-cases/run.js';
 import {serviceCases} from './plan-cases/service.js';
 import {sysctlCases} from './plan-cases/sysctl.js';
@@ -32,6 +33,6 @@ const plans = test.macro({
 	title: (_, planCase: PlanCase) => `${planCase.module.name}: ${planCase.title}`,
 });
 
-for (const planCase of [...aptCases, ...authorizedKeyCases, ...controlCases, ...copyCases, ...downloadCases, ...fileCases, ...gitCases, ...hostnameCases, ...modprobeCases, ...mountCases, ...runCases, ...serviceCases, ...sysctlCases, ...systemdCases, ...templateCases, ...untarCases, ...userCases, ...waitCases, ...yumCases, ...yumRepositoryCases]) {
+for (const planCase of [...aptCases, ...authorizedKeyCases, ...controlCases, ...copyCases, ...downloadCases, ...fileCases, ...fileEditCases, ...gitCases, ...hostnameCases, ...modprobeCases, ...mountCases, ...runCases, ...serviceCases, ...sysctlCases, ...systemdCases, ...templateCases, ...untarCases, ...userCases, ...waitCases, ...yumCases, ...yumRepositoryCases]) {
 	test(plans, planCase);
 }
