@@ -1,5 +1,5 @@
 import {ancestorsIn} from './builder.js';
-import type {Group, Host} from './inventory.js';
+import type {Group, Host} from './types.js';
 
 /**
  * What add_host and group_by do to the in-memory inventory, for the tasks and plays after them,

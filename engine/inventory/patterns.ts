@@ -1,5 +1,5 @@
 import {PbError} from '../errors.js';
-import type {Inventory} from './inventory.js';
+import type {Group, Host} from './types.js';
 
 export interface HostSelection {
 	/** Matching host names, in inventory order, each once. */
@@ -8,7 +8,12 @@ export interface HostSelection {
 	readonly warnings: readonly string[];
 }
 
-type HostSource = Pick<Inventory, 'hosts' | 'groups' | 'groupHosts'>;
+/** What selecting hosts needs of an inventory. */
+interface HostSource {
+	readonly hosts: ReadonlyMap<string, Host>;
+	readonly groups: ReadonlyMap<string, Group>;
+	groupHosts(group: string): readonly string[];
+}
 
 const localhostNames = new Set(['localhost', '127.0.0.1', '::1']);
 
