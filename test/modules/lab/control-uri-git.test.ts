@@ -18,7 +18,7 @@ import {useLab} from '../../lab/use-lab.js';
  */
 
 const lab = useLab(test, {hosts: 2});
-const {pb, runJson, sh, snapshotAll, assertUnchanged, logins} = labRuns(lab);
+const {runJson, sh, snapshotAll, assertUnchanged, rejectsBeforeAnyHost} = labRuns(lab);
 
 let api: Server;
 let apiUrl: string;
@@ -331,14 +331,7 @@ for (const [module, task, message] of [
 	['git', 'git: {repo: "https://example.invalid/x.git", dest: /srv/x, depth: 0}', 'git: parameter \'depth\' must be 1 or more; got `0` (number)'],
 ] as const) {
 	test.serial(`${module}: a bad parameter is rejected with file:line:column before any host is contacted`, async t => {
-		const dir = workspace({'bad.yml': `- hosts: lab\n  gather_facts: false\n  tasks:\n    - ${task}\n`});
-		const before = await Promise.all(lab().hosts.map(async host => logins(t, host)));
-		const result = await pb(['run', join(dir, 'bad.yml'), '-i', lab().inventoryPath]);
-		t.is(result.code, 4);
-		const output = result.stdout + result.stderr;
-		t.regex(output, /bad\.yml:4:\d+/);
-		t.true(output.includes(message), output);
-		// Each count is one login more: the one that counts.
-		t.deepEqual(await Promise.all(lab().hosts.map(async host => logins(t, host))), before.map(count => count + 1));
+		await rejectsBeforeAnyHost(t, `    - ${task}
+`, 4, message);
 	});
 }

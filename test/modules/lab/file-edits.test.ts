@@ -12,7 +12,7 @@ import {useLab} from '../../lab/use-lab.js';
  */
 
 const lab = useLab(test, {hosts: 2});
-const {pb, runJson, sh, snapshotAll, assertUnchanged, logins} = labRuns(lab);
+const {pb, runJson, sh, snapshotAll, assertUnchanged, rejectsBeforeAnyHost, checkThenRunJson} = labRuns(lab);
 
 const site = workspace({
 	'site.yml': `- hosts: lab
@@ -79,13 +79,7 @@ const cronFile = 'MAILTO=""\n#Ansible: prune\n30 3 * * * root /usr/bin/find /tmp
 test.serial('fresh hosts: --check predicts every edit from the one before and changes nothing; the run does it; the second run changes nothing', async t => {
 	t.timeout(5 * 60_000);
 	const playbook = join(site, 'site.yml');
-	const snapshots = await snapshotAll();
-	const check = await runJson(playbook, '--check', '--diff');
-	t.is(check.code, 0, check.output);
-	await assertUnchanged(t, snapshots);
-	const real = await runJson(playbook, '--diff');
-	t.is(real.code, 0, real.output);
-	t.deepEqual(real.reported, check.reported, 'check mode reported what the real run did');
+	const {real} = await checkThenRunJson(t, playbook);
 	const [first] = lab().hosts;
 	const mine = (task: string) => real.reported.find(result => result.host === first!.name && result.task === task);
 	t.like(mine('a new file'), {status: 'changed', msg: 'line added and ownership, perms or SE linux context changed'});
@@ -163,14 +157,7 @@ for (const [module, task, message] of [
 	['cron', 'cron: {name: j, job: /bin/true, cron_file: pb-j}', 'cron: To use cron_file=... parameter you must specify user=... as well'],
 ] as const) {
 	test.serial(`${module}: a bad parameter is rejected with file:line:col before any host is contacted`, async t => {
-		const dir = workspace({'bad.yml': `- hosts: lab\n  gather_facts: false\n  tasks:\n    - ${task}\n`});
-		const before = await Promise.all(lab().hosts.map(async host => logins(t, host)));
-		const result = await pb(['run', join(dir, 'bad.yml'), '-i', lab().inventoryPath]);
-		t.is(result.code, 4);
-		const output = result.stdout + result.stderr;
-		t.regex(output, /bad\.yml:4:\d+:/);
-		t.true(output.includes(message), output);
-		// Each count is one login more: the one that counts.
-		t.deepEqual(await Promise.all(lab().hosts.map(async host => logins(t, host))), before.map(count => count + 1));
+		await rejectsBeforeAnyHost(t, `    - ${task}
+`, 4, message);
 	});
 }

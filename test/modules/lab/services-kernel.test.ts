@@ -15,7 +15,7 @@ import {useLab} from '../../lab/use-lab.js';
  */
 
 const lab = useLab(test, {hosts: 2});
-const {pb, runJson, sh, snapshotAll, assertUnchanged, logins} = labRuns(lab);
+const {pb, runJson, sh, snapshotAll, assertUnchanged, rejectsBeforeAnyHost} = labRuns(lab);
 
 const unit = `[Unit]
 Description=pb lab web
@@ -267,14 +267,7 @@ for (const [module, task, message] of [
 	['mount', 'ansible.posix.mount: {path: /srv/x, src: tmpfs, state: mounted}', 'mount: state is mounted but all of the following are missing: fstype'],
 ] as const) {
 	test.serial(`${module}: a bad parameter is rejected with file:line:col before any host is contacted`, async t => {
-		const dir = workspace({'bad.yml': `- hosts: lab\n  gather_facts: false\n  tasks:\n    - ${task}\n`});
-		const before = await Promise.all(lab().hosts.map(async host => logins(t, host)));
-		const result = await pb(['run', join(dir, 'bad.yml'), '-i', lab().inventoryPath]);
-		t.is(result.code, 4);
-		const output = result.stdout + result.stderr;
-		t.regex(output, /bad\.yml:4:\d+/);
-		t.true(output.includes(message), output);
-		// Each count is one login more: the one that counts.
-		t.deepEqual(await Promise.all(lab().hosts.map(async host => logins(t, host))), before.map(count => count + 1));
+		await rejectsBeforeAnyHost(t, `    - ${task}
+`, 4, message);
 	});
 }

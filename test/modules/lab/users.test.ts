@@ -11,7 +11,7 @@ import {useLab} from '../../lab/use-lab.js';
  */
 
 const lab = useLab(test, {hosts: 2});
-const {pb, runJson, sh, snapshotAll, assertUnchanged, logins} = labRuns(lab);
+const {pb, runJson, sh, snapshotAll, assertUnchanged, checkThenRunJson, rejectsBeforeAnyHost} = labRuns(lab);
 
 const hash = '$6$Hl3qUAhmFXUYGSGu$yMbIhlMLCiO9g8MApwuuh6C2ut1E7ocUxkxqhmC.BXNhMgzXoc3kCS2kErQMrm8OhE8ZcPjuqZkgrH4MwZVbz.';
 const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIMs2l3s9zs2M0+S4ZLiDO9CRzgxNH5jAVTyKMODBDlx alice@laptop';
@@ -54,14 +54,7 @@ const site = workspace({
 test.serial('fresh hosts: --check predicts exactly what the run does and changes nothing; the second run changes nothing', async t => {
 	t.timeout(5 * 60_000);
 	const playbook = join(site, 'site.yml');
-	const snapshots = await snapshotAll();
-	const check = await runJson(playbook, '--check', '--diff');
-	t.is(check.code, 0, check.output);
-	await assertUnchanged(t, snapshots);
-
-	const real = await runJson(playbook, '--diff');
-	t.is(real.code, 0, real.output);
-	t.deepEqual(real.reported, check.reported, 'check mode reported what the real run did');
+	const {check, real} = await checkThenRunJson(t, playbook);
 	t.false(real.output.includes(hash) || check.output.includes(hash), 'the hash is never shown');
 	const [first] = lab().hosts;
 	const mine = (task: string) => real.reported.find(result => result.host === first!.name && result.task === task);
@@ -132,14 +125,7 @@ for (const [module, task, line, message] of [
 	['authorized_key', 'authorized_key: {user: deploy, key: \'https://example.com/keys\'}', 4, 'pb does not fetch keys from URLs'],
 ] as const) {
 	test.serial(`${module}: a bad parameter is rejected with file:line before any host is contacted`, async t => {
-		const dir = workspace({'bad.yml': `- hosts: lab\n  gather_facts: false\n  tasks:\n    - ${task}\n`});
-		const before = await Promise.all(lab().hosts.map(async host => logins(t, host)));
-		const result = await pb(['run', join(dir, 'bad.yml'), '-i', lab().inventoryPath]);
-		t.is(result.code, 4);
-		const output = result.stdout + result.stderr;
-		t.true(output.includes(`bad.yml:${line}:`), output);
-		t.true(output.includes(message), output);
-		// Each count is one login more: the one that counts.
-		t.deepEqual(await Promise.all(lab().hosts.map(async host => logins(t, host))), before.map(count => count + 1));
+		await rejectsBeforeAnyHost(t, `    - ${task}
+`, line, message);
 	});
 }
