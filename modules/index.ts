@@ -3,7 +3,7 @@ import assert from './assert.js';
 import command from './command.js';
 import copy from './copy.js';
 import debug from './debug.js';
-import download from './download.js';
+import download from './download/index.js';
 import fail from './fail.js';
 import file from './file.js';
 import meta from './meta.js';
@@ -14,7 +14,7 @@ import stat from './stat.js';
 import sysctl from './sysctl.js';
 import systemd from './systemd.js';
 import template from './template.js';
-import untar from './untar.js';
+import untar from './untar/index.js';
 import yum from './yum.js';
 
 /** Ansible's own names of a module it has under ansible.builtin (ansible.legacy is the same, as Ansible resolves it). */
