@@ -6,6 +6,7 @@ import debug from './debug.js';
 import download from './download/index.js';
 import fail from './fail.js';
 import file from './file.js';
+import getUrl from './get_url.js';
 import meta from './meta.js';
 import setFact from './set_fact.js';
 import setup from './setup/index.js';
@@ -14,6 +15,7 @@ import stat from './stat.js';
 import sysctl from './sysctl.js';
 import systemd from './systemd.js';
 import template from './template.js';
+import unarchive from './unarchive.js';
 import untar from './untar/index.js';
 import yum from './yum.js';
 
@@ -40,6 +42,7 @@ const named = [
 	entry(download, []),
 	entry(fail, builtin('fail')),
 	entry(file, builtin('file')),
+	entry(getUrl, builtin('get_url')),
 	entry(meta, builtin('meta')),
 	entry(setFact, builtin('set_fact')),
 	entry(setup, builtin('setup')),
@@ -49,6 +52,7 @@ const named = [
 	// ansible-core 2.14 names the module systemd_service, with systemd kept as its alias.
 	entry(systemd, [...builtin('systemd'), ...builtin('systemd_service')]),
 	entry(template, builtin('template')),
+	entry(unarchive, builtin('unarchive')),
 	entry(untar, []),
 	entry(yum, builtin('yum')),
 ];

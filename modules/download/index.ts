@@ -33,6 +33,8 @@ function specOf(params: DownloadParams): DownloadSpec {
 		via: params.via,
 		attributes: {mode: params.mode === undefined ? undefined : parseMode(params.mode), owner: params.owner, group: params.group},
 		keepExisting: false,
+		backup: false,
+		validateCerts: true,
 	};
 }
 

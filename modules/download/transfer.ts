@@ -30,12 +30,16 @@ export interface DownloadSpec {
 	/** Base URLs tried in order before url. */
 	readonly mirrors: readonly string[];
 	readonly headers: Readonly<Record<string, string>>;
+	/** false: an https server's certificate is not checked (via controller). */
+	readonly validateCerts: boolean;
 	readonly timeoutMs: number;
 	readonly retry: RetryPolicy;
 	readonly via: 'controller' | 'host';
 	readonly attributes: Attributes;
 	/** Without a checksum, an existing dest is kept whatever it holds (get_url's force: false). */
 	readonly keepExisting: boolean;
+	/** Keep a replaced file as dest.YYYY-MM-DD@HH:MM:SS~. */
+	readonly backup: boolean;
 }
 
 /** The artifact as the controller's cache holds it (via: controller). */
@@ -123,7 +127,7 @@ export async function hostDigest(ctx: HostContext, path: string, algorithm: Dige
 }
 
 function transfer(spec: DownloadSpec) {
-	return {headers: spec.headers, timeoutMs: spec.timeoutMs, retry: spec.retry};
+	return {headers: spec.headers, timeoutMs: spec.timeoutMs, retry: spec.retry, validateCerts: spec.validateCerts};
 }
 
 /** The checksums file a checksum URL names, as a request; undefined for a plain digest or none. */
@@ -220,7 +224,8 @@ export async function readDownload(ctx: HostContext, spec: DownloadSpec): Promis
 	}
 
 	const matches = expected !== undefined && isFile && dest.sha256 === expected;
-	const kept = digest === undefined && spec.keepExisting && dest.exists;
+	// As Ansible: a dest directory's file is fetched and compared, whatever force says.
+	const kept = digest === undefined && spec.keepExisting && dest.exists && dest.path === spec.dest;
 	const cannotWrite = dest.exists ? dest.type !== 'file' && dest.type !== 'link' : !dest.parentIsDir;
 	if (spec.via === 'host' || matches || kept || cannotWrite) {
 		return {dest, path, expected, fetched: undefined};
@@ -296,7 +301,7 @@ export function planDownload({dest, path, expected, fetched}: DownloadState, spe
 
 	const isFile = dest.exists && dest.type === 'file';
 	const changes = isFile ? attributeChanges(dest, spec.attributes) : spec.attributes;
-	if (isFile && spec.checksum === undefined && spec.keepExisting) {
+	if (isFile && spec.checksum === undefined && spec.keepExisting && path === spec.dest) {
 		return planAttributes(dest, path, changes, `${path} exists; force: false keeps it as it is`, none, result);
 	}
 
@@ -335,8 +340,8 @@ export async function applyDownload(ctx: HostContext, spec: DownloadSpec, plan: 
 		}
 
 		if (cachePath !== undefined) {
-			await writeFileAtomic(ctx, path, {path: cachePath, size: (await stat(cachePath)).size}, attributes);
-			return {};
+			const written = await writeFileAtomic(ctx, path, {path: cachePath, size: (await stat(cachePath)).size}, {...attributes, backup: spec.backup});
+			return written.backupFile === undefined ? {} : {result: {...plan.result, backup_file: written.backupFile}};
 		}
 
 		const failures: TransferError[] = [];
