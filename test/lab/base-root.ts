@@ -8,10 +8,13 @@ import {mustRun} from './run-command.js';
 
 const suite = 'bookworm';
 
-/** What every host has: systemd and sshd, the tools the bundled playbooks call, python3 for ansible-playbook comparisons. */
+/**
+ * What every host has: systemd and sshd, the tools the bundled playbooks call, python3 for
+ * ansible-playbook comparisons, and what unarchive needs for tar.xz, tar.bz2 and zip archives.
+ */
 const packages = [
 	'systemd', 'systemd-sysv', 'dbus', 'openssh-server', 'iproute2', 'procps', 'tar', 'gzip', 'curl',
-	'make', 'ca-certificates', 'sudo', 'python3',
+	'make', 'ca-certificates', 'sudo', 'python3', 'xz-utils', 'bzip2', 'unzip',
 ] as const;
 
 /** Written into the base once. Part of the cache key, so changing it rebuilds the base. */
