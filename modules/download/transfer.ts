@@ -1,9 +1,9 @@
 import {createHash} from 'node:crypto';
 import {createReadStream} from 'node:fs';
-import {stat} from 'node:fs/promises';
+import {readFile, stat} from 'node:fs/promises';
 import {posix} from 'node:path';
 import {pipeline} from 'node:stream/promises';
-import {artifactCache} from '../../engine/artifacts/cache.js';
+import {artifactCache, writeDerived} from '../../engine/artifacts/cache.js';
 import {checksumFromList, parseChecksum, type ChecksumSpec, type DigestAlgorithm} from '../../engine/artifacts/checksum.js';
 import {hostDownload, hostFetchText} from '../../engine/artifacts/host-download.js';
 import {sourceUrls, type RetryPolicy, type TransferError} from '../../engine/artifacts/sources.js';
@@ -188,11 +188,28 @@ export function controllerArtifactOf(spec: DownloadSpec): ControllerArtifact | u
 	};
 }
 
-/** Fetches into the controller's cache; a digest other than sha256 is checked once the bytes are in. */
+/** Where the cache notes the sha256 of bytes a digest of another algorithm was checked against. */
+function digestNote(digest: {algorithm: DigestAlgorithm; hex: string}): string {
+	return artifactCache().derivedPathOf(digest.hex, digest.algorithm);
+}
+
+/**
+ * Fetches into the controller's cache; a digest other than sha256 is checked once the bytes are
+ * in, and the sha256 of the bytes it names is noted, so later runs find them in the cache too.
+ */
 async function fetchIntoCache(ctx: HostContext, spec: DownloadSpec, name: string, digest: {algorithm: DigestAlgorithm; hex: string} | undefined): Promise<Fetched> {
+	const cache = artifactCache();
+	if (digest !== undefined && digest.algorithm !== 'sha256') {
+		const noted = await readFile(digestNote(digest), 'utf8').catch(() => undefined);
+		const cached = noted === undefined ? undefined : await cache.lookup(noted);
+		if (cached) {
+			return {cachePath: cached.path, sha256: cached.sha256, size: cached.size, elapsed: 0};
+		}
+	}
+
 	const failures: TransferError[] = [];
 	const started = Date.now();
-	const artifact = await artifactCache().fetch({
+	const artifact = await cache.fetch({
 		name, sources: sourceUrls(spec.url, spec.mirrors), sha256: digest?.algorithm === 'sha256' ? digest.hex : undefined, ...transfer(spec),
 		onProgress: (done, total) => ctx.progress(`download ${name}`, done, total),
 		onFailure: failure => failures.push(failure),
@@ -203,6 +220,8 @@ async function fetchIntoCache(ctx: HostContext, spec: DownloadSpec, name: string
 		if (got !== digest.hex) {
 			throw new Error(`cannot download ${name}: ${digest.algorithm} mismatch: expected ${digest.hex}, got ${got} (${artifact.size} bytes, from ${spec.url}); nothing was written to the host`);
 		}
+
+		await writeDerived(digestNote(digest), artifact.sha256);
 	}
 
 	return {cachePath: artifact.path, sha256: artifact.sha256, size: artifact.size, elapsed: Math.round((Date.now() - started) / 1000)};
