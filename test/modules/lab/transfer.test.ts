@@ -152,7 +152,7 @@ test.serial('fresh hosts: --check --diff predicts every task exactly and changes
 	const journald = '[Journal]\nStorage=volatile';
 	for (const host of lab().hosts) {
 		t.is(await sh(t, host, 'sha1sum < /opt/rel/tool-1.0.tar.xz; stat -c %a /opt/rel/tool-1.0.tar.xz'), `${sha1(archive)}  -\n644\n`);
-		t.is(await sh(t, host, '/opt/tool/bin/toold; cat /opt/tool/docs/guide.txt; ls -A /opt/tool | tr "\\n" " "'), 'toold 1.0\nread me\nbin docs prepared report.txt \n', 'no README (excluded), no temp files');
+		t.is(await sh(t, host, '/opt/tool/bin/toold; cat /opt/tool/docs/guide.txt; ls -A /opt/tool | tr "\\n" " "'), 'toold 1.0\nread me\nbin docs prepared report.txt ', 'no README (excluded), no temp files');
 		t.is(await sh(t, host, 'cat /opt/tool/report.txt'), `ZipArchive docs/,docs/guide.txt 1 /etc/ssh/sshd_config.d/pb-lab.conf ${journald}\n`);
 		t.is(await readFile(join(fetched, host.name, '/etc/ssh/sshd_config.d/pb-lab.conf'), 'utf8'), dropIn);
 	}
