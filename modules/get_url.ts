@@ -116,15 +116,15 @@ export default defineModule({
 
 		if (sums === undefined || fetched === undefined) {
 			const msg = plan.changed ? 'file already exists but file attributes changed' : 'file already exists';
-			return {...plan, result: {...common, checksum_dest: null, checksum_src: null, ...(dest.exists ? pathInfo(dest, plan, dest.size) : {}), msg}};
+			return {...plan, ...(plan.changed ? {} : {msg}), result: {...common, checksum_dest: null, checksum_src: null, ...(dest.exists ? pathInfo(dest, plan, dest.size) : {}), msg}};
 		}
 
+		const msg = `OK (${fetched.size} bytes)`;
 		return {
 			...plan,
-			result: {
-				...common, checksum_src: sums.src, checksum_dest: sums.dest ?? null, md5sum: sums.md5, status_code: 200,
-				msg: `OK (${fetched.size} bytes)`, ...pathInfo(dest, plan, fetched.size),
-			},
+			// Unchanged, the plan's message is what register gives: Ansible's.
+			...(plan.changed ? {} : {msg}),
+			result: {...common, checksum_src: sums.src, checksum_dest: sums.dest ?? null, md5sum: sums.md5, status_code: 200, msg, ...pathInfo(dest, plan, fetched.size)},
 		};
 	},
 	async apply(ctx, params, plan) {

@@ -108,7 +108,7 @@ interface UnarchiveSteps {
 	readonly extract: ExtractSteps;
 }
 
-/** A stored name as `tar -t --show-transformed-names` lists it once leading parts are stripped. */
+/** A stored name as `tar -t --show-transformed-names` lists it once leading parts are stripped ('' for a stripped top folder, as tar lists it). */
 function listedName(name: string, strip: number): string {
 	const trimmed = name.replace(/^\/+/, '');
 	if (strip === 0) {
@@ -157,7 +157,7 @@ export default defineModule({
 		const destInfo = dest.exists ? {state: 'directory', mode: formatMode(dest.mode), owner: dest.owner, group: dest.group, uid: dest.uid, gid: dest.gid, size: dest.size} : {};
 		const result = {
 			dest: params.dest, src: params.src, handler: ansibleHandlers[format], ...destInfo,
-			...(params.list_files ? {files: names.map(name => listedName(name, spec.strip)).filter(Boolean)} : {}),
+			...(params.list_files ? {files: names.map(name => listedName(name, spec.strip))} : {}),
 		};
 		return {...plan, steps: {archive, extract: plan.steps}, result: {...plan.result, ...result}};
 	},

@@ -32,7 +32,10 @@ export async function archiveFormat(path: string): Promise<ArchiveFormat> {
 	throw new Error(`${path} is not an archive pb reads: it is neither a tar archive (plain, gzip, xz, bzip2 or zstd) nor a zip file`);
 }
 
-/** The name Ansible's unarchive gives the handler of each format, which it registers as `handler`. */
+/**
+ * The handler Ansible's unarchive registers for each format: the first of its handlers that lists
+ * the archive, and its plain TarArchive lists any compressed tar (GNU tar finds the compression).
+ */
 export const ansibleHandlers: Readonly<Record<ArchiveFormat, string>> = {
-	tar: 'TarArchive', gzip: 'TgzArchive', xz: 'TarXzArchive', bzip2: 'TarBzipArchive', zstd: 'TarZstdArchive', zip: 'ZipArchive',
+	tar: 'TarArchive', gzip: 'TgzArchive', xz: 'TarArchive', bzip2: 'TarArchive', zstd: 'TarArchive', zip: 'ZipArchive',
 };

@@ -255,7 +255,8 @@ export async function readExtract(ctx: HostContext, spec: ExtractSpec, archive: 
 	const format = await archiveFormat(archivePath);
 	const all = await archiveMembers(archivePath, artifactCache().derivedPathOf(sha256, 'members'));
 	const members = selectMembers(spec.src, all, spec.strip, spec.include, spec.exclude);
-	const chosen = new Set(members.map(member => member.name));
+	// Listed as tar lists them: a top folder that strip_components takes away is among them.
+	const chosen = new Set((spec.include.length === 0 && spec.strip > 0 ? selectMembers(spec.src, all, 0, [], spec.exclude) : members).map(member => member.name));
 	const names = all.filter(member => chosen.has(member.name)).map(member => member.name);
 	if (!dest.exists) {
 		return {kind: 'read', format, dest, members, names, present: members.map(member => ({path: posix.join(spec.dest, member.path), exists: false, parentIsDir: false}))};
