@@ -1,8 +1,8 @@
 import {digestAlgorithms, parseChecksum} from '../engine/artifacts/checksum.js';
-import {formatMode, parseMode} from '../engine/host/attributes.js';
+import {formatMode, wantedAttributes} from '../engine/host/attributes.js';
 import type {FileState} from '../engine/host/file-state.js';
 import {defineModule, type Params, type Plan} from '../engine/module.js';
-import {applyDownload, controllerArtifactOf, destRequest, digestOf, downloadProblem, hostDigest, planDownload, readDownload, type DownloadSpec, type DownloadState, type DownloadSteps} from './download/transfer.js';
+import {applyDownload, controllerArtifactOf, downloadedFileParams, destRequest, digestOf, downloadProblem, hostDigest, planDownload, readDownload, type DownloadSpec, type DownloadState, type DownloadSteps} from './download/transfer.js';
 
 /*
  * get_url: Ansible's name and parameters for download's implementation, fetched through the
@@ -24,9 +24,7 @@ const schema = {
 	http_agent: {type: 'str', default: 'ansible-httpget', description: 'The User-Agent header sent'},
 	validate_certs: {type: 'bool', default: true, description: 'false: an https server\'s certificate is not checked'},
 	use_proxy: {type: 'bool', default: true, description: 'Accepted for Ansible; pb fetches directly, without the *_proxy environment variables'},
-	mode: {type: 'raw', description: 'Permissions: \'0644\' (quoted), 0644 (a YAML octal) or \'644\'; unset keeps those of the file replaced'},
-	owner: {type: 'str', description: 'User name or uid owning dest'},
-	group: {type: 'str', description: 'Group name or gid of dest'},
+	...downloadedFileParams,
 } as const;
 
 type GetUrlParams = Params<typeof schema>;
@@ -52,7 +50,7 @@ function specOf(params: GetUrlParams): DownloadSpec {
 		timeoutMs: params.timeout * 1000,
 		retry: {retries: 3, delayMs: 1000},
 		via: 'controller',
-		attributes: {mode: params.mode === undefined ? undefined : parseMode(params.mode), owner: params.owner, group: params.group},
+		attributes: wantedAttributes(params),
 		keepExisting: !params.force,
 		backup: params.backup,
 	};

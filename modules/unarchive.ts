@@ -4,10 +4,10 @@ import {ansibleHandlers} from '../engine/artifacts/archive-format.js';
 import {artifactCache, sha256Of} from '../engine/artifacts/cache.js';
 import {fileNameOf} from './download/transfer.js';
 import {findSource} from '../engine/controller-source.js';
-import {formatMode, parseMode} from '../engine/host/attributes.js';
+import {formatMode, wantedAttributes} from '../engine/host/attributes.js';
 import {fileWriteProblem} from '../engine/host/file-write.js';
 import {defineModule, type HostContext, type Params, type Plan} from '../engine/module.js';
-import {applyExtract, planExtract, readExtract, type ArchiveSource, type ExtractSpec, type ExtractState, type ExtractSteps} from './untar/extract.js';
+import {applyExtract, extractedFileParams, planExtract, readExtract, type ArchiveSource, type ExtractSpec, type ExtractState, type ExtractSteps} from './untar/extract.js';
 
 /*
  * unarchive: Ansible's name and parameters for untar's implementation. The archive is a file on
@@ -27,9 +27,7 @@ const schema = {
 	list_files: {type: 'bool', default: false, description: 'Register `files`: the selected members\' names as the archive lists them'},
 	keep_newer: {type: 'bool', default: false, description: 'Keep files on the host newer than the archive\'s copy'},
 	validate_certs: {type: 'bool', default: true, description: 'false: an https src\'s certificate is not checked'},
-	mode: {type: 'raw', description: 'Permissions for every extracted file and directory instead of the archive\'s (links keep theirs)'},
-	owner: {type: 'str', description: 'User name or uid for every extracted member; unset: the user that extracts'},
-	group: {type: 'str', description: 'Group name or gid for every extracted member'},
+	...extractedFileParams,
 } as const;
 
 type UnarchiveParams = Params<typeof schema>;
@@ -77,7 +75,7 @@ function specOf(params: UnarchiveParams): ExtractSpec {
 		creates: params.creates,
 		createsSkips: true,
 		keepNewer: params.keep_newer,
-		attributes: {mode: params.mode === undefined ? undefined : parseMode(params.mode), owner: params.owner, group: params.group},
+		attributes: wantedAttributes(params),
 	};
 }
 

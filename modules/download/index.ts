@@ -1,7 +1,7 @@
 import {parseChecksum} from '../../engine/artifacts/checksum.js';
-import {parseMode} from '../../engine/host/attributes.js';
+import {wantedAttributes} from '../../engine/host/attributes.js';
 import {defineModule, type Params} from '../../engine/module.js';
-import {applyDownload, controllerArtifactOf, destRequest, downloadProblem, isHttpUrl, planDownload, readDownload, type DownloadSpec} from './transfer.js';
+import {applyDownload, controllerArtifactOf, downloadedFileParams, destRequest, downloadProblem, isHttpUrl, planDownload, readDownload, type DownloadSpec} from './transfer.js';
 
 const schema = {
 	url: {type: 'str', required: true, description: 'http(s) URL of the file'},
@@ -9,9 +9,7 @@ const schema = {
 	checksum: {type: 'str', description: '\'sha256:<hex>\', or \'sha256:<URL>\' of a sha256sum-format file listing this file; without it the file is fetched every run and compared'},
 	mirrors: {type: 'list', elements: 'str', default: [], description: 'Base URLs tried in order before url, each + the URL\'s path'},
 	headers: {type: 'dict', description: 'HTTP request headers, name: value'},
-	mode: {type: 'raw', description: 'Permissions: \'0755\' (quoted), 0755 (a YAML octal) or \'755\'; unset keeps those of the file replaced'},
-	owner: {type: 'str', description: 'User name or uid owning dest'},
-	group: {type: 'str', description: 'Group name or gid of dest'},
+	...downloadedFileParams,
 	timeout: {type: 'int', default: 600, minimum: 1, description: 'Seconds one attempt at one source may take, request to last byte'},
 	retries: {type: 'int', default: 3, minimum: 0, description: 'Further attempts at a source after a timeout, a cut transfer, a lost connection or an HTTP 5xx'},
 	retry_delay: {type: 'int', default: 1, minimum: 0, description: 'Seconds before the first retry; each next one waits twice as long'},
@@ -31,7 +29,7 @@ function specOf(params: DownloadParams): DownloadSpec {
 		timeoutMs: params.timeout * 1000,
 		retry: {retries: params.retries, delayMs: params.retry_delay * 1000},
 		via: params.via,
-		attributes: {mode: params.mode === undefined ? undefined : parseMode(params.mode), owner: params.owner, group: params.group},
+		attributes: wantedAttributes(params),
 		keepExisting: false,
 		backup: false,
 		validateCerts: true,

@@ -12,7 +12,7 @@ import {HostFileError, type FileRequest, type FileState, type Attributes, type P
 import {readFileState} from '../../engine/host/read-files.js';
 import {writeFileAtomic} from '../../engine/host/write-file.js';
 import {fileWriteProblem} from '../../engine/host/file-write.js';
-import type {ApplyResult, ControllerArtifact, HostContext, Plan} from '../../engine/module.js';
+import type {ApplyResult, ControllerArtifact, HostContext, ParamSchema, Plan} from '../../engine/module.js';
 import {quoteShell} from '../../engine/shell-words.js';
 
 /*
@@ -21,6 +21,13 @@ import {quoteShell} from '../../engine/shell-words.js';
  * the controller's cache and pushed to every host; via the host, each host fetches it with curl or
  * wget. A checksum lets --check predict the file without fetching it.
  */
+
+/** The parameters download and get_url share for the file written. */
+export const downloadedFileParams = {
+	mode: {type: 'raw', description: 'Permissions: \'0644\' (quoted), 0644 (a YAML octal) or \'644\'; unset keeps those of the file replaced'},
+	owner: {type: 'str', description: 'User name or uid owning dest'},
+	group: {type: 'str', description: 'Group name or gid of dest'},
+} as const satisfies ParamSchema;
 
 /** What to fetch and where to put it, in the front ends' common terms. */
 export interface DownloadSpec {

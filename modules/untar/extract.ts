@@ -7,7 +7,7 @@ import {archiveMembers} from '../../engine/artifacts/tar-members.js';
 import {formatMode, ownership, sameOwner} from '../../engine/host/attributes.js';
 import {HostFileError, type FileState, type Attributes, type PredictedPath} from '../../engine/host/file-state.js';
 import {readFileStates} from '../../engine/host/read-files.js';
-import type {ApplyResult, HostContext, Plan} from '../../engine/module.js';
+import type {ApplyResult, HostContext, ParamSchema, Plan} from '../../engine/module.js';
 import {quoteShell} from '../../engine/shell-words.js';
 
 /*
@@ -16,6 +16,13 @@ import {quoteShell} from '../../engine/shell-words.js';
  * read on the controller, from its cache, and compared with what dest holds, so only the members
  * that differ are written and --check lists them.
  */
+
+/** The parameters untar and unarchive share for what they write. */
+export const extractedFileParams = {
+	mode: {type: 'raw', description: 'Permissions for every extracted file and directory instead of the archive\'s (links keep theirs)'},
+	owner: {type: 'str', description: 'User name or uid for every extracted member; unset: the user that extracts'},
+	group: {type: 'str', description: 'Group name or gid for every extracted member'},
+} as const satisfies ParamSchema;
 
 /** Where the archive is: a file on the host, or a file in the controller's cache (pushed at apply). */
 export type ArchiveSource =

@@ -1,7 +1,7 @@
-import {parseMode} from '../../engine/host/attributes.js';
+import {wantedAttributes} from '../../engine/host/attributes.js';
 import {fileWriteProblem} from '../../engine/host/file-write.js';
 import {defineModule, type Params} from '../../engine/module.js';
-import {applyExtract, planExtract, readExtract, type ExtractSpec} from './extract.js';
+import {applyExtract, extractedFileParams, planExtract, readExtract, type ExtractSpec} from './extract.js';
 
 const schema = {
 	src: {type: 'path', required: true, description: 'The archive on the host, typically a download task\'s dest: a tar (plain, gzip, xz, bzip2 or zstd) or a zip (extracted with the host\'s unzip)'},
@@ -10,9 +10,7 @@ const schema = {
 	strip_components: {type: 'int', default: 0, minimum: 0, description: 'Leading path parts removed from each member, as tar --strip-components (\'.\' counts as one)'},
 	include: {type: 'list', elements: 'str', default: [], description: 'Only members whose path under dest (or a directory above it) matches: \'bin/\', \'bin/*\', \'**/crictl\''},
 	creates: {type: 'path', description: 'When this path exists on the host, nothing is done'},
-	mode: {type: 'raw', description: 'Permissions for every extracted file and directory instead of the archive\'s (links keep theirs)'},
-	owner: {type: 'str', description: 'User name or uid for every extracted member; unset: the user that extracts'},
-	group: {type: 'str', description: 'Group name or gid for every extracted member'},
+	...extractedFileParams,
 	list_files: {type: 'bool', default: false, description: 'Register `files`: every selected member\'s path under dest'},
 } as const;
 
@@ -30,7 +28,7 @@ function specOf(params: Params<typeof schema>): ExtractSpec {
 		creates: params.creates,
 		createsSkips: false,
 		keepNewer: false,
-		attributes: {mode: params.mode === undefined ? undefined : parseMode(params.mode), owner: params.owner, group: params.group},
+		attributes: wantedAttributes(params),
 	};
 }
 
