@@ -203,7 +203,8 @@ export default defineModule({
 	},
 	plan({files, examined, skipped}): Plan<undefined> {
 		const msg = Object.keys(skipped).length > 0 ? 'Not all paths examined, check warnings for details' : 'All paths examined';
-		return {changed: false, msg: `${files.length} of ${examined} entries matched`, steps: undefined, result: {files, matched: files.length, examined, skipped_paths: skipped, msg}};
+		// Ansible's message, as register gives it; the counts are in matched and examined.
+		return {changed: false, msg, steps: undefined, result: {files, matched: files.length, examined, skipped_paths: skipped}};
 	},
 	async apply() {
 		// The plan is never changed, so the engine never calls this.

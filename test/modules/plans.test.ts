@@ -3,10 +3,12 @@ import {withDefaults} from '../helpers/host-context.js';
 import {copyCases} from './plan-cases/copy.js';
 import {downloadCases} from './plan-cases/download.js';
 import {fileCases} from './plan-cases/file.js';
+import {getUrlCases} from './plan-cases/get_url.js';
 import {runCases} from './plan-cases/run.js';
 import {sysctlCases} from './plan-cases/sysctl.js';
 import {systemdCases} from './plan-cases/systemd.js';
 import {templateCases} from './plan-cases/template.js';
+import {unarchiveCases} from './plan-cases/unarchive.js';
 import {untarCases} from './plan-cases/untar.js';
 import {yumCases} from './plan-cases/yum.js';
 import type {PlanCase} from './plan-cases/states.js';
@@ -21,6 +23,6 @@ const plans = test.macro({
 	title: (_, planCase: PlanCase) => `${planCase.module.name}: ${planCase.title}`,
 });
 
-for (const planCase of [...copyCases, ...downloadCases, ...fileCases, ...runCases, ...sysctlCases, ...systemdCases, ...templateCases, ...untarCases, ...yumCases]) {
+for (const planCase of [...copyCases, ...downloadCases, ...fileCases, ...getUrlCases, ...runCases, ...sysctlCases, ...systemdCases, ...templateCases, ...unarchiveCases, ...untarCases, ...yumCases]) {
 	test(plans, planCase);
 }
