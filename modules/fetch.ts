@@ -99,7 +99,8 @@ export default defineModule({
 			msg: `${dest}: ${local ? 'replaced' : 'new file'}, ${src.size} bytes from ${params.src}`,
 			diff: [{header: dest, before: local ? `sha256: ${local.sha256}\n` : '', after: `sha256: ${sha256}\nsize: ${src.size} bytes\n`}],
 			steps: {dest, sha256, size: src.size},
-			result: {file: params.src, dest},
+			// As Ansible: a fetched file's result names dest, not the file.
+			result: {dest},
 		};
 	},
 	async apply(ctx, params, plan) {

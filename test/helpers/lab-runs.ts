@@ -1,6 +1,7 @@
-import type {ExecutionContext} from 'ava';
+import {join} from 'node:path';
+import type {ExecutionContext, TestFn} from 'ava';
 import type {RunEvent} from '../../engine/report/events.js';
-import {pbAsync} from './playbook-run.js';
+import {pbAsync, workspace} from './playbook-run.js';
 import type {Lab, LabHost} from '../lab/lab.js';
 import {diffSnapshots, type UpperSnapshot} from '../lab/upper-snapshot.js';
 
@@ -69,4 +70,25 @@ export function labRuns(lab: () => Lab, env: () => Readonly<Record<string, strin
 			return Number(result.stdout);
 		},
 	};
+}
+
+/**
+ * One test per [module, task, message]: the task, after a good one, is rejected with its
+ * file:line:col and the message, and no host is contacted (each host's login count grows only by
+ * the login that counts them).
+ */
+export function rejectedBeforeContact(test: TestFn, lab: () => Lab, cases: ReadonlyArray<readonly [string, string, string]>): void {
+	const {pb, logins} = labRuns(lab);
+	for (const [module, task, message] of cases) {
+		test.serial(`${module}: a bad parameter is rejected with file:line:col before any host is contacted`, async t => {
+			const dir = workspace({'bad.yml': `- hosts: lab\n  gather_facts: false\n  tasks:\n    - name: first\n      file: {path: /tmp, state: directory}\n    - ${task}\n`});
+			const before = await Promise.all(lab().hosts.map(async host => logins(t, host)));
+			const result = await pb(['run', join(dir, 'bad.yml'), '-i', lab().inventoryPath]);
+			t.is(result.code, 4);
+			const output = result.stdout + result.stderr;
+			t.regex(output, /bad\.yml:6:\d+/);
+			t.true(output.includes(message), output);
+			t.deepEqual(await Promise.all(lab().hosts.map(async host => logins(t, host))), before.map(count => count + 1));
+		});
+	}
 }

@@ -30,7 +30,7 @@ test('fetch: into dest/HOST/SRC, then unchanged; flat writes dest itself; a miss
 	const sha1 = createHash('sha1').update('port = 8080\n').digest('hex');
 	const first = await runTask(fetch, {src, dest: join(dir, 'collected')}, host);
 	const dest = join(dir, 'collected', 'node1', src);
-	t.like(first, {status: 'changed', result: {file: src, dest, checksum: sha1, remote_checksum: sha1}});
+	t.like(first, {status: 'changed', result: {dest, checksum: sha1, remote_checksum: sha1}});
 	t.is(await readFile(dest, 'utf8'), 'port = 8080\n');
 	t.like(await runTask(fetch, {src, dest: join(dir, 'collected')}, host), {status: 'ok', result: {dest, checksum: sha1}});
 	const check = await runTask(fetch, {src, dest: join(dir, 'flat/'), flat: true}, {...host, check: true});

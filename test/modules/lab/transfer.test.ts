@@ -4,7 +4,7 @@ import {chmod, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
-import {labRuns} from '../../helpers/lab-runs.js';
+import {labRuns, rejectedBeforeContact} from '../../helpers/lab-runs.js';
 import {workspace} from '../../helpers/playbook-run.js';
 import {ArtifactMirror} from '../../lab/artifact-mirror.js';
 import {labNetwork} from '../../lab/lab-paths.js';
@@ -18,7 +18,7 @@ import {useLab} from '../../lab/use-lab.js';
 
 const lab = useLab(test, {hosts: 2});
 let cache: string;
-const {pb, runJson, sh, snapshotAll, assertUnchanged, logins} = labRuns(lab, () => ({PB_CACHE_DIR: cache}));
+const {pb, runJson, sh, snapshotAll, assertUnchanged} = labRuns(lab, () => ({PB_CACHE_DIR: cache}));
 
 let mirror: ArtifactMirror;
 let artifacts: string;
@@ -218,7 +218,7 @@ test.serial('tempfile, raw and an unguarded script: skipped by --check, which ch
 	}
 });
 
-for (const [module, task, message] of [
+rejectedBeforeContact(test, lab, [
 	['get_url', 'get_url: {url: \'http://10.213.0.1/x.tgz\', dest: /opt/x.tgz, checksum: \'crc32:0123\'}', 'get_url: checksum \'crc32:0123\' uses crc32'],
 	['unarchive', 'unarchive: {src: x.tgz, dest: /opt, include: [a], exclude: [b]}', 'parameters are mutually exclusive: include|exclude'],
 	['fetch', 'fetch: {src: /etc/hosts, dest: out, flatten: true}', 'fetch: unknown parameter \'flatten\''],
@@ -227,19 +227,7 @@ for (const [module, task, message] of [
 	['tempfile', 'tempfile: {state: link}', 'tempfile: parameter \'state\' must be one of file, directory'],
 	['script', 'script: {cmd: prepare.sh, chdir: relative}', 'script: chdir relative must be an absolute path'],
 	['raw', 'raw: {cmd: uptime, executible: /bin/bash}', 'raw: unknown parameter \'executible\''],
-] as const) {
-	test.serial(`${module}: a bad parameter is rejected with file:line:col before any host is contacted`, async t => {
-		const dir = workspace({'bad.yml': `- hosts: lab\n  gather_facts: false\n  tasks:\n    - name: first\n      file: {path: /tmp, state: directory}\n    - ${task}\n`});
-		const before = await Promise.all(lab().hosts.map(async host => logins(t, host)));
-		const result = await pb(['run', join(dir, 'bad.yml'), '-i', lab().inventoryPath]);
-		t.is(result.code, 4);
-		const output = result.stdout + result.stderr;
-		t.regex(output, /bad\.yml:6:\d+/);
-		t.true(output.includes(message), output);
-		// One login more on each: the one that counts them.
-		t.deepEqual(await Promise.all(lab().hosts.map(async host => logins(t, host))), before.map(count => count + 1));
-	});
-}
+]);
 
 function gets(path: string): number {
 	return mirror.requests.filter(request => request.method === 'GET' && request.path === `/${path}`).length;
