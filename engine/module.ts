@@ -133,6 +133,8 @@ export interface Plan<Steps = undefined> {
 	readonly result?: Readonly<Record<string, unknown>>;
 	/** The task fails without apply (e.g. `fail`, a failed `assert`). */
 	readonly failed?: string;
+	/** The task is skipped, for this reason, as Ansible skips unarchive's and script's `creates`. */
+	readonly skipped?: string;
 	/** Effects on the engine rather than the host; see EngineEffects. */
 	readonly effects?: EngineEffects;
 	/** The paths apply would create, replace or remove: in check mode, later tasks read these. */

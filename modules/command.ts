@@ -44,6 +44,8 @@ function commandWords(line: string): string[] {
 export interface RunSteps {
 	/** The shell line that runs the command, chdir included. */
 	readonly line: string;
+	/** What the line reads on its stdin instead of the stdin parameter (script: the script itself). */
+	readonly input?: Buffer;
 }
 
 /** A path for sh with its glob characters left active and everything else quoted. */
@@ -101,14 +103,15 @@ function duration(ms: number): string {
 	return `${Math.floor(seconds / 3600)}:${String(Math.floor(seconds / 60) % 60).padStart(2, '0')}:${(seconds % 60).toFixed(6).padStart(9, '0')}`;
 }
 
+/** Python's splitlines: a last newline ends the last line rather than starting another. */
 function lines(text: string): string[] {
-	return text === '' ? [] : text.split('\n');
+	return text === '' ? [] : text.replace(/\r?\n$/, '').split(/\r?\n/);
 }
 
 /** Runs the planned line; fails on a non-zero rc with the command and the end of its stderr. */
 export async function runPlanned(ctx: HostContext, params: RunParams, plan: Plan<RunSteps>, display: string): Promise<ApplyResult> {
 	const start = new Date();
-	const stdin = params.stdin === undefined ? undefined : params.stdin + (params.stdin_add_newline ? '\n' : '');
+	const stdin = plan.steps.input ?? (params.stdin === undefined ? undefined : params.stdin + (params.stdin_add_newline ? '\n' : ''));
 	const output = await ctx.run(plan.steps.line, {stdin});
 	const end = new Date();
 	const strip = (text: string) => (params.strip_empty_ends ? text.replace(/[\r\n]+$/, '') : text);

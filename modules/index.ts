@@ -9,9 +9,12 @@ import command from './command.js';
 import copy from './copy.js';
 import cron from './cron/index.js';
 import debug from './debug.js';
-import download from './download.js';
+import download from './download/index.js';
 import fail from './fail.js';
+import fetch from './fetch.js';
 import file from './file.js';
+import find from './find/index.js';
+import getUrl from './get_url.js';
 import git from './git/index.js';
 import group from './group.js';
 import groupBy from './group_by.js';
@@ -24,18 +27,23 @@ import mount from './mount/index.js';
 import packageModule from './package.js';
 import packageFacts from './package_facts.js';
 import pause from './pause.js';
+import raw from './raw.js';
 import reboot from './reboot.js';
 import replace from './replace.js';
+import script from './script.js';
 import service from './service.js';
 import serviceFacts from './service_facts.js';
 import setFact from './set_fact.js';
 import setup from './setup/index.js';
 import shell from './shell.js';
+import slurp from './slurp.js';
 import stat from './stat.js';
 import sysctl from './sysctl.js';
 import systemd from './systemd/index.js';
+import tempfile from './tempfile.js';
 import template from './template.js';
-import untar from './untar.js';
+import unarchive from './unarchive.js';
+import untar from './untar/index.js';
 import uri from './uri/index.js';
 import user from './user/index.js';
 import waitFor from './wait_for/index.js';
@@ -72,7 +80,10 @@ const named = [
 	entry(dnf, builtin('dnf')),
 	entry(download, []),
 	entry(fail, builtin('fail')),
+	entry(fetch, builtin('fetch')),
 	entry(file, builtin('file')),
+	entry(find, builtin('find')),
+	entry(getUrl, builtin('get_url')),
 	entry(git, builtin('git')),
 	entry(group, builtin('group')),
 	entry(groupBy, builtin('group_by')),
@@ -85,18 +96,23 @@ const named = [
 	entry(packageFacts, builtin('package_facts')),
 	entry(packageModule, builtin('package')),
 	entry(pause, builtin('pause')),
+	entry(raw, builtin('raw')),
 	entry(reboot, builtin('reboot')),
 	entry(replace, builtin('replace')),
+	entry(script, builtin('script')),
 	entry(service, builtin('service')),
 	entry(serviceFacts, builtin('service_facts')),
 	entry(setFact, builtin('set_fact')),
 	entry(setup, builtin('setup')),
 	entry(shell, builtin('shell')),
+	entry(slurp, builtin('slurp')),
 	entry(stat, builtin('stat')),
 	entry(sysctl, ['ansible.posix.sysctl']),
 	// ansible-core 2.14 names the module systemd_service, with systemd kept as its alias.
 	entry(systemd, [...builtin('systemd'), ...builtin('systemd_service')]),
+	entry(tempfile, builtin('tempfile')),
 	entry(template, builtin('template')),
+	entry(unarchive, builtin('unarchive')),
 	entry(untar, []),
 	entry(uri, builtin('uri')),
 	entry(user, builtin('user')),

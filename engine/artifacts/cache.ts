@@ -23,6 +23,8 @@ export interface ArtifactRequest {
 	/** The expected sha256; without it the file is fetched once per run and kept under whatever hash it has. */
 	readonly sha256?: string | undefined;
 	readonly headers?: Readonly<Record<string, string>> | undefined;
+	/** false: an https server's certificate is not checked. */
+	readonly validateCerts?: boolean | undefined;
 	/** One attempt at one source, from request to last byte. */
 	readonly timeoutMs: number;
 	readonly retry: RetryPolicy;
@@ -175,7 +177,7 @@ export class ArtifactCache {
 		}
 
 		// The same bytes asked for from other URLs are fetched apart: one source's failure is not another's.
-		const key = JSON.stringify([request.sha256 ?? null, request.sources, request.headers ?? {}]);
+		const key = JSON.stringify([request.sha256 ?? null, request.sources, request.headers ?? {}, request.validateCerts ?? true]);
 		let flight = this.#inFlight.get(key);
 		if (!flight) {
 			const listeners = new Set<(done: number, total: number | undefined) => void>();
@@ -199,12 +201,12 @@ export class ArtifactCache {
 	 * its URL, so that an offline run finds it.
 	 */
 	async fetchText(request: Omit<ArtifactRequest, 'sha256' | 'onProgress'>): Promise<{text: string; url: string}> {
-		const key = JSON.stringify([request.sources, request.headers ?? {}]);
+		const key = JSON.stringify([request.sources, request.headers ?? {}, request.validateCerts ?? true]);
 		let text = this.#texts.get(key);
 		if (!text) {
 			text = this.offline ? this.#cachedText(request) : firstServed(request.name, request.sources, request.retry, async url => {
 				const chunks: Buffer[] = [];
-				await httpGet(url, memorySink(chunks), {headers: request.headers, timeoutMs: request.timeoutMs});
+				await httpGet(url, memorySink(chunks), {headers: request.headers, timeoutMs: request.timeoutMs, validateCerts: request.validateCerts});
 				const value = Buffer.concat(chunks).toString('utf8');
 				await mkdir(join(this.directory, 'texts'), {recursive: true});
 				await writeFile(this.#textPath(url), value);
@@ -323,6 +325,7 @@ export class ArtifactCache {
 				const received = await httpGet(url, createWriteStream(temp), {
 					headers: request.headers,
 					timeoutMs: request.timeoutMs,
+					validateCerts: request.validateCerts,
 					onProgress(done, total) {
 						for (const listener of listeners) {
 							listener(done, total);

@@ -11,6 +11,8 @@ export interface HttpGetOptions {
 	readonly headers?: Readonly<Record<string, string>> | undefined;
 	/** The whole attempt, from request to last byte: a slow mirror fails here rather than stalling the run. */
 	readonly timeoutMs: number;
+	/** false: an https server's certificate is not checked (get_url's validate_certs: false). */
+	readonly validateCerts?: boolean | undefined;
 	readonly onProgress?: ((done: number, total: number | undefined) => void) | undefined;
 }
 
@@ -21,18 +23,18 @@ export interface Received {
 
 const maxRedirects = 5;
 
-function requestOnce(url: string, headers: Readonly<Record<string, string>>, signal: AbortSignal): Promise<IncomingMessage> {
+function requestOnce(url: string, headers: Readonly<Record<string, string>>, signal: AbortSignal, validateCerts: boolean): Promise<IncomingMessage> {
 	const get = url.startsWith('https:') ? secureGet : plainGet;
 	return new Promise((resolve, reject) => {
-		get(url, {headers: {...headers}, signal}, resolve).on('error', reject);
+		get(url, {headers: {...headers}, signal, ...(validateCerts ? {} : {rejectUnauthorized: false})}, resolve).on('error', reject);
 	});
 }
 
 /** The final response after redirects (release sites redirect to their storage). */
-async function finalResponse(url: string, headers: Readonly<Record<string, string>>, signal: AbortSignal): Promise<IncomingMessage> {
+async function finalResponse(url: string, headers: Readonly<Record<string, string>>, signal: AbortSignal, validateCerts: boolean): Promise<IncomingMessage> {
 	let current = url;
 	for (let hops = 0; ; hops++) {
-		const response = await requestOnce(current, headers, signal);
+		const response = await requestOnce(current, headers, signal, validateCerts);
 		const status = response.statusCode ?? 0;
 		const location = response.headers.location;
 		if (status < 300 || status >= 400 || location === undefined) {
@@ -68,7 +70,7 @@ export async function httpGet(url: string, sink: Writable, options: HttpGetOptio
 	let received = 0;
 	let total: number | undefined;
 	try {
-		const response = await finalResponse(url, options.headers ?? {}, deadline.signal);
+		const response = await finalResponse(url, options.headers ?? {}, deadline.signal, options.validateCerts ?? true);
 		const status = response.statusCode ?? 0;
 		if (status !== 200) {
 			response.resume();

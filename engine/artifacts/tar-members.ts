@@ -1,11 +1,15 @@
+import {spawn} from 'node:child_process';
 import {createHash} from 'node:crypto';
 import {createReadStream} from 'node:fs';
+import type {Readable} from 'node:stream';
 import {readFile} from 'node:fs/promises';
 import {pipeline} from 'node:stream/promises';
 import {Parser, type ReadEntry} from 'tar';
+import {archiveFormat, type ArchiveFormat} from './archive-format.js';
 import {writeDerived} from './cache.js';
+import {readZipMembers} from './zip-members.js';
 
-/** One member of a tar archive (plain or gzip), read on the controller. */
+/** One member of an archive (a tar, plain or compressed, or a zip), read on the controller. */
 export interface ArchiveMember {
 	/** The name as stored in the archive (what GNU tar is told to extract). */
 	readonly name: string;
@@ -18,6 +22,8 @@ export interface ArchiveMember {
 	readonly sha256?: string;
 	/** Symbolic links: the target as written; hard links: the member's name they link to. */
 	readonly linkTarget?: string;
+	/** Seconds since the epoch, as the archive stores it (lists kept by older runs lack it). */
+	readonly mtime?: number;
 }
 
 const kinds: Readonly<Record<string, ArchiveMember['type']>> = {
@@ -40,7 +46,11 @@ function describeEntry(entry: ReadEntry, archive: string): Promise<ArchiveMember
 		throw new Error(`${archive}: member ${entry.path} is a ${entry.type}; untar handles files, directories and links only`);
 	}
 
-	const base = {name: entry.path, type, mode: (entry.mode ?? 0) & 0o7777, size: entry.size, ...(entry.linkpath ? {linkTarget: entry.linkpath} : {})};
+	const base = {
+		name: entry.path, type, mode: (entry.mode ?? 0) & 0o7777, size: entry.size,
+		...(entry.linkpath ? {linkTarget: entry.linkpath} : {}),
+		...(entry.mtime ? {mtime: entry.mtime.getTime() / 1000} : {}),
+	};
 	if (type !== 'file') {
 		entry.resume();
 		return Promise.resolve(base);
@@ -70,7 +80,42 @@ function resolveHardLinks(members: readonly ArchiveMember[]): ArchiveMember[] {
 
 const read = new Map<string, Promise<ArchiveMember[]>>();
 
+/** The programs that decompress what node's zlib does not (the tar package reads gzip itself). */
+const decompressors: Partial<Record<ArchiveFormat, string>> = {xz: 'xz', bzip2: 'bzip2', zstd: 'zstd'};
+
+/** The archive's tar stream: the file itself, or a decompressor's output on the controller. */
+function tarStream(path: string, format: ArchiveFormat): {stream: Readable; done: Promise<void>} {
+	const program = decompressors[format];
+	if (program === undefined) {
+		return {stream: createReadStream(path), done: Promise.resolve()};
+	}
+
+	const child = spawn(program, ['-dc', '--', path], {stdio: ['ignore', 'pipe', 'pipe']});
+	let stderr = '';
+	child.stderr.on('data', (chunk: Buffer) => {
+		stderr += chunk.toString();
+	});
+	const done = new Promise<void>((resolve, reject) => {
+		child.on('error', error => {
+			reject(new Error(`reading a ${format} archive needs \`${program}\` on the controller: ${error.message}`));
+		});
+		child.on('close', code => {
+			if (code === 0) {
+				resolve();
+			} else {
+				reject(new Error(`${program} -dc failed with exit status ${code ?? 'none'}: ${stderr.trim()}`));
+			}
+		});
+	});
+	return {stream: child.stdout, done};
+}
+
 async function readMembers(path: string): Promise<ArchiveMember[]> {
+	const format = await archiveFormat(path);
+	if (format === 'zip') {
+		return readZipMembers(path);
+	}
+
 	const pending: Array<Promise<ArchiveMember>> = [];
 	let failure: unknown;
 	const parser = new Parser({
@@ -87,9 +132,10 @@ async function readMembers(path: string): Promise<ArchiveMember[]> {
 		},
 	});
 	try {
-		await pipeline(createReadStream(path), parser);
+		const {stream, done} = tarStream(path, format);
+		await Promise.all([pipeline(stream, parser), done]);
 	} catch (error) {
-		throw new Error(`cannot read ${path} as a tar archive (plain or gzip): ${error instanceof Error ? error.message : String(error)}`, {cause: error});
+		throw new Error(`cannot read ${path} as a ${format === 'tar' ? 'tar archive' : `${format}-compressed tar archive`}: ${error instanceof Error ? error.message : String(error)}`, {cause: error});
 	}
 
 	if (failure !== undefined) {

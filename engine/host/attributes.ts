@@ -36,6 +36,11 @@ export function parseMode(value: unknown): number {
 	throw new Error(`mode must be octal permissions like '0644' (a quoted string) or 0644, got ${JSON.stringify(value)} (${typeof value})`);
 }
 
+/** The mode, owner and group a task's parameters ask for (mode as parseMode reads it). */
+export function wantedAttributes(params: {readonly mode?: unknown; readonly owner?: string | undefined; readonly group?: string | undefined}): Attributes {
+	return {mode: params.mode === undefined ? undefined : parseMode(params.mode), owner: params.owner, group: params.group};
+}
+
 /** A mode as people write it: 0644, 4755. */
 export function formatMode(mode: number): string {
 	return mode.toString(8).padStart(4, '0');

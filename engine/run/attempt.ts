@@ -146,6 +146,10 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 		return {status: 'failed', result: {...base, changed: false, failed: true, msg: plan.failed}, msg: plan.failed, plan};
 	}
 
+	if (plan.skipped !== undefined) {
+		return {status: 'skipped', result: {...base, changed: false, skipped: true, msg: plan.skipped}, msg: plan.skipped, plan};
+	}
+
 	if (check) {
 		for (const predicted of plan.changed ? plan.predicts ?? [] : []) {
 			acting.predicted.set(normalPath(predicted.path), predicted);

@@ -73,6 +73,10 @@ export async function runTask(module: AnyModule, rawParams: Record<string, unkno
 		return report('failed', false, plan.failed);
 	}
 
+	if (plan.skipped !== undefined) {
+		return report('skipped', false, plan.skipped);
+	}
+
 	if (host.check) {
 		return plan.unpredictable === undefined ? report(plan.changed ? 'changed' : 'ok', plan.changed, plan.msg) : report('skipped', false, plan.unpredictable);
 	}

@@ -1,6 +1,6 @@
-import type {ExecutionContext} from 'ava';
-import type {RunEvent} from '../../engine/report/events.js';
 import {join} from 'node:path';
+import type {ExecutionContext, TestFn} from 'ava';
+import type {RunEvent} from '../../engine/report/events.js';
 import {pbAsync, workspace} from './playbook-run.js';
 import type {Lab, LabHost} from '../lab/lab.js';
 import {diffSnapshots, type UpperSnapshot} from '../lab/upper-snapshot.js';
@@ -100,4 +100,18 @@ export function labRuns(lab: () => Lab, env: () => Readonly<Record<string, strin
 			t.deepEqual(await Promise.all(lab().hosts.map(async host => logins(t, host))), before.map(count => count + 1));
 		},
 	};
+}
+
+/**
+ * One test per [module, task, message]: the task, after a good one, is rejected with its
+ * file:line:col and the message, and no host is contacted (each host's login count grows only by
+ * the login that counts them).
+ */
+export function rejectedBeforeContact(test: TestFn, lab: () => Lab, cases: ReadonlyArray<readonly [string, string, string]>): void {
+	const {rejectsBeforeAnyHost} = labRuns(lab);
+	for (const [module, task, message] of cases) {
+		test.serial(`${module}: a bad parameter is rejected with file:line:col before any host is contacted`, async t => {
+			await rejectsBeforeAnyHost(t, `    - name: first\n      file: {path: /tmp, state: directory}\n    - ${task}\n`, 6, message);
+		});
+	}
 }

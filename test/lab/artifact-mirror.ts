@@ -123,13 +123,22 @@ export class ArtifactMirror {
 		const file = resolve(this.#root, `.${path}`);
 		const info = file.startsWith(this.#root + sep) ? await stat(file).catch(() => undefined) : undefined;
 		const status = method !== 'GET' && method !== 'HEAD' ? 405 : info?.isFile() ? 200 : 404;
-		this.requests.push({method, path, status});
 		if (status !== 200 || !info) {
+			this.requests.push({method, path, status});
 			response.writeHead(status, {'content-type': 'text/plain'}).end(status === 404 ? `no ${path} on this mirror\n` : 'GET or HEAD only\n');
 			return;
 		}
 
-		response.writeHead(200, {'content-type': 'application/octet-stream', 'content-length': info.size});
+		// As most servers do: nothing newer than the copy the client has, nothing sent (get_url's force: false).
+		const since = Date.parse(request.headers['if-modified-since'] ?? '');
+		if (!Number.isNaN(since) && Math.floor(info.mtimeMs / 1000) <= Math.floor(since / 1000)) {
+			this.requests.push({method, path, status: 304});
+			response.writeHead(304).end();
+			return;
+		}
+
+		this.requests.push({method, path, status});
+		response.writeHead(200, {'content-type': 'application/octet-stream', 'content-length': info.size, 'last-modified': info.mtime.toUTCString()});
 		if (method === 'HEAD') {
 			response.end();
 			return;

@@ -8,10 +8,14 @@ import {mustRun} from './run-command.js';
 
 const suite = 'bookworm';
 
-/** What every host has: systemd and sshd, the tools the bundled playbooks call, python3 for ansible-playbook comparisons, git for the git module. */
+/**
+ * What every host has: systemd and sshd, the tools the bundled playbooks call, python3 for
+ * ansible-playbook comparisons, git for the git module, and what unarchive needs for tar.xz,
+ * tar.bz2 and zip archives.
+ */
 const packages = [
 	'systemd', 'systemd-sysv', 'dbus', 'openssh-server', 'iproute2', 'procps', 'tar', 'gzip', 'curl',
-	'make', 'ca-certificates', 'sudo', 'python3', 'git',
+	'make', 'ca-certificates', 'sudo', 'python3', 'git', 'xz-utils', 'bzip2', 'unzip',
 ] as const;
 
 /** Written into the base once. Part of the cache key, so changing it rebuilds the base. */

@@ -4,7 +4,7 @@ import type {AddressInfo} from 'node:net';
 import {readdir, readFile, stat, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
-import download from '../../modules/download.js';
+import download from '../../modules/download/index.js';
 import {localHost, runTask} from '../helpers/host-context.js';
 import {checkThenApply} from './check-then-apply.js';
 import {cacheContents, gets, serve, sha256} from './download-fixtures.js';

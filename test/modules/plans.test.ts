@@ -11,11 +11,13 @@ import {hostnameCases} from './plan-cases/hostname.js';
 import {modprobeCases} from './plan-cases/modprobe.js';
 import {mountCases} from './plan-cases/mount.js';
 import {fileEditCases} from './plan-cases/file-edits.js';
+import {getUrlCases} from './plan-cases/get_url.js';
 import {runCases} from './plan-cases/run.js';
 import {serviceCases} from './plan-cases/service.js';
 import {sysctlCases} from './plan-cases/sysctl.js';
 import {systemdCases} from './plan-cases/systemd.js';
 import {templateCases} from './plan-cases/template.js';
+import {unarchiveCases} from './plan-cases/unarchive.js';
 import {untarCases} from './plan-cases/untar.js';
 import {userCases} from './plan-cases/user.js';
 import {waitCases} from './plan-cases/waits.js';
@@ -33,6 +35,6 @@ const plans = test.macro({
 	title: (_, planCase: PlanCase) => `${planCase.module.name}: ${planCase.title}`,
 });
 
-for (const planCase of [...aptCases, ...authorizedKeyCases, ...controlCases, ...copyCases, ...downloadCases, ...fileCases, ...fileEditCases, ...gitCases, ...hostnameCases, ...modprobeCases, ...mountCases, ...runCases, ...serviceCases, ...sysctlCases, ...systemdCases, ...templateCases, ...untarCases, ...userCases, ...waitCases, ...yumCases, ...yumRepositoryCases]) {
+for (const planCase of [...aptCases, ...authorizedKeyCases, ...controlCases, ...copyCases, ...downloadCases, ...fileCases, ...fileEditCases, ...getUrlCases, ...gitCases, ...hostnameCases, ...modprobeCases, ...mountCases, ...runCases, ...serviceCases, ...sysctlCases, ...systemdCases, ...templateCases, ...unarchiveCases, ...untarCases, ...userCases, ...waitCases, ...yumCases, ...yumRepositoryCases]) {
 	test(plans, planCase);
 }

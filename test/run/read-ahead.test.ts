@@ -5,7 +5,7 @@ import {readMany, requestKey} from '../../engine/host/read-many.js';
 import {type FileRequest} from '../../engine/host/file-state.js';
 import {readFileStates} from '../../engine/host/read-files.js';
 import {ReadAhead} from '../../engine/host/read-ahead.js';
-import download from '../../modules/download.js';
+import download from '../../modules/download/index.js';
 import {localHost, withDefaults} from '../helpers/host-context.js';
 import {localInventory, runPlaybook, workspace} from '../helpers/playbook-run.js';
 import {sha256} from '../modules/download-fixtures.js';

@@ -28,9 +28,11 @@ export interface CompatCase {
 	readonly extraVars: readonly string[];
 	/** For a pending case: the pb features it waits for. */
 	readonly waitsFor: string | undefined;
+	/** A folder of the case served over HTTP while it runs, its URL given as `mirror_url` (get_url, unarchive). */
+	readonly serve: string | undefined;
 }
 
-const keys = new Set(['description', 'local', 'exitCode', 'extraVars', 'waitsFor']);
+const keys = new Set(['description', 'local', 'exitCode', 'extraVars', 'waitsFor', 'serve']);
 
 export function readCase(folder: string, name: string): CompatCase {
 	const file = join(folder, name, 'case.json');
@@ -40,17 +42,17 @@ export function readCase(folder: string, name: string): CompatCase {
 		throw new Error(`${file}: unknown key ${unknown.map(key => `\`${key}\``).join(', ')}; a case.json has ${[...keys].join(', ')}`);
 	}
 
-	const {description, local = false, exitCode = 0, extraVars = [], waitsFor} = json;
+	const {description, local = false, exitCode = 0, extraVars = [], waitsFor, serve} = json;
 	const isWords = (value: unknown): value is string[] => Array.isArray(value) && value.every(word => typeof word === 'string');
-	if (typeof description !== 'string' || typeof local !== 'boolean' || typeof exitCode !== 'number' || !isWords(extraVars) || !['string', 'undefined'].includes(typeof waitsFor)) {
-		throw new TypeError(`${file}: expected \`description\` a string, \`local\` a boolean, \`exitCode\` a number, \`extraVars\` a list of strings and \`waitsFor\` a string if given, got ${JSON.stringify({description, local, exitCode, extraVars, waitsFor})}`);
+	if (typeof description !== 'string' || typeof local !== 'boolean' || typeof exitCode !== 'number' || !isWords(extraVars) || !['string', 'undefined'].includes(typeof waitsFor) || !['string', 'undefined'].includes(typeof serve)) {
+		throw new TypeError(`${file}: expected \`description\` a string, \`local\` a boolean, \`exitCode\` a number, \`extraVars\` a list of strings, \`waitsFor\` and \`serve\` strings if given, got ${JSON.stringify({description, local, exitCode, extraVars, waitsFor, serve})}`);
 	}
 
 	if ((folder === caseFolders.pending) !== (waitsFor !== undefined)) {
 		throw new Error(`${file}: a pending case says what it \`waitsFor\`; an active one does not`);
 	}
 
-	return {name, directory: join(folder, name), description, local, exitCode, extraVars, waitsFor: waitsFor as string | undefined};
+	return {name, directory: join(folder, name), description, local, exitCode, extraVars, waitsFor: waitsFor as string | undefined, serve: serve as string | undefined};
 }
 
 /** The cases in `folder`, by name: read when the test file loads, so each becomes a test of its own. */

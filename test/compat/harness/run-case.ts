@@ -3,9 +3,11 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {type AnsibleSetup, writeAnsibleConfig} from '../../helpers/ansible-playbook.js';
 import type {Lab} from '../../lab/lab.js';
+import {labNetwork} from '../../lab/lab-paths.js';
 import {snapshotDirectory} from '../../lab/upper-snapshot.js';
 import {caseHosts, type CompatCase} from './cases.js';
 import {compareEndStates, compareRuns} from './compare.js';
+import {withServedFiles} from './served-files.js';
 import {changedPaths} from './end-state.js';
 import {localOutDirectory, type Target, targetAliases, writeTargetInventory} from './targets.js';
 import {checkAnsible, outputTail, runTool, type Tool, type ToolRun} from './tool-runs.js';
@@ -84,6 +86,10 @@ async function compareRunsOn(compatCase: CompatCase, targets: Readonly<Record<To
  * the cases see it (`lab_apt_source`).
  */
 export async function compareOnLab(compatCase: CompatCase, lab: Lab, workspace: Workspace, aptSource?: string): Promise<CaseComparison> {
+	return withServedFiles(compatCase, labNetwork.bridgeAddress, async served => compareOnLabHosts(served, lab, workspace, aptSource));
+}
+
+async function compareOnLabHosts(compatCase: CompatCase, lab: Lab, workspace: Workspace, aptSource: string | undefined): Promise<CaseComparison> {
 	if (lab.hosts.length !== 2 * caseHosts.length) {
 		throw new Error(`the compat lab needs ${2 * caseHosts.length} hosts, this one has ${lab.hosts.length}`);
 	}
@@ -117,6 +123,10 @@ async function pathsUnder(directory: string): Promise<string[]> {
  * compared: those folders and everything in them.
  */
 export async function compareOnLocal(compatCase: CompatCase, workspace: Workspace): Promise<CaseComparison> {
+	return withServedFiles(compatCase, '127.0.0.1', async served => compareOnThisMachine(served, workspace));
+}
+
+async function compareOnThisMachine(compatCase: CompatCase, workspace: Workspace): Promise<CaseComparison> {
 	const outDirectory = (tool: Tool) => join(workspace.directory, 'local', tool);
 	await rm(join(workspace.directory, 'local'), {recursive: true, force: true});
 	await Promise.all((['ansible-playbook', 'pb'] as const).map(async tool => mkdir(outDirectory(tool), {recursive: true})));

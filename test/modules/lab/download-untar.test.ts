@@ -8,7 +8,7 @@ import {ArtifactMirror} from '../../lab/artifact-mirror.js';
 import {labNetwork} from '../../lab/lab-paths.js';
 import {useLab} from '../../lab/use-lab.js';
 import {sha256} from '../download-fixtures.js';
-import {labRuns} from '../../helpers/lab-runs.js';
+import {labRuns, rejectedBeforeContact} from '../../helpers/lab-runs.js';
 
 /*
  * download and untar on real Debian hosts, through pb's command line, fetching from the lab's
@@ -18,7 +18,7 @@ import {labRuns} from '../../helpers/lab-runs.js';
 
 const lab = useLab(test, {hosts: 3});
 let cache: string;
-const {pb, runJson, sh, snapshotAll, assertUnchanged, logins} = labRuns(lab, () => ({PB_CACHE_DIR: cache}));
+const {pb, runJson, sh, snapshotAll, assertUnchanged} = labRuns(lab, () => ({PB_CACHE_DIR: cache}));
 
 let mirror: ArtifactMirror;
 let site: string;
@@ -223,19 +223,7 @@ test.serial('a corrupt mirror, a cut transfer and a slow mirror each fail clearl
 	t.is(await sh(t, host!, 'ls -A /opt/pb'), 'tool-1.0.tar.gz\n', 'nothing at dest, no temp file');
 });
 
-for (const [module, task, message] of [
+rejectedBeforeContact(test, lab, [
 	['download', 'download: {url: \'http://10.213.0.1/x.tgz\', dest: /opt/x.tgz, checksum: \'md5:0123\'}', 'download: checksum \'md5:0123\' uses md5; pb verifies downloads with sha256 only'],
 	['untar', 'untar: {src: /opt/x.tgz, dest: /opt, strip_components: 1, extra_opts: [-v]}', 'untar: unknown parameter \'extra_opts\''],
-] as const) {
-	test.serial(`${module}: a bad parameter is rejected with file:line before any host is contacted`, async t => {
-		const dir = workspace({'bad.yml': `- hosts: lab\n  gather_facts: false\n  tasks:\n    - name: first\n      file: {path: /tmp, state: directory}\n    - ${task}\n`});
-		const before = await Promise.all(lab().hosts.map(async host => logins(t, host)));
-		const result = await pb(['run', join(dir, 'bad.yml'), '-i', lab().inventoryPath]);
-		t.is(result.code, 4);
-		const output = result.stdout + result.stderr;
-		t.true(output.includes('bad.yml:6:'), output);
-		t.true(output.includes(message), output);
-		// One login more on each: the one that counts them.
-		t.deepEqual(await Promise.all(lab().hosts.map(async host => logins(t, host))), before.map(count => count + 1));
-	});
-}
+]);

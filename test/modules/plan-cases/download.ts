@@ -1,4 +1,4 @@
-import download from '../../../modules/download.js';
+import download from '../../../modules/download/index.js';
 import {absent, directory, file, link, source, type PlanCase} from './states.js';
 
 const module = download;

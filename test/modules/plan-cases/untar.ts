@@ -1,5 +1,5 @@
 import type {SelectedMember} from '../../../engine/artifacts/member-selection.js';
-import untar from '../../../modules/untar.js';
+import untar from '../../../modules/untar/index.js';
 import {absent, directory, file, link, source, type PlanCase} from './states.js';
 
 const module = untar;
