@@ -129,7 +129,9 @@ export default defineModule({
 			default:
 		}
 
-		const cache = {cache_updated: state.updated, cache_update_time: state.cacheTime};
+		// As Ansible counts it, the lists were updated only when the update changed their time.
+		const listsChanged = state.updated && state.cacheTime !== state.cacheTimeBefore;
+		const cache = {cache_updated: listsChanged, cache_update_time: state.cacheTime};
 		for (const run of state.dryRuns) {
 			if (run.code !== 0) {
 				return {...failedPlan(missingPackage(run.output) ?? `'apt-get ${run.verb} ${run.specs.join(' ')}' failed: ${failureText(run.output)}`), result: {...cache, stdout: run.output, stderr: ''}};
@@ -146,7 +148,7 @@ export default defineModule({
 		if (changes.length === 0) {
 			// Only the lists to update: that is the change, as Ansible counts it.
 			const onlyLists = params.name.length === 0 && params.deb === undefined && !params.autoremove;
-			if (onlyLists && state.updated) {
+			if (onlyLists && listsChanged) {
 				return {changed: true, msg: 'apt-get update', steps, result: cache};
 			}
 
@@ -166,11 +168,12 @@ export default defineModule({
 		const {update, commands} = plan.steps;
 		const result = await ctx.run(applyScript(params, plan.steps));
 		const parts = sections(result.stdout);
-		const cacheTime = Number(parts.find(part => part.words[0] === 'cache')?.words[1] ?? 0);
+		const times = parts.filter(part => part.words[0] === 'cache').map(part => Number(part.words[1] ?? 0));
+		const cacheTime = times.at(-1) ?? 0;
 		const runs = parts.filter((part, index) => part.words[0] === 'run' && parts[index + 1]?.words[0] !== 'failed');
 		const stdout = runs.map(part => part.body).join('\n');
 		const failedAt = parts.findIndex(part => part.words[0] === 'failed');
-		const cache = {cache_updated: update, cache_update_time: cacheTime};
+		const cache = {cache_updated: update && cacheTime !== times[0], cache_update_time: cacheTime};
 		if (result.code !== 0 || failedAt >= 0) {
 			const output = parts[failedAt - 1]?.body ?? result.stderr;
 			const verb = parts[failedAt]?.words[1] ?? 'install';

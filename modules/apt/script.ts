@@ -174,6 +174,7 @@ export function applyScript(params: AptParams, {update, commands, manual}: AptSt
 		environment,
 		'set -f',
 		cacheTime,
+		`echo "${marker} cache $(cachetime)"`,
 		...(update ? [`echo "${marker} run update"; apt-get update -q 2>&1 || { echo "${marker} failed update"; exit 0; }`] : []),
 		`echo "${marker} cache $(cachetime)"`,
 		...(params.deb === undefined ? [] : [`${debFetch(params.deb)} || { echo "${marker} failed install"; exit 0; }`]),

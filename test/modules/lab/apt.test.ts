@@ -158,11 +158,21 @@ test.serial('name=version and cache_valid_time: lists fresh enough are not fetch
 	t.deepEqual((await runJson(join(site, 'version.yml'))).changed, Object.fromEntries(lab().hosts.map(host => [host.name, 0])));
 });
 
-test.serial('update_cache alone updates the lists, and says so', async t => {
+test.serial('update_cache alone updates the lists, and says so; an update that fetches nothing new changes nothing, as Ansible counts it', async t => {
+	for (const host of lab().hosts) {
+		await sh(t, host, 'find /var/lib/apt/lists -maxdepth 1 -type f -name \'*Packages*\' -delete');
+	}
+
 	const {real} = await checkThenRunJson(t, join(site, 'cache-only.yml'));
 	t.like(real.reported[0], {status: 'changed', msg: 'apt-get update'});
 	const registered = real.events.find(event => event.kind === 'host-result' && event.task === 'packages');
 	t.like(registered?.kind === 'host-result' ? registered.result : {}, {cache_updated: true});
+
+	// The mirror answers 304 to the lists apt has: the update leaves their time as it was.
+	const again = await runJson(join(site, 'cache-only.yml'));
+	t.like(again.reported[0], {status: 'ok'});
+	const unchanged = again.events.find(event => event.kind === 'host-result' && event.task === 'packages');
+	t.like(unchanged?.kind === 'host-result' ? unchanged.result : {}, {cache_updated: false});
 });
 
 test.serial('deb: a package file from a URL installs with what it depends on; the same version again is nothing to do', async t => {

@@ -84,6 +84,11 @@ export const aptCases: PlanCase[] = [
 		plan: {changed: true, msg: 'apt-get update', steps: {update: true, commands: []}, result: {cache_updated: true, cache_update_time: 1_700_000_100}},
 	},
 	{
+		title: 'update_cache alone, the lists as they were (nothing new on the mirror): no change, as Ansible counts it',
+		module, state: read([], {updated: true}), params: {update_cache: true},
+		plan: {changed: false, steps: {update: true, commands: []}, result: {cache_updated: false, cache_update_time: 1_700_000_000}},
+	},
+	{
 		title: 'a package apt cannot find fails in Ansible\'s words',
 		module, state: read([{verb: 'install', specs: ['nosuch'], code: 100, output: 'Reading package lists...\nE: Unable to locate package nosuch'}]), params: {name: ['nosuch']},
 		plan: {changed: false, failed: 'No package matching \'nosuch\' is available'},
