@@ -112,10 +112,13 @@ export default defineModule({
 		const {strategy, setPermanent, setCurrent} = plan.steps;
 		const quoted = quoteShell(name);
 		if (strategy === 'systemd') {
+			// systemd-hostnamed starts on the first call; on a busy host that call can time out while it
+			// starts, and the next finds it running. Setting a name twice is harmless.
+			const hostnamectl = (args: string) => `{ hostnamectl ${args} || { sleep 1; hostnamectl ${args}; }; }`;
 			// Static first, as Ansible does: NetworkManager objects to a transient name set on its own.
 			const script = [
-				setPermanent ? `hostnamectl --pretty --static set-hostname ${quoted} || exit 1` : '',
-				setCurrent ? `[ "$(cat /proc/sys/kernel/hostname)" = ${quoted} ] || hostnamectl --transient set-hostname ${quoted} || exit 1` : '',
+				setPermanent ? `${hostnamectl(`--pretty --static set-hostname ${quoted}`)} || exit 1` : '',
+				setCurrent ? `[ "$(cat /proc/sys/kernel/hostname)" = ${quoted} ] || ${hostnamectl(`--transient set-hostname ${quoted}`)} || exit 1` : '',
 			].filter(Boolean).join('\n');
 			const result = await ctx.run(script);
 			return result.code === 0 ? {} : {failed: `hostnamectl could not set the host name of ${ctx.host} to ${name}: ${result.stderr.trim()}`};
