@@ -82,6 +82,14 @@ export function labRuns(lab: () => Lab, env: () => Readonly<Record<string, strin
 			t.deepEqual(real.reported, check.reported, 'check mode reported what the real run did');
 			return {check, real};
 		},
+		/** `--check --diff` of `playbook` on `host` alone, proven to change nothing on any host: its output. */
+		async checkDiffOn(t: ExecutionContext, playbook: string, host: LabHost): Promise<string> {
+			const snapshots = await snapshotAll();
+			const result = await pb(['run', playbook, '-i', lab().inventoryPath, '--check', '--diff', '--limit', host.name]);
+			t.is(result.code, 0, result.stdout + result.stderr);
+			await assertUnchanged(t, snapshots);
+			return result.stdout;
+		},
 		/** How many SSH logins the host has accepted since it booted. */
 		logins,
 		/**

@@ -12,7 +12,7 @@ import {useLab} from '../../lab/use-lab.js';
  */
 
 const lab = useLab(test, {hosts: 2});
-const {pb, runJson, sh, snapshotAll, assertUnchanged, rejectsBeforeAnyHost, checkThenRunJson} = labRuns(lab);
+const {runJson, sh, rejectsBeforeAnyHost, checkThenRunJson, checkDiffOn} = labRuns(lab);
 
 const site = workspace({
 	'site.yml': `- hosts: lab
@@ -119,10 +119,7 @@ test.serial('--diff prints unified diffs of each edit; backup keeps the file rep
 	});
 	const playbook = join(dir, 'again.yml');
 	const [host] = lab().hosts;
-	const snapshots = await snapshotAll();
-	const check = await pb(['run', playbook, '-i', lab().inventoryPath, '--check', '--diff', '--limit', host!.name]);
-	t.is(check.code, 0, check.stdout);
-	await assertUnchanged(t, snapshots);
+	const stdout = await checkDiffOn(t, playbook, host!);
 	for (const text of [
 		'--- before: /etc/pb-edits/app.conf\n+++ after: /etc/pb-edits/app.conf\n',
 		'-listen=8080\n+listen=9090',
@@ -130,7 +127,7 @@ test.serial('--diff prints unified diffs of each edit; backup keeps the file rep
 		'-listen=9090\n+listen=9091',
 		'--- before: /etc/cron.d/pb-prune\n+++ after: /etc/cron.d/pb-prune\n@@ -1,3 +1,1 @@\n MAILTO=""\n-#Ansible: prune',
 	]) {
-		t.true(check.stdout.includes(text), `${text}\nnot in:\n${check.stdout}`);
+		t.true(stdout.includes(text), `${text}\nnot in:\n${stdout}`);
 	}
 
 	const real = await runJson(playbook, '--limit', host!.name);
