@@ -7,6 +7,7 @@ import {checkParams, hasTemplate} from './params.js';
 import {conditions} from './parse-common.js';
 import {parseRoles} from './parse-role.js';
 import {parseHandlerList, parseTaskList} from './parse-task.js';
+import {batchSizes, failPercentage, maxFailRule, serialRule, type Templated} from './play-limits.js';
 import type {SourcePosition} from '../errors.js';
 import {type ConditionSource, handlerTopics, type ModuleTask, type Play, type Playbook, type Strategy, type Task, type VarsFile} from './types.js';
 
@@ -58,20 +59,19 @@ function defaultsFiles(ctx: ParseContext, raw: Record<string, unknown>): Record<
 	return defaults;
 }
 
-function serialOf(ctx: ParseContext, raw: Record<string, unknown>): Array<number | string> {
-	const where = ctx.at(raw, 'serial');
-	const items = raw.serial === undefined ? [] : Array.isArray(raw.serial) ? raw.serial : [raw.serial];
-	return items.map(item => {
-		if (typeof item === 'number' && Number.isInteger(item) && item > 0) {
-			return item;
-		}
+/** serial or max_fail_percentage: checked now, or when the play starts if it is a template. */
+function playLimit<T>(ctx: ParseContext, raw: Record<string, unknown>, key: string, check: (value: unknown) => T | undefined, rule: string): T | Templated | undefined {
+	const value = raw[key];
+	if (value === undefined) {
+		return undefined;
+	}
 
-		if (typeof item === 'string' && /^\d+%$/.test(item)) {
-			return item;
-		}
+	const where = ctx.at(raw, key);
+	if (hasTemplate(value)) {
+		return {template: value, where};
+	}
 
-		ctx.fail(`serial takes a number of hosts or a percentage ('30%'), or a list of them; got ${JSON.stringify(item)}`, where);
-	});
+	return check(value) ?? ctx.fail(`${rule}; got ${JSON.stringify(value)}`, where);
 }
 
 /**
@@ -148,7 +148,6 @@ function parsePlay(fileCtx: ParseContext, node: unknown, index: number, list: un
 	// Roles' handlers come before the play's own, as in Ansible.
 	const handlers = [...ctx.roles.handlers, ...parseHandlerList(ctx, raw.handlers, ctx.at(raw, 'handlers'))];
 	const hosts = Array.isArray(raw.hosts) ? raw.hosts.map(String).join(':') : ctx.string(raw.hosts, 'hosts', ctx.at(raw, 'hosts'));
-	const maxFail = raw.max_fail_percentage;
 	const play: Play = {
 		name: raw.name === undefined ? hosts : ctx.string(raw.name, 'name', ctx.at(raw, 'name')),
 		where,
@@ -161,8 +160,8 @@ function parsePlay(fileCtx: ParseContext, node: unknown, index: number, list: un
 		become: ctx.bool(raw.become, 'become', ctx.at(raw, 'become')),
 		becomeUser: raw.become_user === undefined ? undefined : ctx.string(raw.become_user, 'become_user', ctx.at(raw, 'become_user')),
 		strategy: strategy as Strategy,
-		serial: serialOf(ctx, raw),
-		maxFailPercentage: maxFail === undefined ? undefined : ctx.int(maxFail, 'max_fail_percentage', ctx.at(raw, 'max_fail_percentage'), 100),
+		serial: playLimit(ctx, raw, 'serial', batchSizes, serialRule) ?? [],
+		maxFailPercentage: playLimit(ctx, raw, 'max_fail_percentage', failPercentage, maxFailRule),
 		anyErrorsFatal: ctx.bool(raw.any_errors_fatal, 'any_errors_fatal', ctx.at(raw, 'any_errors_fatal')) ?? false,
 		preTasks,
 		// Roles run after pre_tasks and their handlers, before tasks, with no handler flush between.

@@ -1,6 +1,7 @@
 import type {SourcePosition} from '../errors.js';
 import type {AnyModule} from '../module.js';
 import type {RoleInstance} from '../roles/role.js';
+import type {Templated} from './play-limits.js';
 
 /** A `when`/`changed_when`/`failed_when`/`until` expression, with where it was written. */
 export interface ConditionSource {
@@ -174,8 +175,8 @@ export interface Play {
 	readonly becomeUser: string | undefined;
 	readonly strategy: Strategy;
 	/** Batch sizes: numbers of hosts or percentages ('30%'); the last repeats. Empty: all at once. */
-	readonly serial: ReadonlyArray<number | string>;
-	readonly maxFailPercentage: number | undefined;
+	readonly serial: ReadonlyArray<number | string> | Templated;
+	readonly maxFailPercentage: number | Templated | undefined;
 	readonly anyErrorsFatal: boolean;
 	readonly preTasks: readonly Task[];
 	readonly tasks: readonly Task[];

@@ -5,6 +5,7 @@ import type {EventSink, Recap} from '../report/events.js';
 import {renderValue} from '../vars/template.js';
 import {checkOfflineArtifacts} from './artifact-plan.js';
 import type {HostRun} from './host-run.js';
+import {batches, playLimits} from './play-batches.js';
 import {gatherFactsTask, playVars, prepareRun, type RunSettings} from './prepare.js';
 import type {RunContext} from './run-context.js';
 import {playState, type Scope} from './scope.js';
@@ -14,26 +15,6 @@ export type {RunSettings} from './prepare.js';
 
 export interface RunSummary {
 	readonly recap: Readonly<Record<string, Recap>>;
-}
-
-/** serial: batch sizes as numbers or percentages; the last one repeats. */
-function batches(hosts: HostRun[], serial: Play['serial']): HostRun[][] {
-	if (serial.length === 0) {
-		return [hosts];
-	}
-
-	const result: HostRun[][] = [];
-	let at = 0;
-	let index = 0;
-	while (at < hosts.length) {
-		const size = serial[Math.min(index, serial.length - 1)]!;
-		const count = typeof size === 'number' ? size : Math.max(1, Math.floor(hosts.length * Number.parseInt(size, 10) / 100));
-		result.push(hosts.slice(at, at + count));
-		at += count;
-		index++;
-	}
-
-	return result;
 }
 
 /** Facts are gathered once per run, and again only for a play that asks for another gather_subset. */
@@ -77,8 +58,9 @@ async function runPlay(run: RunContext, play: Play, settings: RunSettings): Prom
 	}
 
 	const vars = playVars(play);
-	const state = playState();
-	for (const batch of batches(hosts, play.serial)) {
+	const limits = playLimits(run, play, vars);
+	const state = playState(limits.maxFailPercentage);
+	for (const batch of batches(hosts, limits.serial)) {
 		const scope: Scope = {play, playVars: vars, playHosts: batch, playHostsAll: hosts, chain: [], state};
 		if (play.strategy === 'free') {
 			await Promise.all(batch.map(async host => runSections(run, scope, [host])));

@@ -7,6 +7,8 @@ import type {HostRun} from './host-run.js';
 export interface PlayState {
 	/** Set by any_errors_fatal, max_fail_percentage, meta end_play. */
 	aborted: boolean;
+	/** The play's max_fail_percentage, rendered when it started. */
+	readonly maxFailPercentage: number | undefined;
 	/** Roles the play sees from now on besides its own: include_role's with public, import_role's in included files. */
 	readonly roles: RoleInstance[];
 	/** Handlers of roles read during the run, after the play's own. */
@@ -15,8 +17,8 @@ export interface PlayState {
 	readonly ranRoles: Map<string, Set<HostRun>>;
 }
 
-export function playState(): PlayState {
-	return {aborted: false, roles: [], handlers: [], ranRoles: new Map()};
+export function playState(maxFailPercentage?: number): PlayState {
+	return {aborted: false, maxFailPercentage, roles: [], handlers: [], ranRoles: new Map()};
 }
 
 /** Of `hosts`, those that have not run the role yet; they count as having run it from now. */

@@ -1,6 +1,6 @@
 import {PbError, type SourcePosition} from '../errors.js';
 import {hasTemplate} from '../playbook/params.js';
-import type {TaskCommon} from '../playbook/types.js';
+import type {Play, TaskCommon} from '../playbook/types.js';
 import {ownVars, roleDefaults, roleParams, roleVars, type RoleInstance} from '../roles/role.js';
 import {renderValue} from '../vars/template.js';
 import type {HostRun} from './host-run.js';
@@ -125,6 +125,21 @@ function hostvarsOf(run: RunContext): Record<string, unknown> {
 
 function merged(layers: ReadonlyArray<Readonly<Record<string, unknown>>>): Record<string, unknown> {
 	return Object.assign({}, ...layers) as Record<string, unknown>;
+}
+
+/**
+ * What a play's own keywords (serial, max_fail_percentage) are rendered with when it starts, as
+ * Ansible's play-level variables: its roles' defaults, defaults_files, vars, vars_files, its roles'
+ * vars and -e; no host's.
+ */
+export function playLevelVars(run: RunContext, play: Play, playVars: Readonly<Record<string, unknown>>): Record<string, unknown> {
+	return layered([
+		{vars: merged(play.roles.map(each => each.defaults)), written: true},
+		{vars: play.defaults, written: true},
+		{vars: playVars, written: true},
+		{vars: merged(play.roles.map(each => ownVars(each))), written: true},
+		{vars: run.options.extraVars, written: true},
+	], play.where);
 }
 
 /**

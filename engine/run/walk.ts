@@ -52,9 +52,9 @@ function abortPlay(scope: Scope): void {
 
 /** any_errors_fatal and max_fail_percentage, over the failures no rescue can still catch. */
 function stopIfTooManyFailed(scope: Scope): void {
-	const {play, playHosts} = scope;
+	const {play, playHosts, state: {maxFailPercentage}} = scope;
 	const down = playHosts.filter(host => host.failed || host.unreachable).length;
-	const tooMany = play.maxFailPercentage !== undefined && down * 100 / playHosts.length > play.maxFailPercentage;
+	const tooMany = maxFailPercentage !== undefined && down * 100 / playHosts.length > maxFailPercentage;
 	if ((play.anyErrorsFatal && down > 0) || tooMany) {
 		abortPlay(scope);
 	}

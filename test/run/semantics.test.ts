@@ -1,4 +1,5 @@
 import test from 'ava';
+import type {PbError} from '../../engine/errors.js';
 import {factlessPlay, localInventory, runPlaybook, workspace} from '../helpers/playbook-run.js';
 
 /* Ansible's behaviour in the corners: each case here was once wrong. */
@@ -82,6 +83,31 @@ test('max_fail_percentage stops the play, later serial batches included', async 
 	const run = await runPlaybook(dir);
 	t.deepEqual(run.printed, []);
 	t.false(run.results.some(result => result.host === 'h3' || result.host === 'h4'));
+});
+
+test('serial and max_fail_percentage may be templates, from play vars, defaults_files and -e', async t => {
+	const dir = workspace({
+		hosts: four,
+		'defaults.yml': 'batch: 3\n',
+		'play.yml': play(`    - command: "false"
+      when: inventory_hostname == 'h2'
+    - debug: msg=after
+`, '  defaults_files: [defaults.yml]\n  vars:\n    tolerated: 0\n  serial: "{{ batch }}"\n  max_fail_percentage: "{{ tolerated }}"\n'),
+	});
+	const batchOf = (run: Awaited<ReturnType<typeof runPlaybook>>) => run.results.filter(result => result.task === 'command').map(result => result.host);
+	const byDefault = await runPlaybook(dir);
+	t.deepEqual(batchOf(byDefault).sort(), ['h1', 'h2', 'h3'], 'the first batch of 3, then the play stops: h4 never runs');
+	t.deepEqual(byDefault.printed, []);
+	const fromCommandLine = await runPlaybook(dir, {extraVars: {batch: '2', tolerated: '100'}});
+	t.deepEqual(batchOf(fromCommandLine), ['h1', 'h2', 'h3', 'h4'], '-e gives strings, as on the command line; two hosts a batch');
+	t.deepEqual(fromCommandLine.printed.map(line => line.host), ['h1', 'h3', 'h4'], 'one host of two failing is within 100%: the play goes on');
+});
+
+test('a serial template that gives no batch size names the keyword, its value and where it is written', async t => {
+	const dir = workspace({hosts: four, 'play.yml': play('    - debug: msg=never\n', '  serial: "{{ batch }}"\n')});
+	const error = await t.throwsAsync(runPlaybook(dir, {extraVars: {batch: 'two'}}));
+	t.is(error?.message, 'serial takes a number of hosts or a percentage (\'30%\'), or a list of them; "{{ batch }}" gave "two"');
+	t.like((error as PbError).where, {line: 4, column: 11});
 });
 
 test('a failed run_once task fails every host of the batch', async t => {
