@@ -33,8 +33,8 @@ test.serial('offline: a missing artifact stops the run before any host changes; 
 		const refused = await pb([...run, '--offline']);
 		t.not(refused.code, 0);
 		t.regex(refused.stderr, /the run is offline, and the controller's cache lacks what it would download:/);
-		t.regex(refused.stderr, /containerd-1\.6\.20-linux-amd64\.tar\.gz \(containerd 1\.6\.20 release, amd64\)/);
-		t.regex(refused.stderr, /runc\.amd64 \(runc 1\.1\.5, amd64\)/);
+		t.regex(refused.stderr, /containerd-1\.6\.20-linux-amd64\.tar\.gz \(containerd : containerd 1\.6\.20 release, amd64\)/);
+		t.regex(refused.stderr, /runc\.amd64 \(containerd : runc 1\.1\.5, amd64\)/);
 		await assertUnchanged(t, snapshots);
 
 		cache = join(scratch, 'online-cache');

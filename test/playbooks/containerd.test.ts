@@ -20,21 +20,21 @@ test.serial('--check --diff on fresh hosts lists every change the real run then 
 	t.deepEqual(mispredictions(check.results, real.results), []);
 	t.deepEqual(unpredictableTasks(check.results), [], 'nothing in containerd.yml is left unpredicted: modprobe is skipped where the kernel has the modules');
 	t.deepEqual(changedTasks(real.results, hostNames()[0]!), [
-		'Kernel modules loaded at boot',
-		'Bridged traffic goes through iptables, and IP forwarding is on',
-		'Downloaded archives are kept in /var/cache/pb/artifacts',
-		'runc 1.1.5',
-		'containerd 1.6.20 release',
-		'containerd in /usr/local/bin',
-		'containerd\'s configuration directory',
-		'containerd\'s configuration (schema for containerd 1.6.20)',
-		'containerd\'s systemd unit',
-		'containerd enabled and started',
-		'crictl 1.33.0 release',
-		'crictl in /usr/local/bin',
-		'crictl talks to containerd',
+		'cri_prerequisites : Kernel modules loaded at boot',
+		'cri_prerequisites : Bridged traffic goes through iptables, and IP forwarding is on',
+		'containerd : Downloaded archives are kept in /var/cache/pb/artifacts',
+		'containerd : runc 1.1.5',
+		'containerd : containerd 1.6.20 release',
+		'containerd : containerd in /usr/local/bin',
+		'containerd : containerd\'s configuration directory',
+		'containerd : containerd\'s configuration (schema for containerd 1.6.20)',
+		'containerd : containerd\'s systemd unit',
+		'containerd : containerd enabled and started',
+		'crictl : crictl 1.33.0 release',
+		'crictl : crictl in /usr/local/bin',
+		'crictl : crictl talks to containerd',
 	]);
-	t.deepEqual(real.results.filter(result => result.task === 'restart containerd').map(result => result.status), ['skipped', 'skipped', 'skipped'],
+	t.deepEqual(real.results.filter(result => result.task === 'containerd : restart containerd').map(result => result.status), ['skipped', 'skipped', 'skipped'],
 		'a containerd started by this run already read its new configuration: no restart');
 });
 
@@ -69,7 +69,7 @@ test.serial('a changed configuration restarts the running containerd, which then
 	const image = 'lab.example/pb-pause:changed';
 	const run = await play('containerd.yml', ['--limit', host!.name, '-e', `sandbox_image=${image}`]);
 	t.is(run.code, 0, run.output);
-	t.deepEqual(changedTasks(run.results, host!.name), ['containerd\'s configuration (schema for containerd 1.6.20)', 'restart containerd']);
+	t.deepEqual(changedTasks(run.results, host!.name), ['containerd : containerd\'s configuration (schema for containerd 1.6.20)', 'containerd : restart containerd']);
 	const after = await unitRun(t, sh, host!, 'containerd');
 	t.like(after, {activeState: 'active', unitFileState: 'enabled'});
 	t.not(after.mainPid, before.mainPid, 'restarted');

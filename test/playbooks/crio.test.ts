@@ -13,7 +13,7 @@ import {unitRun} from './helpers/units.js';
 const sandboxImage = 'lab.example/pb-pause:3.10-crio';
 const {lab, checkThenRun, secondRunChangesNothing, served, sh} = usePlaybookLab(test, {hosts: 1, extraVars: [`sandbox_image=${sandboxImage}`]});
 const host = () => lab().hosts[0]!;
-const makeInstall = 'CRI-O 1.34.0 installed (the bundle\'s make install)';
+const makeInstall = 'crio : CRI-O 1.34.0 installed (the bundle\'s make install)';
 
 test.serial('--check --diff on a fresh host lists every change the real run then makes, and changes nothing', async t => {
 	t.timeout(15 * 60_000);
@@ -21,25 +21,25 @@ test.serial('--check --diff on a fresh host lists every change the real run then
 	// make install is a command: check mode says it would run. It also installs the bundle's own
 	// /etc/crictl.yaml, which pb's template then rewrites: check mode, which did not run make
 	// install, predicts a new file where the real run finds the bundle's. Same change, other words.
-	t.deepEqual(mispredictions(check.results, real.results, {'crictl talks to CRI-O': 'status'}), []);
+	t.deepEqual(mispredictions(check.results, real.results, {'crictl : crictl talks to CRI-O': 'status'}), []);
 	t.deepEqual(unpredictableTasks(check.results), [makeInstall]);
 	t.deepEqual(changedTasks(real.results, host().name), [
-		'Kernel modules loaded at boot',
-		'Bridged traffic goes through iptables, and IP forwarding is on',
-		'fs.may_detach_mounts, where the kernel still has it',
-		'Downloaded archives are kept in /var/cache/pb/artifacts',
-		'CRI-O 1.34.0 release bundle',
-		'The bundle unpacked',
-		'CRI-O\'s drop-in directory',
+		'cri_prerequisites : Kernel modules loaded at boot',
+		'cri_prerequisites : Bridged traffic goes through iptables, and IP forwarding is on',
+		'crio : fs.may_detach_mounts, where the kernel still has it',
+		'crio : Downloaded archives are kept in /var/cache/pb/artifacts',
+		'crio : CRI-O 1.34.0 release bundle',
+		'crio : The bundle unpacked',
+		'crio : CRI-O\'s drop-in directory',
 		makeInstall,
-		'pb\'s settings for CRI-O',
-		'Registry mirrors directory',
-		'docker.io mirrors',
-		'CRI-O\'s systemd unit',
-		'crictl talks to CRI-O',
-		'CRI-O enabled and started',
+		'crio : pb\'s settings for CRI-O',
+		'crio : Registry mirrors directory',
+		'crio : docker.io mirrors',
+		'crio : CRI-O\'s systemd unit',
+		'crictl : crictl talks to CRI-O',
+		'crio : CRI-O enabled and started',
 	]);
-	t.like(real.results.find(result => result.task === 'restart crio'), {status: 'skipped'}, 'a crio started by this run already read its new settings: no restart');
+	t.like(real.results.find(result => result.task === 'crio : restart crio'), {status: 'skipped'}, 'a crio started by this run already read its new settings: no restart');
 });
 
 test.serial('crio runs with pb\'s settings, answers crictl; fs.may_detach_mounts is only persisted where the kernel lacks it', async t => {

@@ -18,21 +18,21 @@ test.serial('--check --diff on a fresh host lists every change the real run then
 	const {check, real} = await checkThenRun(t, 'isula.yml');
 	// The package ships /etc/isulad/daemon.json before pb's template rewrites it: check mode knows
 	// from dnf that the file will be there, not what it will hold, so it cannot show its old lines.
-	t.deepEqual(mispredictions(check.results, real.results, {'iSulad\'s configuration': 'status and message'}), []);
+	t.deepEqual(mispredictions(check.results, real.results, {'isula : iSulad\'s configuration': 'status and message'}), []);
 	t.deepEqual(unpredictableTasks(check.results), []);
 	t.deepEqual(changedTasks(real.results, host().name), [
-		'Kernel modules loaded at boot',
-		'Bridged traffic goes through iptables, and IP forwarding is on',
-		'The yum repository iSulad comes from',
-		'iSulad installed',
-		'iSulad\'s configuration',
-		'iSulad enabled and started',
-		'Downloaded archives are kept in /var/cache/pb/artifacts',
-		'crictl 1.33.0 release',
-		'crictl in /usr/local/bin',
-		'crictl talks to iSulad',
+		'cri_prerequisites : Kernel modules loaded at boot',
+		'cri_prerequisites : Bridged traffic goes through iptables, and IP forwarding is on',
+		'isula : The yum repository iSulad comes from',
+		'isula : iSulad installed',
+		'isula : iSulad\'s configuration',
+		'isula : iSulad enabled and started',
+		'isula : Downloaded archives are kept in /var/cache/pb/artifacts',
+		'crictl : crictl 1.33.0 release',
+		'crictl : crictl in /usr/local/bin',
+		'crictl : crictl talks to iSulad',
 	]);
-	t.like(real.results.find(result => result.task === 'restart isulad'), {status: 'skipped'}, 'an isulad started by this run already read its new configuration: no restart');
+	t.like(real.results.find(result => result.task === 'isula : restart isulad'), {status: 'skipped'}, 'an isulad started by this run already read its new configuration: no restart');
 });
 
 test.serial('isulad runs with pb\'s configuration and answers isula and crictl', async t => {
