@@ -4,6 +4,7 @@ import {Command, CommanderError, Option} from 'commander';
 import {formatError, PbError} from './errors.js';
 import {loadInventory} from './inventory/inventory.js';
 import {graphInventory, listInventory} from './inventory/listing.js';
+import {checkTargets} from './inventory/targets.js';
 import {dumpYaml, loadYamlFile, readYaml} from './load/yaml.js';
 import {parseKeyValues} from './playbook/free-form.js';
 import {loadPlaybook} from './playbook/parse-play.js';
@@ -16,6 +17,8 @@ import {moduleDoc, moduleList} from './report/module-doc.js';
 import {runPlaybooks, type RunSettings} from './run/run-playbook.js';
 import {artifactCache} from './artifacts/cache.js';
 import {exportArtifacts, importArtifacts, pullArtifacts} from './commands/artifacts.js';
+import {versionText} from './commands/version.js';
+import {setColor} from './report/color.js';
 import {setYamlCodec} from './vars/template.js';
 import {modules} from '../modules/index.js';
 
@@ -183,6 +186,12 @@ function reporter(flags: Pick<RunFlags, 'json' | 'verbose'>): EventSink {
 
 async function run(files: string[], flags: RunFlags): Promise<number> {
 	const {settings, inventory, playbooks} = await loadJob(files, flags);
+	const emit = reporter(flags);
+	for (const warning of inventory.warnings) {
+		emit({kind: 'warning', msg: warning});
+	}
+
+	checkTargets(inventory, flags.inventory, flags.limit, msg => emit({kind: 'warning', msg}));
 	if (flags.syntaxCheck) {
 		for (const playbook of playbooks) {
 			out(`playbook: ${playbook.file}`);
@@ -206,11 +215,6 @@ async function run(files: string[], flags: RunFlags): Promise<number> {
 		return exitCodes.ok;
 	}
 
-	const emit = reporter(flags);
-	for (const warning of inventory.warnings) {
-		emit({kind: 'warning', msg: warning});
-	}
-
 	artifactCache().offline = settings.offline;
 	const {recap} = await runPlaybooks(playbooks, inventory, settings, emit);
 	const counts = Object.values(recap);
@@ -232,8 +236,18 @@ async function pull(files: string[], flags: RunFlags & {arch: string[]}): Promis
 	return exitCodes.ok;
 }
 
+/** commander's error as one line, with its nearest option or command, or where to find them. */
+function oneLineError(text: string): string {
+	const line = text.trim().replaceAll(/\s*\n\s*/g, ' ').replace(/\(Did you mean /, '(did you mean ');
+	return `pb: ${line}${/did you mean|missing/.test(line) ? '' : ' (--help lists them)'}`;
+}
+
 function program(): Command {
-	const pb = new Command('pb').description('Runs Ansible-style YAML playbooks over SSH, in parallel, with a --check that is right.').showHelpAfterError().exitOverride();
+	const pb = new Command('pb').description('Runs Ansible-style YAML playbooks over SSH, in parallel, with a --check that is right.')
+		.version(versionText(), '--version', 'pb\'s version, Node\'s, and the ansible.cfg in use')
+		.exitOverride()
+		// One line, with commander's nearest option or command when there is one: not the whole help.
+		.configureOutput({outputError: (text, write) => write(`${oneLineError(text)}\n`)});
 	pb.command('run')
 		.description('Run playbooks against an inventory')
 		.argument('<playbook...>', 'playbook files, run in order')
@@ -311,6 +325,7 @@ function program(): Command {
 
 async function main(): Promise<void> {
 	setYamlCodec({dump: dumpYaml, load: readYaml});
+	setColor();
 	try {
 		await program().parseAsync(process.argv);
 	} catch (error) {

@@ -31,12 +31,13 @@ function seconds(ms: number): string {
 	return `${(ms / 1000).toFixed(2)}s`;
 }
 
-const statusWords: Readonly<Record<HostStatus, string>> = {
-	ok: chalk.green('ok'),
-	changed: chalk.yellow('changed'),
-	skipped: chalk.cyan('skipping'),
-	failed: chalk.red('fatal'),
-	unreachable: chalk.red('fatal'),
+// Coloured when used, not when this file loads: the command line sets the colour level after.
+const statusWords: Readonly<Record<HostStatus, () => string>> = {
+	ok: () => chalk.green('ok'),
+	changed: () => chalk.yellow('changed'),
+	skipped: () => chalk.cyan('skipping'),
+	failed: () => chalk.red('fatal'),
+	unreachable: () => chalk.red('fatal'),
 };
 
 function colourDiffLine(line: string): string {
@@ -84,6 +85,9 @@ export function humanReporter(options: HumanOptions): EventSink {
 		},
 		'play-start'(event) {
 			write(banner(`PLAY [${event.name}]`));
+			if (event.hosts.length === 0) {
+				write(chalk.cyan('skipping: no hosts matched'));
+			}
 		},
 		'task-start'(event) {
 			write(banner(`${event.handler ? 'RUNNING HANDLER' : 'TASK'} [${event.name}]`) + (verbosity > 0 ? chalk.dim(`\ntask path: ${event.where}`) : ''));
@@ -92,7 +96,7 @@ export function humanReporter(options: HumanOptions): EventSink {
 			const target = event.delegatedTo ? `${event.host} -> ${event.delegatedTo}` : event.host;
 			const item = event.item === undefined ? '' : ` => (item=${event.item})`;
 			const time = chalk.dim(seconds(event.durationMs));
-			let line = `${statusWords[event.status]}: [${target}]${item} ${time}`;
+			let line = `${statusWords[event.status]()}: [${target}]${item} ${time}`;
 			if (event.status === 'failed' || event.status === 'unreachable') {
 				const word = event.status === 'unreachable' ? 'UNREACHABLE!' : 'FAILED!';
 				line = `${chalk.red(`${event.item === undefined || event.status === 'unreachable' ? 'fatal' : 'failed'}: [${target}]${item}: ${word}`)} ${time} ${chalk.red(`=> ${event.msg}`)}`;

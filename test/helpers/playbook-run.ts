@@ -81,7 +81,7 @@ export async function pbAsync(args: readonly string[], env: Readonly<Record<stri
 }
 
 /** Runs the pb command line as a user would; returns its exit code and output. */
-export function pb(args: readonly string[], cwd = repoRoot): {code: number; stdout: string; stderr: string} {
-	const result = spawnSync(process.execPath, [join(repoRoot, 'dist/engine/cli.js'), ...args], {cwd, encoding: 'utf8', env: {...process.env, FORCE_COLOR: '0'}});
+export function pb(args: readonly string[], cwd = repoRoot, env: Readonly<Record<string, string>> = {}): {code: number; stdout: string; stderr: string} {
+	const result = spawnSync(process.execPath, [join(repoRoot, 'dist/engine/cli.js'), ...args], {cwd, encoding: 'utf8', env: {...process.env, FORCE_COLOR: '0', ...env}});
 	return {code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr};
 }

@@ -1,0 +1,104 @@
+import {spawnSync} from 'node:child_process';
+import {readFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import test from 'ava';
+import {pb, repoRoot, workspace} from '../helpers/playbook-run.js';
+
+/* The command line itself: --version, option errors, colour, and runs that target no host, as ansible-playbook 2.14 does them. */
+
+const plays = `- hosts: all
+  gather_facts: false
+  tasks:
+    - debug: msg=all
+- hosts: nosuch
+  gather_facts: false
+  tasks:
+    - debug: msg=never
+- hosts: web
+  gather_facts: false
+  tasks:
+    - debug: msg=web
+`;
+
+/** Debian's ansible-playbook on the same files, no colour; output with its line wrapping undone. */
+function ansiblePlaybook(args: readonly string[], cwd: string): {code: number; output: string} {
+	const result = spawnSync('ansible-playbook', args, {cwd, encoding: 'utf8', env: {...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_CONFIG: join(cwd, 'none.cfg')}});
+	return {code: result.status ?? -1, output: `${result.stdout}${result.stderr}`.replaceAll(/\s+/g, ' ')};
+}
+
+const oneSpaced = (run: {stdout: string; stderr: string}) => `${run.stdout}${run.stderr}`.replaceAll(/\s+/g, ' ');
+
+test('--version names pb\'s version, the ansible.cfg in use and Node\'s version', t => {
+	const dir = workspace({'ansible.cfg': '[defaults]\n'});
+	const {version} = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {version: string};
+	const run = pb(['--version'], dir, {ANSIBLE_CONFIG: join(dir, 'ansible.cfg')});
+	t.is(run.code, 0, run.stderr);
+	t.is(run.stdout.split('\n')[0], `pb ${version}`);
+	t.true(run.stdout.includes(`  config file = ${join(dir, 'ansible.cfg')}\n`), run.stdout);
+	t.true(run.stdout.includes(`  node version = ${process.version}\n`), run.stdout);
+});
+
+test('an unknown option or command is one line naming the nearest, exit 5, not the whole help', t => {
+	const misspelt = pb(['run', 'x.yml', '--lmit', 'web']);
+	t.is(misspelt.code, 5);
+	t.is(misspelt.stderr, 'pb: error: unknown option \'--lmit\' (did you mean --limit?)\n');
+	t.is(misspelt.stdout, '');
+	t.is(pb(['run', 'x.yml', '--frobnicate']).stderr, 'pb: error: unknown option \'--frobnicate\' (--help lists them)\n');
+	t.is(pb(['rn', 'x.yml']).stderr, 'pb: error: unknown command \'rn\' (did you mean run?)\n');
+});
+
+test('colour: ANSIBLE_NOCOLOR and NO_COLOR turn it off, ANSIBLE_FORCE_COLOR turns it on into a pipe and wins', t => {
+	const dir = workspace({hosts: 'node1 ansible_connection=local\n', 'play.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=hi\n'});
+	const coloured = (env: Record<string, string>) => pb(['run', join(dir, 'play.yml'), '-i', join(dir, 'hosts')], repoRoot, env).stdout.includes('\u001B[');
+	t.true(coloured({FORCE_COLOR: '1'}), 'the control: chalk colours when told to');
+	t.false(coloured({FORCE_COLOR: '1', NO_COLOR: '1'}));
+	t.false(coloured({FORCE_COLOR: '1', ANSIBLE_NOCOLOR: 'true'}));
+	t.true(coloured({ANSIBLE_FORCE_COLOR: '1'}), 'into a pipe');
+	t.true(coloured({ANSIBLE_FORCE_COLOR: 'yes', NO_COLOR: '1'}), 'force wins');
+});
+
+test('an inventory that --limit leaves no host of: exit 1 before any play, as ansible-playbook', t => {
+	const dir = workspace({hosts: '[web]\nlocalhost ansible_connection=local\n', 'play.yml': plays});
+	writeFileSync(join(dir, 'none.cfg'), '');
+	const ansible = ansiblePlaybook(['-i', 'hosts', 'play.yml', '--limit', 'nosuch'], dir);
+	const run = pb(['run', 'play.yml', '-i', 'hosts', '--limit', 'nosuch'], dir);
+	const error = 'ERROR! Specified inventory, host pattern and/or --limit leaves us with no hosts to target.';
+	t.is(ansible.code, 1, ansible.output);
+	t.true(ansible.output.includes(error), ansible.output);
+	t.is(run.code, 1, run.stderr);
+	t.true(run.stderr.includes(`[WARNING]: Could not match supplied host pattern, ignoring: nosuch\n${error}\n`), run.stderr);
+	t.is(run.stdout, '', 'no play started');
+});
+
+test('a play whose pattern matches no host is skipped with a warning, and the next play runs, as ansible-playbook', t => {
+	const dir = workspace({hosts: '[web]\nlocalhost ansible_connection=local\n', 'play.yml': plays});
+	writeFileSync(join(dir, 'none.cfg'), '');
+	const ansible = ansiblePlaybook(['-i', 'hosts', 'play.yml'], dir);
+	const run = pb(['run', 'play.yml', '-i', 'hosts'], dir);
+	t.is(ansible.code, 0, ansible.output);
+	t.is(run.code, 0, run.stderr);
+	for (const expected of ['[WARNING]: Could not match supplied host pattern, ignoring: nosuch', 'skipping: no hosts matched', '"msg": "web"']) {
+		t.true(ansible.output.includes(expected), `ansible-playbook: ${expected}`);
+	}
+
+	t.true(run.stderr.includes('[WARNING]: Could not match supplied host pattern, ignoring: nosuch\n'), run.stderr);
+	t.true(run.stdout.includes('skipping: no hosts matched'), run.stdout);
+	t.regex(run.stdout, /ok: \[localhost\].*\n\s+web\n/);
+});
+
+test('with no inventory, only the implicit localhost, which `all` does not match: two warnings and no host, as ansible-playbook', t => {
+	const dir = workspace({'play.yml': plays});
+	writeFileSync(join(dir, 'none.cfg'), '');
+	const ansible = ansiblePlaybook(['play.yml'], dir);
+	const run = pb(['run', 'play.yml'], dir);
+	const warnings = ['[WARNING]: No inventory was parsed, only implicit localhost is available', '[WARNING]: provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match \'all\''];
+	t.is(ansible.code, 0, ansible.output);
+	t.is(run.code, 0, run.stderr);
+	for (const warning of warnings) {
+		t.true(ansible.output.includes(warning), `ansible-playbook: ${warning}`);
+		t.true(oneSpaced(run).includes(warning), oneSpaced(run));
+	}
+
+	t.false(/ok: \[/.test(run.stdout), 'no host ran a task');
+	t.is(run.stdout.match(/skipping: no hosts matched/g)?.length, 3);
+});
