@@ -2,6 +2,7 @@
 import {dirname, resolve} from 'node:path';
 import {Command, CommanderError, Option} from 'commander';
 import {formatError, PbError} from './errors.js';
+import type {ConnectionDefaults} from './inventory/connection-settings.js';
 import {loadInventory} from './inventory/inventory.js';
 import {graphInventory, listInventory} from './inventory/listing.js';
 import {checkTargets} from './inventory/targets.js';
@@ -17,6 +18,7 @@ import {moduleDoc, moduleList} from './report/module-doc.js';
 import {runPlaybooks, type RunSettings} from './run/run-playbook.js';
 import {artifactCache} from './artifacts/cache.js';
 import {exportArtifacts, importArtifacts, pullArtifacts} from './commands/artifacts.js';
+import {askSecret} from './commands/prompt.js';
 import {versionText} from './commands/version.js';
 import {setColor} from './report/color.js';
 import {setYamlCodec} from './vars/template.js';
@@ -107,6 +109,13 @@ interface RunFlags {
 	acceptNewHostKeys?: boolean;
 	timeout: string;
 	offline?: boolean;
+	connection?: string;
+	user?: string;
+	privateKey?: string;
+	askPass?: boolean;
+	become?: boolean;
+	becomeUser?: string;
+	askBecomePass?: boolean;
 }
 
 function positiveInt(value: string, flag: string): number {
@@ -120,11 +129,32 @@ function positiveInt(value: string, flag: string): number {
 
 const splitTags = (values: readonly string[]) => values.flatMap(value => value.split(',')).map(tag => tag.trim()).filter(Boolean);
 
+/** -c, -u, --private-key, -b, --become-user, and the passwords -k and -K ask for, as ansible-playbook asks. */
+async function connectionDefaults(flags: RunFlags): Promise<ConnectionDefaults> {
+	if (flags.connection !== undefined && flags.connection !== 'ssh' && flags.connection !== 'local') {
+		throw optionsError(`-c ${flags.connection}: pb connects with ssh or local only`);
+	}
+
+	const password = flags.askPass ? await askSecret('SSH password: ', 'Set ansible_password for the hosts (in a vault-encrypted file), or use a key (--private-key).') : undefined;
+	const asked = flags.askBecomePass
+		? await askSecret(password === undefined ? 'BECOME password: ' : 'BECOME password[defaults to SSH password]: ', 'Set ansible_become_password for the hosts (in a vault-encrypted file).')
+		: undefined;
+	return {
+		connection: flags.connection,
+		user: flags.user,
+		privateKeyFile: flags.privateKey,
+		password,
+		become: flags.become,
+		becomeUser: flags.becomeUser,
+		becomePassword: asked === '' ? password : asked,
+	};
+}
+
 /** Reads and checks everything a run needs, before any host is contacted. */
 async function loadJob(files: readonly string[], flags: RunFlags) {
 	const vars = extraVars(flags.extraVars);
 	// Bad options are found before any file is read: they are exit code 5, not 4.
-	const settings = settingsOf(flags, vars);
+	const settings = {...settingsOf(flags, vars), connectionDefaults: await connectionDefaults(flags)};
 	const inventory = await loadInventory(flags.inventory, files.map(file => dirname(resolve(file))));
 	const playbooks = files.map(file => loadPlaybook(file, modules));
 	for (const playbook of playbooks) {
@@ -134,7 +164,7 @@ async function loadJob(files: readonly string[], flags: RunFlags) {
 	return {settings, inventory, playbooks};
 }
 
-function settingsOf(flags: RunFlags, vars: Record<string, unknown>): RunSettings {
+function settingsOf(flags: RunFlags, vars: Record<string, unknown>): Omit<RunSettings, 'connectionDefaults'> {
 	return {
 		check: flags.check ?? false,
 		diff: flags.diff ?? false,
@@ -267,6 +297,13 @@ function program(): Command {
 		.option('--accept-new-host-keys', 'add unknown SSH host keys to known_hosts (a changed key still fails)')
 		.addOption(new Option('-T, --timeout <seconds>', 'SSH connect timeout').default('10'))
 		.option('--offline', 'download nothing: artifacts come from the controller\'s cache (`pb artifacts`), checked before any host is changed')
+		.option('-c, --connection <type>', 'how to reach hosts whose inventory does not say (ansible_connection): ssh or local')
+		.option('-u, --user <name>', 'the user to log in as where the inventory names none (ansible_user)')
+		.option('--private-key, --key-file <file>', 'the SSH key where the inventory names none (ansible_ssh_private_key_file)')
+		.option('-k, --ask-pass', 'ask for the SSH password')
+		.option('-b, --become', 'run tasks with become (sudo) unless a play or task says otherwise')
+		.option('--become-user <name>', 'the user to become (default root)')
+		.option('-K, --ask-become-pass', 'ask for the become (sudo) password')
 		.action(async (files: string[], flags: RunFlags) => {
 			process.exitCode = await run(files, flags);
 		});

@@ -20,6 +20,20 @@ export interface ConnectionSettings {
 
 type Vars = Readonly<Record<string, unknown>>;
 
+/**
+ * What the command line sets for every host (-c, -u, --private-key, -k's password, -b,
+ * --become-user, -K's password): below each host's inventory variables, as in Ansible.
+ */
+export interface ConnectionDefaults {
+	readonly connection?: 'ssh' | 'local';
+	readonly user?: string;
+	readonly privateKeyFile?: string;
+	readonly password?: string;
+	readonly become?: boolean;
+	readonly becomeUser?: string;
+	readonly becomePassword?: string;
+}
+
 // Ansible's older spellings still work there, so they work here (first name wins).
 const names = {
 	address: ['ansible_host', 'ansible_ssh_host'],
@@ -39,7 +53,7 @@ const names = {
  * ssh on port 22 as the current user, no become, become user root. Booleans read as Ansible's
  * boolean() reads them (yes/no, true/false, on/off, 1/0).
  */
-export function connectionSettings(host: string, vars: Vars): ConnectionSettings {
+export function connectionSettings(host: string, vars: Vars, defaults: ConnectionDefaults = {}): ConnectionSettings {
 	const pick = (key: keyof typeof names): [string, unknown] | undefined => {
 		const name = names[key].find(candidate => vars[candidate] !== undefined && vars[candidate] !== null);
 		return name === undefined ? undefined : [name, vars[name]];
@@ -56,16 +70,16 @@ export function connectionSettings(host: string, vars: Vars): ConnectionSettings
 	};
 
 	return {
-		connection: readConnection(host, vars['ansible_connection']),
+		connection: readConnection(host, vars['ansible_connection'] ?? defaults.connection),
 		address: text('address') ?? host,
 		port: readPort(host, pick('port')),
-		user: text('user') ?? currentUser(),
-		password: text('password'),
-		privateKeyFile: text('privateKeyFile'),
+		user: text('user') ?? defaults.user ?? currentUser(),
+		password: text('password') ?? defaults.password,
+		privateKeyFile: text('privateKeyFile') ?? defaults.privateKeyFile,
 		hostKeyChecking: flag('hostKeyChecking', true),
-		become: flag('become', false),
-		becomeUser: text('becomeUser') ?? 'root',
-		becomePassword: text('becomePassword'),
+		become: flag('become', defaults.become ?? false),
+		becomeUser: text('becomeUser') ?? defaults.becomeUser ?? 'root',
+		becomePassword: text('becomePassword') ?? defaults.becomePassword,
 		connectTimeoutSeconds: readSeconds(host, pick('connectTimeout')),
 	};
 }

@@ -95,7 +95,7 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 		}
 	}
 
-	const wanted = effectiveBecome(scope, task, vars);
+	const wanted = effectiveBecome(scope, task, vars, run.options.connectionDefaults);
 	// Becoming the user one already is needs no sudo (which a minimal host may not even have).
 	const become = wanted?.user === loginUser ? undefined : wanted;
 	const environment = effectiveEnvironment(scope, task);

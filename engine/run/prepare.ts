@@ -77,7 +77,7 @@ function hostMaker(settings: RunSettings, opened: Connection[], redactor: Redact
 		// Connection variables may be templates (ansible_host: "{{ addr }}", a vaulted password).
 		const view = inventoryView(name, vars, settings.extraVars);
 		redactor.addFrom(view);
-		const how = connectionSettings(name, view);
+		const how = connectionSettings(name, view, settings.connectionDefaults);
 		const loginUser = how.connection === 'local' ? userInfo().username : how.user;
 		// A host add_host made is in no inventory file.
 		const source = inventory.hosts.get(name)?.source;
@@ -107,6 +107,8 @@ export function prepareRun(inventory: Inventory, settings: RunSettings, output: 
 	const opened: Connection[] = [];
 	const redactor = new Redactor();
 	redactor.addFrom(settings.extraVars);
+	redactor.add(settings.connectionDefaults.password);
+	redactor.add(settings.connectionDefaults.becomePassword);
 	return {
 		run: new RunContext(settings, redactor, output, inventory, hostMaker(settings, opened, redactor)),
 		async close() {

@@ -1,6 +1,7 @@
 import PQueue from 'p-queue';
 import type {InventoryChange} from '../inventory/changes.js';
 import {localhostNames, type Inventory} from '../inventory/inventory.js';
+import type {ConnectionDefaults} from '../inventory/connection-settings.js';
 import type {AnyModule} from '../module.js';
 import type {EventSink} from '../report/events.js';
 import type {Redactor} from '../report/redact.js';
@@ -19,6 +20,8 @@ export interface RunOptions {
 	/** --limit: a host pattern narrowing every play's hosts. */
 	readonly limit: string | undefined;
 	readonly registry: ReadonlyMap<string, AnyModule>;
+	/** -c, -u, --private-key, -b, --become-user and the passwords -k and -K asked for. */
+	readonly connectionDefaults: ConnectionDefaults;
 }
 
 /** A host of the inventory, ready to run tasks on (its connection opened on first use). */

@@ -1,4 +1,5 @@
 import type {Become} from '../connection/connection.js';
+import type {ConnectionDefaults} from '../inventory/connection-settings.js';
 import type {ConditionSource, ModuleTask, Play, TaskCommon} from '../playbook/types.js';
 import type {RoleInstance} from '../roles/role.js';
 import type {HostRun} from './host-run.js';
@@ -115,16 +116,16 @@ export function effectiveCheckMode(scope: Scope, task: TaskCommon, runCheck: boo
 	return lastDefined([scope.play.checkMode, ...scope.chain.map(block => block.checkMode), task.checkMode]) ?? runCheck;
 }
 
-/** Task, block and play keywords win over the inventory's ansible_become*. */
-export function effectiveBecome(scope: Scope, task: TaskCommon, vars: Readonly<Record<string, unknown>>): Become | undefined {
+/** Task, block and play keywords win over the inventory's ansible_become*, which wins over the command line's -b. */
+export function effectiveBecome(scope: Scope, task: TaskCommon, vars: Readonly<Record<string, unknown>>, defaults: ConnectionDefaults = {}): Become | undefined {
 	const asBool = (value: unknown) => value === true || (typeof value === 'string' && ['yes', 'true', '1'].includes(value.toLowerCase()));
-	const become = lastDefined([asBool(vars.ansible_become) ? true : undefined, scope.play.become, ...scope.chain.map(block => block.become), task.become]);
+	const become = lastDefined([defaults.become, asBool(vars.ansible_become) ? true : undefined, scope.play.become, ...scope.chain.map(block => block.become), task.become]);
 	if (!become) {
 		return undefined;
 	}
 
-	const user = lastDefined([vars.ansible_become_user as string | undefined, scope.play.becomeUser, ...scope.chain.map(block => block.becomeUser), task.becomeUser]) ?? 'root';
-	const password = (vars.ansible_become_password ?? vars.ansible_become_pass) as string | undefined;
+	const user = lastDefined([defaults.becomeUser, vars.ansible_become_user as string | undefined, scope.play.becomeUser, ...scope.chain.map(block => block.becomeUser), task.becomeUser]) ?? 'root';
+	const password = (vars.ansible_become_password ?? vars.ansible_become_pass ?? defaults.becomePassword) as string | undefined;
 	return {method: 'sudo', user, password: password === undefined ? undefined : String(password)};
 }
 

@@ -22,7 +22,7 @@ function aheadable(task: Task, scope: Scope): task is ModuleTask {
 /** The task's variables on the host, and the user its commands run as, compared as text. */
 function varsAndBecome(run: RunContext, task: ModuleTask, scope: Scope, host: HostRun): {vars: Record<string, unknown>; become: string} {
 	const vars = taskVars(run, host, scope, task, effectiveCheckMode(scope, task, run.options.check));
-	return {vars, become: JSON.stringify(effectiveBecome(scope, task, vars) ?? null)};
+	return {vars, become: JSON.stringify(effectiveBecome(scope, task, vars, run.options.connectionDefaults) ?? null)};
 }
 
 /**

@@ -1,5 +1,6 @@
-import {spawnSync} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import {readFileSync, writeFileSync} from 'node:fs';
+import {userInfo} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
 import {pb, repoRoot, workspace} from '../helpers/playbook-run.js';
@@ -25,6 +26,37 @@ function ansiblePlaybook(args: readonly string[], cwd: string): {code: number; o
 	const result = spawnSync('ansible-playbook', args, {cwd, encoding: 'utf8', env: {...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_CONFIG: join(cwd, 'none.cfg')}});
 	return {code: result.status ?? -1, output: `${result.stdout}${result.stderr}`.replaceAll(/\s+/g, ' ')};
 }
+
+/** pb with its input on a terminal (util-linux's script): `answer` is typed once `prompt` shows, as a person would. */
+async function pbOnTerminal(args: readonly string[], prompt: string, answer: string): Promise<{code: number; output: string}> {
+	const command = [process.execPath, join(repoRoot, 'dist/engine/cli.js'), ...args].map(word => `'${word}'`).join(' ');
+	const child = spawn('script', ['-qec', command, '/dev/null'], {env: {...process.env, NO_COLOR: '1'}});
+	let output = '';
+	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+		const before = output;
+		output += chunk;
+		if (!before.includes(prompt) && output.includes(prompt)) {
+			child.stdin.write(answer);
+		}
+	});
+	const code = await new Promise<number>(resolve => child.on('close', status => resolve(status ?? -1)));
+	return {code, output};
+}
+
+const whoami = `- hosts: all
+  gather_facts: false
+  tasks:
+    - command: whoami
+      register: me
+    - debug: msg="{{ me.stdout }}"
+- hosts: all
+  gather_facts: false
+  become: false
+  tasks:
+    - command: whoami
+      register: me
+    - debug: msg="{{ me.stdout }}"
+`;
 
 const oneSpaced = (run: {stdout: string; stderr: string}) => `${run.stdout}${run.stderr}`.replaceAll(/\s+/g, ' ');
 
@@ -101,4 +133,28 @@ test('with no inventory, only the implicit localhost, which `all` does not match
 
 	t.false(/ok: \[/.test(run.stdout), 'no host ran a task');
 	t.is(run.stdout.match(/skipping: no hosts matched/g)?.length, 3);
+});
+
+test('-c local reaches hosts the inventory gives no connection; -b and --become-user hold unless a play says otherwise', t => {
+	const dir = workspace({hosts: 'node1\n', 'play.yml': whoami});
+	const run = pb(['run', 'play.yml', '-i', 'hosts', '-c', 'local', '-b', '--become-user', 'nobody', '--json'], dir);
+	t.is(run.code, 0, run.stderr);
+	const said = run.stdout.trim().split('\n').map(line => JSON.parse(line) as {kind: string; msg?: string}).filter(event => event.kind === 'debug').map(event => event.msg);
+	t.deepEqual(said, ['nobody', userInfo().username], 'the second play says become: false');
+	const telnet = pb(['run', 'play.yml', '-i', 'hosts', '-c', 'telnet'], dir);
+	t.is(telnet.code, 5);
+	t.is(telnet.stderr, 'ERROR! -c telnet: pb connects with ssh or local only\n');
+});
+
+test('-K asks on the terminal without echoing, and without one fails before any host, saying what to set instead', async t => {
+	const dir = workspace({hosts: 'node1 ansible_connection=local\n', 'play.yml': whoami});
+	const asked = await pbOnTerminal(['run', join(dir, 'play.yml'), '-i', join(dir, 'hosts'), '-b', '-K'], 'BECOME password: ', 'typed-secret\r');
+	t.is(asked.code, 0, asked.output);
+	t.true(asked.output.startsWith('BECOME password: '), asked.output);
+	t.false(asked.output.includes('typed-secret'), 'not echoed, not printed');
+	t.regex(asked.output, /node1 : ok=4 /);
+	const piped = pb(['run', 'play.yml', '-i', 'hosts', '-b', '-K'], dir);
+	t.is(piped.code, 5);
+	t.is(piped.stderr, 'ERROR! BECOME password is asked for on a terminal, and pb\'s input is not one\nSet ansible_become_password for the hosts (in a vault-encrypted file).\n');
+	t.is(piped.stdout, '');
 });

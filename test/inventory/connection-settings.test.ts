@@ -77,3 +77,13 @@ test(rejects, {ansible_ssh_port: 0}, 'host \'web1\' has ansible_ssh_port=0, whic
 test(rejects, {ansible_ssh_timeout: '10s'}, 'host \'web1\' has ansible_ssh_timeout="10s", which is not a number of seconds');
 test(rejects, {ansible_connection: 'docker'}, 'host \'web1\' has ansible_connection=docker, but pb connects with ssh or local only');
 test(rejects, {ansible_become: 'sometimes'}, 'host \'web1\' has ansible_become="sometimes", which is not a boolean');
+
+test('the command line\'s -c, -u, --private-key, -k, -b, --become-user and -K hold where the inventory says nothing', t => {
+	const defaults = {connection: 'local', user: 'deploy', privateKeyFile: '/keys/deploy', password: 'p1', become: true, becomeUser: 'admin', becomePassword: 'p2'} as const;
+	t.like(connectionSettings('node1', {}, defaults), {connection: 'local', user: 'deploy', privateKeyFile: '/keys/deploy', password: 'p1', become: true, becomeUser: 'admin', becomePassword: 'p2'});
+	const inventory = {
+		ansible_connection: 'ssh', ansible_user: 'ops', ansible_ssh_private_key_file: '/keys/ops', ansible_password: 'i1',
+		ansible_become: 'no', ansible_become_user: 'web', ansible_become_password: 'i2',
+	};
+	t.like(connectionSettings('node1', inventory, defaults), {connection: 'ssh', user: 'ops', privateKeyFile: '/keys/ops', password: 'i1', become: false, becomeUser: 'web', becomePassword: 'i2'});
+});
