@@ -10,7 +10,7 @@ import {usePlaybookLab} from './helpers/playbook-lab.js';
  * the cluster file is seen to take the runtime from it.
  */
 
-const {lab, play, checkThenRun, sh} = usePlaybookLab(test, {hosts: 2, extraVars: ['container_manager=crio']});
+const {lab, play, checkThenRun, sh} = usePlaybookLab(test, {hosts: 2, airGapped: true, extraVars: ['container_manager=crio']});
 let inventory = '';
 const hosts = () => lab().hosts;
 

@@ -10,7 +10,7 @@ import {unitRun} from './helpers/units.js';
  * its files kept.
  */
 
-const {lab, play, sh, snapshotAll, assertUnchanged} = usePlaybookLab(test, {hosts: 2});
+const {lab, play, sh, snapshotAll, assertUnchanged} = usePlaybookLab(test, {hosts: 2, airGapped: true});
 const hosts = () => lab().hosts;
 const names = () => hosts().map(host => host.name);
 const roles = () => ({etcd: [names()[0]!], control_plane: [names()[0]!], worker: names()});
