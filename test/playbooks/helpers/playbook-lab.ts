@@ -141,5 +141,14 @@ export function usePlaybookLab(test: TestFn, options: PlaybookLabOptions) {
 		await airGap(host);
 	}
 
-	return {lab, play, checkThenRun, secondRunChangesNothing, served, resetHost, ...runs};
+	/** The versions of the packages the air-gapped hosts' repository holds. */
+	function aptVersions(): Readonly<Record<string, string>> {
+		if (!apt) {
+			throw new Error('the hosts have no lab apt repository: start the lab with airGapped: true (or see the failed hook)');
+		}
+
+		return apt.versions;
+	}
+
+	return {lab, play, checkThenRun, secondRunChangesNothing, served, resetHost, aptVersions, ...runs};
 }
