@@ -64,3 +64,31 @@ test.serial('a re-run with the same cluster file changes nothing and does not ca
 	t.deepEqual(again.changed, Object.fromEntries(hosts().map(host => [host.name, 0])));
 	t.is((await kkCalls(t)).length, 1);
 });
+
+test.serial('with set_hostname=true, a node named otherwise takes its inventory name; kk is not called again', async t => {
+	t.timeout(10 * 60_000);
+	const [, second] = hosts();
+	await sh(t, second!, 'hostnamectl set-hostname not-its-inventory-name');
+	const run = await play('kubekey.yml', ['-e', 'set_hostname=true'], await groupedInventory());
+	t.is(run.code, 0, run.output);
+	t.deepEqual(run.changed, {[hosts()[0]!.name]: 0, [second!.name]: 1});
+	t.like(run.results.find(result => result.host === second!.name && result.task === 'kubekey_node : The node\'s hostname is its inventory name'), {status: 'changed'});
+	t.is(await sh(t, second!, 'hostname'), `${second!.name}\n`);
+	t.is((await kkCalls(t)).length, 1);
+});
+
+test.serial('a node without a command kk requires stops the run before kk, with one message naming the node and what it lacks', async t => {
+	t.timeout(10 * 60_000);
+	const [, second] = hosts();
+	await sh(t, second!, 'dpkg -r socat');
+	// A site's own list that leaves socat out: nothing installs it again.
+	const withoutSocat = {packages: {Debian: ['conntrack']}, commands: ['conntrack'], kk_stops_without: ['sudo', 'conntrack', 'socat'], kk_looks_for: ['ipvsadm']};
+	const run = await play('kubekey.yml', ['-e', JSON.stringify({kubekey_node_prerequisites: {'3.0': withoutSocat}})], await groupedInventory());
+	t.is(run.code, 2, run.output);
+	t.deepEqual(run.results.filter(result => result.status === 'failed').map(({host, msg}) => ({host, msg})), [{
+		host: second!.name,
+		msg: `${second!.name} lacks socat, which kk create cluster (KubeKey 3.0.13) requires on every node: install them from the node's repositories. It also lacks a time service (chronyd, ntpd or systemd-timesyncd), which kk goes on without`,
+	}]);
+	t.false(run.results.some(result => result.task === 'kk create cluster'), 'kk did not run on the first node either');
+	t.is((await kkCalls(t)).length, 1);
+});

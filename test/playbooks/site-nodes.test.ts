@@ -19,7 +19,7 @@ const names = () => hosts().map(host => host.name);
 
 /** What every node gets from its own repository (curl, openssl and tar the lab's base has already). */
 const installed = ['socat', 'conntrack', 'ebtables', 'ipset', 'ipvsadm'] as const;
-const prerequisites = 'KubeKey\'s node prerequisites installed (apt)';
+const prerequisites = 'kubekey_node : KubeKey\'s node prerequisites installed (apt)';
 const kkCreate = 'kk create cluster';
 
 interface Runtime {
@@ -33,9 +33,9 @@ interface Runtime {
 const runtimes: Readonly<Record<string, Runtime>> = {
 	containerd: {unit: 'containerd', crictl: /^RuntimeName:\s+containerd$/m, partly: {}, unpredictable: [kkCreate]},
 	// The bundle's make install (a command) writes /etc/crictl.yaml before pb's template (crio.test.ts).
-	crio: {unit: 'crio', crictl: /^RuntimeName:\s+cri-o$/m, partly: {'crictl talks to CRI-O': 'status'}, unpredictable: ['CRI-O 1.34.0 installed (the bundle\'s make install)', kkCreate]},
+	crio: {unit: 'crio', crictl: /^RuntimeName:\s+cri-o$/m, partly: {'crictl : crictl talks to CRI-O': 'status'}, unpredictable: ['crio : CRI-O 1.34.0 installed (the bundle\'s make install)', kkCreate]},
 	// The package ships daemon.json before pb's template rewrites it (isula.test.ts).
-	isula: {unit: 'isulad', crictl: /^RuntimeName:\s+iSulad$/m, partly: {'iSulad\'s configuration': 'status and message'}, unpredictable: [kkCreate]},
+	isula: {unit: 'isulad', crictl: /^RuntimeName:\s+iSulad$/m, partly: {'isula : iSulad\'s configuration': 'status and message'}, unpredictable: [kkCreate]},
 };
 
 /** etcd and the control plane on the first node, every node a worker. */
@@ -60,7 +60,7 @@ function assertWarnedBeforeKk(t: ExecutionContext, run: PlaybookRun): void {
 	const events = run.events.flatMap(event => event.kind === 'host-result' ? [event] : []);
 	const kk = events.findIndex(event => event.task === kkCreate);
 	for (const name of names()) {
-		const warning = events.findIndex(event => event.host === name && event.task === 'What kk\'s precheck will show missing on this node');
+		const warning = events.findIndex(event => event.host === name && event.task === 'kubekey_node : What kk\'s precheck will show missing on this node');
 		t.true(warning !== -1 && warning < kk, `${name}: warned before kk`);
 		t.is(events[warning]?.msg, `${name} lacks a time service (chronyd, ntpd or systemd-timesyncd): kk create cluster (KubeKey 3.0.13) shows it and goes on`);
 	}

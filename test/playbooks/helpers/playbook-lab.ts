@@ -58,13 +58,14 @@ export function usePlaybookLab(test: TestFn, options: PlaybookLabOptions) {
 	// pb's controller cache of this file's runs only, so the first run really fetches from the mirror.
 	const runs = labRuns(lab, () => ({PB_CACHE_DIR: join(scratch, 'cache')}));
 
-	/** The host as an air-gapped node (with `airGapped`): one apt source, no package lists yet, removedPackages gone. */
+	/** The host as an air-gapped node (with `airGapped`): one apt source, its lists, removedPackages gone. */
 	async function airGap(host: LabHost): Promise<void> {
 		if (!apt) {
 			return;
 		}
 
-		const result = await lab().ssh(host, `rm -rf /etc/apt/sources.list.d/* /var/lib/apt/lists/* && echo '${apt.source}' > /etc/apt/sources.list && dpkg -r ${removedPackages.join(' ')}`);
+		// The lists read from that source, as a site has them once it points its nodes at its mirror.
+		const result = await lab().ssh(host, `rm -rf /etc/apt/sources.list.d/* /var/lib/apt/lists/* && echo '${apt.source}' > /etc/apt/sources.list && apt-get update -q && dpkg -r ${removedPackages.join(' ')}`);
 		if (result.exitCode !== 0) {
 			throw new Error(`${host.name}: could not make it an air-gapped node: ${result.stderr}`);
 		}
