@@ -15,8 +15,12 @@ import {mustRun} from './run-command.js';
  * /var/cache/pb-lab/apt-<hash>, in a temporary directory renamed into place when complete.
  */
 
-/** What apt install needs of the lab's hosts in the tests: KubeKey's node prerequisites, and the python3-apt Ansible's apt module needs. */
-export const labAptPackages = ['socat', 'conntrack', 'ipset', 'ebtables', 'python3-apt'] as const;
+/**
+ * What apt install needs of the lab's hosts in the tests: KubeKey's node prerequisites
+ * (playbooks/vars/kubekey.yml), what CRI-O's bundle installs with (make, git), and the python3-apt
+ * Ansible's apt module needs.
+ */
+export const labAptPackages = ['socat', 'conntrack', 'ebtables', 'ipset', 'ipvsadm', 'curl', 'openssl', 'tar', 'make', 'git', 'python3-apt'] as const;
 
 export interface AptRepository {
 	/** The directory to serve: the repository is its debian/ folder. */

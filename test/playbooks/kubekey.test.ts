@@ -1,5 +1,5 @@
 import test, {type ExecutionContext} from 'ava';
-import {mispredictions, unpredictableTasks} from './helpers/check-predicts-run.js';
+import {changedTasks, mispredictions, unpredictableTasks} from './helpers/check-predicts-run.js';
 import {inventoryWithGroups} from './helpers/inventory.js';
 import {usePlaybookLab} from './helpers/playbook-lab.js';
 
@@ -7,10 +7,11 @@ import {usePlaybookLab} from './helpers/playbook-lab.js';
  * playbooks/kubekey.yml on 2 fresh lab hosts with the fixture kk, which checks the cluster file it
  * is given as kk does and records every `kk create cluster` in /var/lib/kk-fixture/calls.json.
  * The inventory is the lab's plus KubeKey's role groups; container_manager is not the default, so
- * the cluster file is seen to take the runtime from it.
+ * the cluster file is seen to take the runtime from it. The hosts are air-gapped nodes (the lab's
+ * apt repository their only source), where every node gets KubeKey's prerequisites before kk.
  */
 
-const {lab, play, checkThenRun, sh} = usePlaybookLab(test, {hosts: 2, extraVars: ['container_manager=crio']});
+const {lab, play, checkThenRun, sh} = usePlaybookLab(test, {hosts: 2, airGapped: true, extraVars: ['container_manager=crio']});
 let inventory = '';
 const hosts = () => lab().hosts;
 
@@ -62,5 +63,34 @@ test.serial('a re-run with the same cluster file changes nothing and does not ca
 	const again = await play('kubekey.yml', [], await groupedInventory());
 	t.is(again.code, 0, again.output);
 	t.deepEqual(again.changed, Object.fromEntries(hosts().map(host => [host.name, 0])));
+	t.is((await kkCalls(t)).length, 1);
+});
+
+test.serial('with set_hostname=true, a node named otherwise takes its inventory name; a swap line in fstab is commented out; kk is not called again', async t => {
+	t.timeout(10 * 60_000);
+	const [, second] = hosts();
+	await sh(t, second!, 'hostnamectl set-hostname not-its-inventory-name && echo "/swapfile none swap sw 0 0" >> /etc/fstab');
+	const run = await play('kubekey.yml', ['-e', 'set_hostname=true'], await groupedInventory());
+	t.is(run.code, 0, run.output);
+	t.deepEqual(run.changed, {[hosts()[0]!.name]: 0, [second!.name]: 2});
+	t.deepEqual(changedTasks(run.results, second!.name), ['kubekey_node : No swap at boot (fstab\'s swap lines commented out)', 'kubekey_node : The node\'s hostname is its inventory name']);
+	t.is(await sh(t, second!, 'hostname'), `${second!.name}\n`);
+	t.is(await sh(t, second!, 'grep swap /etc/fstab'), '# /swapfile none swap sw 0 0\n');
+	t.is((await kkCalls(t)).length, 1);
+});
+
+test.serial('a node without a command kk requires stops the run before kk, with one message naming the node and what it lacks', async t => {
+	t.timeout(10 * 60_000);
+	const [, second] = hosts();
+	await sh(t, second!, 'dpkg -r socat');
+	// A site's own list that leaves socat out: nothing installs it again.
+	const withoutSocat = {packages: {Debian: ['conntrack']}, commands: ['conntrack'], kk_stops_without: ['sudo', 'conntrack', 'socat'], kk_looks_for: ['ipvsadm']};
+	const run = await play('kubekey.yml', ['-e', JSON.stringify({kubekey_node_prerequisites: {'3.0': withoutSocat}})], await groupedInventory());
+	t.is(run.code, 2, run.output);
+	t.deepEqual(run.results.filter(result => result.status === 'failed').map(({host, msg}) => ({host, msg})), [{
+		host: second!.name,
+		msg: `${second!.name} lacks socat, which kk create cluster (KubeKey 3.0.13) requires on every node: install them from the node's repositories. It also lacks a time service (chronyd, ntpd or systemd-timesyncd), which kk goes on without`,
+	}]);
+	t.false(run.results.some(result => result.task === 'kk create cluster'), 'kk did not run on the first node either');
 	t.is((await kkCalls(t)).length, 1);
 });

@@ -7,10 +7,11 @@ import {unitRun} from './helpers/units.js';
  * playbooks/site.yml on 2 lab hosts: one runtime on every node, chosen by container_manager, then
  * KubeKey (the fixture kk, which records the cluster file it is given). A node that runs another
  * runtime is switched only when asked (replace_runtime=true): the other is stopped and disabled,
- * its files kept.
+ * its files kept. The hosts are air-gapped nodes, as kubekey.yml and crio's make need a repository;
+ * site-nodes.test.ts runs each runtime end to end on 3 of them.
  */
 
-const {lab, play, sh, snapshotAll, assertUnchanged} = usePlaybookLab(test, {hosts: 2});
+const {lab, play, sh, snapshotAll, assertUnchanged} = usePlaybookLab(test, {hosts: 2, airGapped: true});
 const hosts = () => lab().hosts;
 const names = () => hosts().map(host => host.name);
 const roles = () => ({etcd: [names()[0]!], control_plane: [names()[0]!], worker: names()});
