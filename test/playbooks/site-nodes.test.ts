@@ -19,7 +19,7 @@ const names = () => hosts().map(host => host.name);
 
 /** What every node gets from its own repository (curl, openssl and tar the lab's base has already). */
 const installed = ['socat', 'conntrack', 'ebtables', 'ipset', 'ipvsadm'] as const;
-const prerequisites = 'kubekey_node : KubeKey\'s node prerequisites installed (apt)';
+const prerequisites = 'node_packages : KubeKey\'s node prerequisites installed (apt)';
 const kkCreate = 'kk create cluster';
 
 interface Runtime {
