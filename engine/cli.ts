@@ -1,6 +1,7 @@
 #!/usr/bin/env node
+import {existsSync} from 'node:fs';
 import {dirname, resolve} from 'node:path';
-import {Command, CommanderError, Option} from 'commander';
+import {Command, CommanderError} from 'commander';
 import {formatError, PbError} from './errors.js';
 import type {ConnectionDefaults} from './inventory/connection-settings.js';
 import {loadInventory} from './inventory/inventory.js';
@@ -21,6 +22,7 @@ import {exportArtifacts, importArtifacts, pullArtifacts} from './commands/artifa
 import {askSecret} from './commands/prompt.js';
 import {versionText} from './commands/version.js';
 import {setColor} from './report/color.js';
+import {dumpSettings, loadSettings, type Settings} from './config/settings.js';
 import {setYamlCodec} from './vars/template.js';
 import {modules} from '../modules/index.js';
 
@@ -100,14 +102,14 @@ interface RunFlags {
 	tags: string[];
 	skipTags: string[];
 	extraVars: string[];
-	forks: string;
+	forks?: string;
 	verbose: number;
 	json?: boolean;
 	syntaxCheck?: boolean;
 	listTasks?: boolean;
 	listHosts?: boolean;
 	acceptNewHostKeys?: boolean;
-	timeout: string;
+	timeout?: string;
 	offline?: boolean;
 	connection?: string;
 	user?: string;
@@ -130,45 +132,72 @@ function positiveInt(value: string, flag: string): number {
 const splitTags = (values: readonly string[]) => values.flatMap(value => value.split(',')).map(tag => tag.trim()).filter(Boolean);
 
 /** -c, -u, --private-key, -b, --become-user, and the passwords -k and -K ask for, as ansible-playbook asks. */
-async function connectionDefaults(flags: RunFlags): Promise<ConnectionDefaults> {
+async function connectionDefaults(flags: RunFlags, config: Settings): Promise<ConnectionDefaults> {
 	if (flags.connection !== undefined && flags.connection !== 'ssh' && flags.connection !== 'local') {
 		throw optionsError(`-c ${flags.connection}: pb connects with ssh or local only`);
 	}
 
-	const password = flags.askPass ? await askSecret('SSH password: ', 'Set ansible_password for the hosts (in a vault-encrypted file), or use a key (--private-key).') : undefined;
-	const asked = flags.askBecomePass
+	if (config.get('DEFAULT_BECOME_METHOD') !== 'sudo') {
+		throw optionsError(`become_method (ansible.cfg or ANSIBLE_BECOME_METHOD) is '${String(config.get('DEFAULT_BECOME_METHOD'))}': pb becomes with sudo only`);
+	}
+
+	const password = flags.askPass || config.get('DEFAULT_ASK_PASS') === true ? await askSecret('SSH password: ', 'Set ansible_password for the hosts (in a vault-encrypted file), or use a key (--private-key).') : undefined;
+	const asked = flags.askBecomePass || config.get('DEFAULT_BECOME_ASK_PASS') === true
 		? await askSecret(password === undefined ? 'BECOME password: ' : 'BECOME password[defaults to SSH password]: ', 'Set ansible_become_password for the hosts (in a vault-encrypted file).')
 		: undefined;
 	return {
 		connection: flags.connection,
-		user: flags.user,
-		privateKeyFile: flags.privateKey,
+		user: flags.user ?? config.get('DEFAULT_REMOTE_USER') as string | undefined,
+		privateKeyFile: flags.privateKey ?? config.get('DEFAULT_PRIVATE_KEY_FILE') as string | undefined,
 		password,
-		become: flags.become,
-		becomeUser: flags.becomeUser,
+		become: flags.become ?? (config.get('DEFAULT_BECOME') === true || undefined),
+		becomeUser: flags.becomeUser ?? config.get('DEFAULT_BECOME_USER') as string,
 		becomePassword: asked === '' ? password : asked,
+		hostKeyChecking: config.get('HOST_KEY_CHECKING') as boolean,
 	};
 }
 
+/**
+ * -i, else ansible.cfg's inventory (or ANSIBLE_INVENTORY), else Ansible's /etc/ansible/hosts
+ * where it exists.
+ */
+function inventorySources(flags: Pick<RunFlags, 'inventory'>, config: Settings): string[] {
+	if (flags.inventory.length > 0) {
+		return flags.inventory;
+	}
+
+	const configured = config.get('DEFAULT_HOST_LIST') as string[];
+	const given = config.all.find(setting => setting.name === 'DEFAULT_HOST_LIST')?.origin !== 'default';
+	return given ? configured : configured.filter(path => existsSync(path));
+}
+
 /** Reads and checks everything a run needs, before any host is contacted. */
-async function loadJob(files: readonly string[], flags: RunFlags) {
+async function loadJob(files: readonly string[], flags: RunFlags, config: Settings) {
 	const vars = extraVars(flags.extraVars);
 	// Bad options are found before any file is read: they are exit code 5, not 4.
-	const settings = {...settingsOf(flags, vars), connectionDefaults: await connectionDefaults(flags)};
-	const inventory = await loadInventory(flags.inventory, files.map(file => dirname(resolve(file))));
+	const settings = {...settingsOf(flags, vars, config), connectionDefaults: await connectionDefaults(flags, config)};
+	const sources = inventorySources(flags, config);
+	const inventory = await loadInventory(sources, files.map(file => dirname(resolve(file))));
 	const playbooks = files.map(file => loadPlaybook(file, modules));
 	for (const playbook of playbooks) {
 		validatePlaybook(playbook, inventory, vars);
 	}
 
-	return {settings, inventory, playbooks};
+	return {settings, sources, inventory, playbooks};
 }
 
-function settingsOf(flags: RunFlags, vars: Record<string, unknown>): Omit<RunSettings, 'connectionDefaults'> {
+const gatherings = ['implicit', 'explicit', 'smart'] as const;
+
+function settingsOf(flags: RunFlags, vars: Record<string, unknown>, config: Settings): Omit<RunSettings, 'connectionDefaults'> {
+	const gathering = config.get('DEFAULT_GATHERING') as typeof gatherings[number];
+	if (!gatherings.includes(gathering)) {
+		throw optionsError(`gathering (ansible.cfg or ANSIBLE_GATHERING) is '${gathering}': it takes implicit, explicit or smart`);
+	}
+
 	return {
 		check: flags.check ?? false,
 		diff: flags.diff ?? false,
-		forks: positiveInt(flags.forks, '--forks'),
+		forks: positiveInt(flags.forks ?? String(config.get('DEFAULT_FORKS')), '--forks'),
 		tags: splitTags(flags.tags),
 		skipTags: splitTags(flags.skipTags),
 		extraVars: vars,
@@ -176,8 +205,9 @@ function settingsOf(flags: RunFlags, vars: Record<string, unknown>): Omit<RunSet
 		registry: modules,
 		limit: flags.limit,
 		acceptNewHostKeys: flags.acceptNewHostKeys ?? false,
-		connectTimeoutMs: positiveInt(flags.timeout, '--timeout') * 1000,
+		connectTimeoutMs: positiveInt(flags.timeout ?? String(config.get('DEFAULT_TIMEOUT')), '--timeout') * 1000,
 		offline: flags.offline ?? false,
+		gathering,
 	};
 }
 
@@ -214,14 +244,14 @@ function reporter(flags: Pick<RunFlags, 'json' | 'verbose'>): EventSink {
 	return flags.json ? jsonReporter(out) : humanReporter({verbosity: flags.verbose, tty: process.stdout.isTTY === true, write: out, warn: err});
 }
 
-async function run(files: string[], flags: RunFlags): Promise<number> {
-	const {settings, inventory, playbooks} = await loadJob(files, flags);
+async function run(files: string[], flags: RunFlags, config: Settings): Promise<number> {
+	const {settings, sources, inventory, playbooks} = await loadJob(files, flags, config);
 	const emit = reporter(flags);
 	for (const warning of inventory.warnings) {
 		emit({kind: 'warning', msg: warning});
 	}
 
-	checkTargets(inventory, flags.inventory, flags.limit, msg => emit({kind: 'warning', msg}));
+	checkTargets(inventory, sources, flags.limit, msg => emit({kind: 'warning', msg}));
 	if (flags.syntaxCheck) {
 		for (const playbook of playbooks) {
 			out(`playbook: ${playbook.file}`);
@@ -255,8 +285,8 @@ async function run(files: string[], flags: RunFlags): Promise<number> {
 	return counts.some(host => host.failed > 0) ? exitCodes.hostFailed : exitCodes.ok;
 }
 
-async function pull(files: string[], flags: RunFlags & {arch: string[]}): Promise<number> {
-	const {settings, inventory, playbooks} = await loadJob(files, flags);
+async function pull(files: string[], flags: RunFlags & {arch: string[]}, config: Settings): Promise<number> {
+	const {settings, inventory, playbooks} = await loadJob(files, flags, config);
 	const report = await pullArtifacts(playbooks, inventory, settings, splitTags(flags.arch), reporter(flags), out);
 	for (const line of report.undecided) {
 		err(`[WARNING]: not pulled, its parameters are known only during a run: ${line}`);
@@ -272,7 +302,7 @@ function oneLineError(text: string): string {
 	return `pb: ${line}${/did you mean|missing/.test(line) ? '' : ' (--help lists them)'}`;
 }
 
-function program(): Command {
+function program(config: Settings): Command {
 	const pb = new Command('pb').description('Runs Ansible-style YAML playbooks over SSH, in parallel, with a --check that is right.')
 		.version(versionText(), '--version', 'pb\'s version, Node\'s, and the ansible.cfg in use')
 		.exitOverride()
@@ -288,14 +318,14 @@ function program(): Command {
 		.option('-t, --tags <tags>', 'run only tasks with these tags (comma separated, repeatable)', collect, [])
 		.option('--skip-tags <tags>', 'skip tasks with these tags', collect, [])
 		.option('-e, --extra-vars <vars>', 'key=value, JSON, or @file.yml; highest precedence (repeatable)', collect, [])
-		.option('-f, --forks <n>', 'how many hosts at once', '50')
+		.option('-f, --forks <n>', 'how many hosts at once (ansible.cfg forks; 50)')
 		.option('-v, --verbose', 'more detail (-vv, -vvv: more still)', (_value: string, previous: number) => previous + 1, 0)
 		.option('--json', 'one JSON event per line instead of text')
 		.option('--syntax-check', 'check the playbooks and stop')
 		.option('--list-tasks', 'list the tasks that would run')
 		.option('--list-hosts', 'list the hosts each play would run on')
 		.option('--accept-new-host-keys', 'add unknown SSH host keys to known_hosts (a changed key still fails)')
-		.addOption(new Option('-T, --timeout <seconds>', 'SSH connect timeout').default('10'))
+		.option('-T, --timeout <seconds>', 'SSH connect timeout (ansible.cfg timeout; 10)')
 		.option('--offline', 'download nothing: artifacts come from the controller\'s cache (`pb artifacts`), checked before any host is changed')
 		.option('-c, --connection <type>', 'how to reach hosts whose inventory does not say (ansible_connection): ssh or local')
 		.option('-u, --user <name>', 'the user to log in as where the inventory names none (ansible_user)')
@@ -305,7 +335,7 @@ function program(): Command {
 		.option('--become-user <name>', 'the user to become (default root)')
 		.option('-K, --ask-become-pass', 'ask for the become (sudo) password')
 		.action(async (files: string[], flags: RunFlags) => {
-			process.exitCode = await run(files, flags);
+			process.exitCode = await run(files, flags, config);
 		});
 	const artifacts = pb.command('artifacts').description('The controller\'s artifact cache, for offline and air-gapped runs');
 	artifacts.command('pull')
@@ -315,11 +345,11 @@ function program(): Command {
 		.option('-e, --extra-vars <vars>', 'key=value, JSON, or @file.yml (repeatable)', collect, [])
 		.option('-l, --limit <pattern>', 'only for hosts matching this pattern')
 		.option('--arch <archs>', 'for these architectures (amd64,arm64) without contacting the hosts; default: each host\'s own', collect, [])
-		.option('-T, --timeout <seconds>', 'SSH connect timeout', '10')
-		.option('-f, --forks <n>', 'how many hosts at once', '50')
+		.option('-T, --timeout <seconds>', 'SSH connect timeout (ansible.cfg timeout; 10)')
+		.option('-f, --forks <n>', 'how many hosts at once (ansible.cfg forks; 50)')
 		.option('--accept-new-host-keys', 'add unknown SSH host keys to known_hosts')
 		.action(async (files: string[], flags: RunFlags & {arch: string[]}) => {
-			process.exitCode = await pull(files, {...flags, tags: [], skipTags: [], verbose: 0});
+			process.exitCode = await pull(files, {...flags, tags: [], skipTags: [], verbose: 0}, config);
 		});
 	artifacts.command('export')
 		.description('Write the controller\'s cache to a tar file, to carry to an air-gapped controller')
@@ -343,8 +373,14 @@ function program(): Command {
 				throw optionsError('pb inventory needs --list or --graph');
 			}
 
-			const inventory = await loadInventory(flags.inventory);
+			const inventory = await loadInventory(inventorySources(flags, config));
 			process.stdout.write(`${flags.graph ? graphInventory(inventory) : listInventory(inventory)}\n`);
+		});
+	pb.command('config').description('The ansible.cfg settings and ANSIBLE_* variables pb reads')
+		.command('dump').description('Each setting, its value and where it came from, as ansible-config dump; keys pb ignores, and why')
+		.option('--only-changed', 'only the settings that are not at their default')
+		.action((flags: {onlyChanged?: boolean}) => {
+			out(dumpSettings(flags.onlyChanged ? {...config, all: config.all.filter(setting => setting.origin !== 'default')} : config));
 		});
 	pb.command('modules').description('List the modules').action(() => {
 		process.stdout.write(`${moduleList(modules)}\n`);
@@ -362,9 +398,10 @@ function program(): Command {
 
 async function main(): Promise<void> {
 	setYamlCodec({dump: dumpYaml, load: readYaml});
-	setColor();
 	try {
-		await program().parseAsync(process.argv);
+		const config = loadSettings();
+		setColor({nocolor: config.get('ANSIBLE_NOCOLOR') === true, forceColor: config.get('ANSIBLE_FORCE_COLOR') === true});
+		await program(config).parseAsync(process.argv);
 	} catch (error) {
 		if (error instanceof CommanderError) {
 			process.exitCode = error.exitCode === 0 ? exitCodes.ok : exitCodes.badOptions;

@@ -17,7 +17,7 @@ export interface ConfigSurroundings {
 	readonly home: string;
 }
 
-function processSurroundings(): ConfigSurroundings {
+export function processSurroundings(): ConfigSurroundings {
 	return {env: process.env, cwd: process.cwd(), home: homedir()};
 }
 
@@ -32,7 +32,7 @@ function isFile(path: string): boolean {
 }
 
 /** `~` and `$VAR`/`${VAR}` expanded, as Ansible's paths in the configuration are. */
-function expandPath(path: string, around: ConfigSurroundings): string {
+export function expandPath(path: string, around: ConfigSurroundings): string {
 	const vars = path.replaceAll(/\$(\w+)|\$\{(\w+)\}/g, (whole, plain?: string, braced?: string) => around.env[plain ?? braced ?? ''] ?? whole);
 	return vars === '~' || vars.startsWith('~/') ? join(around.home, vars.slice(1)) : vars;
 }

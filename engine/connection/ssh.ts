@@ -24,6 +24,8 @@ export interface SshOptions extends SshCredentials {
 	readonly knownHostsFile?: string | undefined;
 	/** Add an unknown host key to the known_hosts file instead of failing (a changed key still fails). */
 	readonly acceptNewHostKeys: boolean;
+	/** false: any host key is taken (ansible_host_key_checking, ansible.cfg's host_key_checking). */
+	readonly hostKeyChecking: boolean;
 	/** From the start of the TCP connection to the end of authentication. */
 	readonly connectTimeoutMs: number;
 }
@@ -58,6 +60,7 @@ export async function openSsh(options: SshOptions): Promise<Connection> {
 		port: options.port,
 		knownHostsFile: options.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts'),
 		acceptNewHostKeys: options.acceptNewHostKeys,
+		checking: options.hostKeyChecking,
 	};
 
 	const [auth, known] = await Promise.all([prepareAuthentication(options), knownKeysFor(policy)]).catch((error: unknown) => {

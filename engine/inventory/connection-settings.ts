@@ -21,8 +21,9 @@ export interface ConnectionSettings {
 type Vars = Readonly<Record<string, unknown>>;
 
 /**
- * What the command line sets for every host (-c, -u, --private-key, -k's password, -b,
- * --become-user, -K's password): below each host's inventory variables, as in Ansible.
+ * What the command line and ansible.cfg set for every host (-c, -u/remote_user,
+ * --private-key/private_key_file, -k's password, -b/become, --become-user, -K's password,
+ * host_key_checking): below each host's inventory variables, as in Ansible.
  */
 export interface ConnectionDefaults {
 	readonly connection?: 'ssh' | 'local';
@@ -32,6 +33,8 @@ export interface ConnectionDefaults {
 	readonly become?: boolean;
 	readonly becomeUser?: string;
 	readonly becomePassword?: string;
+	/** ansible.cfg's host_key_checking. */
+	readonly hostKeyChecking?: boolean;
 }
 
 // Ansible's older spellings still work there, so they work here (first name wins).
@@ -76,7 +79,7 @@ export function connectionSettings(host: string, vars: Vars, defaults: Connectio
 		user: text('user') ?? defaults.user ?? currentUser(),
 		password: text('password') ?? defaults.password,
 		privateKeyFile: text('privateKeyFile') ?? defaults.privateKeyFile,
-		hostKeyChecking: flag('hostKeyChecking', true),
+		hostKeyChecking: flag('hostKeyChecking', defaults.hostKeyChecking ?? true),
 		become: flag('become', defaults.become ?? false),
 		becomeUser: text('becomeUser') ?? defaults.becomeUser ?? 'root',
 		becomePassword: text('becomePassword') ?? defaults.becomePassword,

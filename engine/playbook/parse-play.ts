@@ -155,7 +155,7 @@ function parsePlay(fileCtx: ParseContext, node: unknown, index: number, list: un
 		vars: raw.vars === undefined ? {} : ctx.mapping(raw.vars, 'vars', ctx.at(raw, 'vars')),
 		varsFiles: varsFiles(ctx, raw),
 		defaults: defaultsFiles(ctx, raw),
-		gatherFacts: ctx.bool(raw.gather_facts, 'gather_facts', ctx.at(raw, 'gather_facts')) ?? true,
+		gatherFacts: ctx.bool(raw.gather_facts, 'gather_facts', ctx.at(raw, 'gather_facts')),
 		gatherSubset: gatherSubsetOf(ctx, raw),
 		become: ctx.bool(raw.become, 'become', ctx.at(raw, 'become')),
 		becomeUser: raw.become_user === undefined ? undefined : ctx.string(raw.become_user, 'become_user', ctx.at(raw, 'become_user')),

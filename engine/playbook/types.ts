@@ -168,7 +168,8 @@ export interface Play {
 	 * as a role's defaults/main.yml is in Ansible. Read up front (no templates in their names).
 	 */
 	readonly defaults: Readonly<Record<string, unknown>>;
-	readonly gatherFacts: boolean;
+	/** As written; undefined: ansible.cfg's gathering decides (implicit: gather). */
+	readonly gatherFacts: boolean | undefined;
 	/** gather_subset as written (a list or a comma-separated string), handed to setup; undefined: all. */
 	readonly gatherSubset: unknown;
 	readonly become: boolean | undefined;

@@ -48,6 +48,7 @@ function connector(name: string, how: ConnectionSettings, vars: Record<string, u
 				password: how.password,
 				knownHostsFile: knownHosts === undefined ? undefined : String(knownHosts),
 				acceptNewHostKeys: settings.acceptNewHostKeys,
+				hostKeyChecking: how.hostKeyChecking,
 				connectTimeoutMs: connectTimeoutMs ?? (how.connectTimeoutSeconds === undefined ? settings.connectTimeoutMs : how.connectTimeoutSeconds * 1000),
 			});
 		opened.push(opening);

@@ -22,6 +22,8 @@ export interface RunOptions {
 	readonly registry: ReadonlyMap<string, AnyModule>;
 	/** -c, -u, --private-key, -b, --become-user and the passwords -k and -K asked for. */
 	readonly connectionDefaults: ConnectionDefaults;
+	/** ansible.cfg's gathering: implicit (facts unless a play says gather_facts: false), explicit (only when it says true), or smart (as implicit: pb gathers a host's facts once a run anyway). */
+	readonly gathering: 'implicit' | 'explicit' | 'smart';
 }
 
 /** A host of the inventory, ready to run tasks on (its connection opened on first use). */

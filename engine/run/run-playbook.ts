@@ -26,7 +26,7 @@ function needsFacts(host: HostRun, play: Play): boolean {
 async function runSections(run: RunContext, scope: Scope, hosts: HostRun[]): Promise<void> {
 	const {play} = scope;
 	const sections = [play.preTasks, play.tasks, play.postTasks];
-	if (play.gatherFacts && hosts.some(host => needsFacts(host, play))) {
+	if ((play.gatherFacts ?? run.options.gathering !== 'explicit') && hosts.some(host => needsFacts(host, play))) {
 		sections.unshift([gatherFactsTask(run, play)]);
 		for (const host of hosts) {
 			host.factsSubset = play.gatherSubset;

@@ -45,6 +45,7 @@ async function withKnownHosts(lines: string[], overrides: Partial<SshOptions> = 
 		agent: false,
 		knownHostsFile,
 		acceptNewHostKeys: false,
+		hostKeyChecking: true,
 		connectTimeoutMs: 10_000,
 		...overrides,
 	};
@@ -107,6 +108,14 @@ test('a changed key is rejected even with accept-new, naming the file and line o
 		+ `If you know the new key is right, remove the old one with \`ssh-keygen -R '${name()}' -f ${options.knownHostsFile}\` and connect again to accept the new one. `
 		+ 'A changed key is never accepted automatically, not even with --accept-new-host-keys.');
 	t.is(await readFile(options.knownHostsFile ?? '', 'utf8'), before);
+});
+
+test('with host key checking off (host_key_checking = False), an unknown or changed key is taken, and nothing is recorded', async t => {
+	const unknown = await withKnownHosts([], {hostKeyChecking: false});
+	t.is(await connectsAndRuns(unknown), user.name);
+	const changed = await withKnownHosts([`${name()} ${otherKey}`], {hostKeyChecking: false});
+	t.is(await connectsAndRuns(changed), user.name);
+	t.is(await readFile(changed.knownHostsFile!, 'utf8'), `${name()} ${otherKey}\n`);
 });
 
 test('a hashed known_hosts entry is accepted', async t => {

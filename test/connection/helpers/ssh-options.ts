@@ -21,6 +21,7 @@ export async function trustingOptions(sshd: TestSshd, user: string, overrides: P
 		agent: false,
 		knownHostsFile,
 		acceptNewHostKeys: false,
+		hostKeyChecking: true,
 		connectTimeoutMs: 10_000,
 		...overrides,
 	};
