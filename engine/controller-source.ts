@@ -14,9 +14,14 @@ export interface SourceDirs {
  * then the same beside the task's file; then beside the playbook, when the task came from a
  * task file it imports from elsewhere.
  */
-export async function findSource(dirs: SourceDirs, folder: string, src: string, module: string): Promise<string> {
+export function sourceCandidates(dirs: SourceDirs, folder: string, src: string): string[] {
 	const roots = [...new Set([...(dirs.roleDir === undefined ? [] : [dirs.roleDir]), dirs.playbookDir, dirs.playDir ?? dirs.playbookDir])];
-	const candidates = isAbsolute(src) ? [src] : roots.flatMap(root => [join(root, folder, src), join(root, src)]);
+	return isAbsolute(src) ? [src] : roots.flatMap(root => [join(root, folder, src), join(root, src)]);
+}
+
+/** The first of sourceCandidates that exists; an error naming them all when none does. */
+export async function findSource(dirs: SourceDirs, folder: string, src: string, module: string): Promise<string> {
+	const candidates = sourceCandidates(dirs, folder, src);
 	for (const candidate of candidates) {
 		const info = await stat(candidate).catch(() => undefined);
 		if (info?.isDirectory()) {

@@ -138,12 +138,29 @@ export function parseYaml(source: string, file: string): YamlDocument {
 	};
 }
 
-export function loadYamlFile(file: string): YamlDocument {
+/** Where a file was named (import_playbook, import_tasks, vars_files...): a missing one is reported there. */
+export interface NamedAt {
+	readonly keyword: string;
+	/** As written. */
+	readonly path: string;
+	readonly where: SourcePosition;
+}
+
+export function loadYamlFile(file: string, namedAt?: NamedAt): YamlDocument {
 	let source: string;
 	try {
 		source = readFileSync(file, 'utf8');
 	} catch (error) {
-		throw new PbError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+		const code = (error as NodeJS.ErrnoException).code ?? String(error);
+		if (namedAt) {
+			throw new PbError(`${namedAt.keyword} names ${namedAt.path}, which ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}: looked for ${file}`, {
+				where: namedAt.where,
+				hint: `Correct the path in ${namedAt.where.file}, or create the file.`,
+				cause: error,
+			});
+		}
+
+		throw new PbError(`cannot read ${file}: ${code}`, {
 			hint: 'Check the path; relative paths start from the current directory.',
 			cause: error,
 		});

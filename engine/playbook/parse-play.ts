@@ -26,7 +26,7 @@ function varsFiles(ctx: ParseContext, raw: Record<string, unknown>): VarsFile[] 
 			return {path, where, vars: undefined};
 		}
 
-		const doc = loadYamlFile(resolve(ctx.dir, path));
+		const doc = loadYamlFile(resolve(ctx.dir, path), {keyword: 'vars_files', path, where});
 		const vars = doc.value === null || doc.value === undefined ? {} : ctx.mapping(doc.value, `${path}`, doc.where(doc.value));
 		return {path, where, vars};
 	});
@@ -52,7 +52,7 @@ function defaultsFiles(ctx: ParseContext, raw: Record<string, unknown>): Record<
 			ctx.fail('defaults_files are read before any host is known: name them without templates', ctx.at(list, index));
 		}
 
-		const doc = loadYamlFile(resolve(ctx.dir, path));
+		const doc = loadYamlFile(resolve(ctx.dir, path), {keyword: 'defaults_files', path, where: ctx.at(list, index)});
 		Object.assign(defaults, doc.value === null || doc.value === undefined ? {} : ctx.mapping(doc.value, path, doc.where(doc.value)));
 	}
 
@@ -202,12 +202,13 @@ function parsePlays(ctx: ParseContext): Play[] {
 		}
 
 		ctx.onlyKeys(raw, ['import_playbook', 'name', 'when'], 'import_playbook');
-		const file = resolve(ctx.dir, ctx.string(raw.import_playbook, 'import_playbook', ctx.at(raw, 'import_playbook')));
+		const named = ctx.string(raw.import_playbook, 'import_playbook', ctx.at(raw, 'import_playbook'));
+		const file = resolve(ctx.dir, named);
 		if (ctx.importing.includes(file)) {
 			ctx.fail(`import_playbook of ${file} imports itself`, ctx.at(raw, 'import_playbook'));
 		}
 
-		const plays = parsePlays(ctx.forFile(loadYamlFile(file)));
+		const plays = parsePlays(ctx.forFile(loadYamlFile(file, {keyword: 'import_playbook', path: named, where: ctx.at(raw, 'import_playbook')})));
 		const when = conditions(ctx, raw, 'when');
 		return when ? plays.map(play => onlyWhen(play, when, ctx.at(list, index))) : plays;
 	});

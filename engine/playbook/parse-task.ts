@@ -94,7 +94,7 @@ function importTasks(ctx: ParseContext, raw: Record<string, unknown>, key: strin
 		ctx.fail(`import_tasks of ${path} imports itself (through ${ctx.importing.join(' -> ')})`, ctx.at(raw, key));
 	}
 
-	const inner = ctx.forFile(loadYamlFile(file));
+	const inner = ctx.forFile(loadYamlFile(file, {keyword: 'import_tasks', path, where: ctx.at(raw, key)}));
 	const tasks = parseTaskList(inner, inner.doc.value, inner.at(inner.doc.value));
 	return {...parseCommon(ctx, raw, where), kind: 'block', block: tasks, rescue: [], always: []};
 }

@@ -1,7 +1,9 @@
+import {readFileSync, statSync} from 'node:fs';
+import {sourceCandidates} from '../controller-source.js';
 import {PbError, type SourcePosition} from '../errors.js';
 import type {Inventory} from '../inventory/inventory.js';
 import {compileCondition} from '../vars/condition.js';
-import {parseTemplate, referencedVariables, type LanguageBy} from '../vars/template.js';
+import {parseTemplate, parseTemplateFile, referencedVariables, type LanguageBy} from '../vars/template.js';
 import {hasTemplate} from './params.js';
 import {didYouMean} from '../did-you-mean.js';
 import {type ConditionSource, type ModuleTask, type Play, type Playbook, type Task, whereOf} from './types.js';
@@ -54,6 +56,26 @@ function namesFromRoles(play: Play): Set<string> {
 
 function playTasks(play: Play): Task[] {
 	return [...walk([...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers])];
+}
+
+/**
+ * Every template file a task names without a template in its src is compiled now, as the template
+ * module will find it: a syntax error stops the run before any host is contacted. One not there
+ * yet (made by an earlier task) is left to the task.
+ */
+function checkTemplateFiles(play: Play): void {
+	for (const task of playTasks(play)) {
+		const src = task.kind === 'module' && task.module.name === 'template' ? task.args.src : undefined;
+		if (typeof src !== 'string' || hasTemplate(src)) {
+			continue;
+		}
+
+		const file = sourceCandidates({roleDir: task.role?.path, playbookDir: task.dir, playDir: play.dir}, 'templates', src)
+			.find(candidate => statSync(candidate, {throwIfNoEntry: false})?.isFile());
+		if (file !== undefined) {
+			parseTemplateFile(readFileSync(file, 'utf8'), file);
+		}
+	}
 }
 
 /** Names any task of the playbook may define at run time: registers, set_facts, vars, loop variables. */
@@ -126,6 +148,7 @@ export function validatePlaybook(playbook: Playbook, inventory: Inventory, extra
 	// An include_tasks file is read at run time, and may define anything, as may include_vars: then only syntax is checked here.
 	const hasIncludes = playbook.plays.some(play => playTasks(play).some(task => task.kind === 'include' || task.kind === 'include_role' || (task.kind === 'module' && task.module.definesVariables)));
 	for (const play of playbook.plays) {
+		checkTemplateFiles(play);
 		const known = new Set([...magicVariables, ...fromInventory, ...fromTasks, ...namesFromRoles(play), ...Object.keys(play.vars), ...Object.keys(play.defaults)]);
 		let complete = !hasIncludes;
 		for (const file of play.varsFiles) {
