@@ -9,9 +9,10 @@ import {graphInventory, listInventory} from './inventory/listing.js';
 import {checkTargets} from './inventory/targets.js';
 import {dumpYaml, loadYamlFile, readYaml} from './load/yaml.js';
 import {parseKeyValues} from './playbook/free-form.js';
+import {listPlaybook} from './playbook/listing.js';
+import type {Play} from './playbook/types.js';
 import {loadPlaybook} from './playbook/parse-play.js';
 import {validatePlaybook} from './playbook/validate.js';
-import type {Playbook, Task} from './playbook/types.js';
 import type {EventSink} from './report/events.js';
 import {humanReporter} from './report/human.js';
 import {jsonReporter} from './report/json.js';
@@ -68,32 +69,6 @@ function collect(value: string, previous: string[]): string[] {
 	return [...previous, value];
 }
 
-function listTasks(playbook: Playbook): string {
-	const lines = [`\nplaybook: ${playbook.file}`];
-	const walk = (tasks: readonly Task[], indent: string) => {
-		for (const task of tasks) {
-			if (task.kind === 'module') {
-				// A role's tasks as Ansible lists them: `role : task`.
-				const role = task.role ? `${task.role.name} : ` : '';
-				lines.push(`${indent}${role}${task.name ?? task.module.name}${task.tags.length > 0 ? `\tTAGS: [${task.tags.join(', ')}]` : ''}`);
-			} else if (task.kind === 'block') {
-				walk([...task.block, ...task.rescue, ...task.always], indent);
-			} else if (task.kind === 'include') {
-				lines.push(`${indent}include_tasks: ${task.file}`);
-			} else {
-				lines.push(`${indent}include_role: ${task.spec.name}`);
-			}
-		}
-	};
-
-	for (const play of playbook.plays) {
-		lines.push(`\n  play (${play.hosts}): ${play.name}`, '    tasks:');
-		walk([...play.preTasks, ...play.tasks, ...play.postTasks], '      ');
-	}
-
-	return lines.join('\n');
-}
-
 interface RunFlags {
 	inventory: string[];
 	check?: boolean;
@@ -107,6 +82,7 @@ interface RunFlags {
 	json?: boolean;
 	syntaxCheck?: boolean;
 	listTasks?: boolean;
+	listTags?: boolean;
 	listHosts?: boolean;
 	acceptNewHostKeys?: boolean;
 	timeout?: string;
@@ -260,16 +236,10 @@ async function run(files: string[], flags: RunFlags, config: Settings): Promise<
 		return exitCodes.ok;
 	}
 
-	if (flags.listTasks || flags.listHosts) {
-		for (const playbook of playbooks) {
-			if (flags.listTasks) {
-				out(listTasks(playbook));
-			}
-
-			for (const play of flags.listHosts ? playbook.plays : []) {
-				const {hosts} = inventory.selectHosts(play.hosts, flags.limit);
-				out(`\n  play #${playbook.plays.indexOf(play) + 1} (${play.hosts}): ${play.name}\tHOSTS (${hosts.length}):\n${hosts.map(host => `      ${host}`).join('\n')}`);
-			}
+	if (flags.listTasks || flags.listTags || flags.listHosts) {
+		const hosts = flags.listHosts ? (play: Play) => inventory.selectHosts(play.hosts, flags.limit).hosts : undefined;
+		for (const [index, playbook] of playbooks.entries()) {
+			out(listPlaybook(playbook, files[index]!, {tasks: flags.listTasks ?? false, tags: flags.listTags ?? false, hosts, only: settings.tags, skip: settings.skipTags}));
 		}
 
 		return exitCodes.ok;
@@ -323,6 +293,7 @@ function program(config: Settings): Command {
 		.option('--json', 'one JSON event per line instead of text')
 		.option('--syntax-check', 'check the playbooks and stop')
 		.option('--list-tasks', 'list the tasks that would run')
+		.option('--list-tags', 'list the tags of the tasks that would run')
 		.option('--list-hosts', 'list the hosts each play would run on')
 		.option('--accept-new-host-keys', 'add unknown SSH host keys to known_hosts (a changed key still fails)')
 		.option('-T, --timeout <seconds>', 'SSH connect timeout (ansible.cfg timeout; 10)')

@@ -10,7 +10,8 @@ import type {HostRun} from './host-run.js';
 import {includePasses, readPass} from './include-passes.js';
 import {requestsAhead} from './upcoming-reads.js';
 import type {RunContext} from './run-context.js';
-import {effectiveTags, firstRuns, inner, joinPlay, runsOnce, selectedByTags, type Scope} from './scope.js';
+import {selectedByTags} from '../playbook/tags.js';
+import {effectiveTags, firstRuns, inner, joinPlay, runsOnce, type Scope} from './scope.js';
 import {taskVars} from './variables.js';
 
 /*

@@ -69,7 +69,7 @@ test('--syntax-check, --list-tasks and --list-hosts stop before running', t => {
 	const args = [join(dir, 'play.yml'), '-i', join(dir, 'hosts')];
 	t.regex(pb(['run', ...args, '--syntax-check']).stdout, /playbook: .*play\.yml/);
 	t.regex(pb(['run', ...args, '--list-tasks']).stdout, /tasks:\n {6}copy/);
-	t.regex(pb(['run', ...args, '--list-hosts', '--limit', 'node2']).stdout, /HOSTS \(1\):\n {6}node2/);
+	t.regex(pb(['run', ...args, '--list-hosts', '--limit', 'node2']).stdout, /hosts \(1\):\n {6}node2/);
 	t.false(existsSync(join(dir, 'out.txt')));
 });
 

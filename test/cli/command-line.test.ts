@@ -158,3 +158,38 @@ test('-K asks on the terminal without echoing, and without one fails before any 
 	t.is(piped.stderr, 'ERROR! BECOME password is asked for on a terminal, and pb\'s input is not one\nSet ansible_become_password for the hosts (in a vault-encrypted file).\n');
 	t.is(piped.stdout, '');
 });
+
+test('--list-tasks, --list-tags and --list-hosts print what ansible-playbook prints, --tags and --skip-tags applied', t => {
+	const dir = workspace({
+		hosts: '[web]\nweb1 ansible_connection=local\nweb2 ansible_connection=local\n[db]\ndb1 ansible_connection=local\n',
+		'site.yml': `- hosts: web
+  gather_facts: false
+  tags: [web]
+  roles: [base]
+  tasks:
+    - name: the config
+      debug: msg=config
+      tags: [config]
+    - block:
+        - debug: msg=in-block
+        - name: only when asked
+          debug: msg=never
+          tags: never
+      tags: [block]
+- hosts: db
+  name: databases
+  tasks:
+    - debug: msg=db
+      tags: always
+`,
+		'roles/base/tasks/main.yml': '- name: base packages\n  debug: msg=base\n  tags: [packages]\n',
+	});
+	writeFileSync(join(dir, 'none.cfg'), '');
+	// Ansible lists a play's hosts from a set, in no fixed order: the --list-hosts cases match one host a play.
+	for (const flags of [['--list-tasks'], ['--list-tags'], ['--list-hosts', '--limit', 'web1:db1'], ['--list-tasks', '--tags', 'never,config'], ['--list-tasks', '--list-tags', '--skip-tags', 'block'], ['--list-hosts', '--list-tasks', '--limit', 'web2']]) {
+		const ansible = spawnSync('ansible-playbook', ['-i', 'hosts', 'site.yml', ...flags], {cwd: dir, encoding: 'utf8', env: {...process.env, ANSIBLE_CONFIG: join(dir, 'none.cfg')}});
+		const run = pb(['run', 'site.yml', '-i', 'hosts', ...flags], dir);
+		t.is(run.code, 0, run.stderr);
+		t.is(run.stdout, ansible.stdout, flags.join(' '));
+	}
+});
