@@ -9,7 +9,9 @@ import {graphInventory, listInventory} from './inventory/listing.js';
 import {checkTargets} from './inventory/targets.js';
 import {dumpYaml, loadYamlFile, readYaml} from './load/yaml.js';
 import {parseKeyValues} from './playbook/free-form.js';
+import {didYouMean} from './did-you-mean.js';
 import {listPlaybook} from './playbook/listing.js';
+import {anyStartsHere, startableNames} from './playbook/start-at.js';
 import type {Play} from './playbook/types.js';
 import {loadPlaybook} from './playbook/parse-play.js';
 import {validatePlaybook} from './playbook/validate.js';
@@ -20,7 +22,7 @@ import {moduleDoc, moduleList} from './report/module-doc.js';
 import {runPlaybooks, type RunSettings} from './run/run-playbook.js';
 import {artifactCache} from './artifacts/cache.js';
 import {exportArtifacts, importArtifacts, pullArtifacts} from './commands/artifacts.js';
-import {askSecret} from './commands/prompt.js';
+import {askLine, askSecret} from './commands/prompt.js';
 import {versionText} from './commands/version.js';
 import {setColor} from './report/color.js';
 import {dumpSettings, loadSettings, type Settings} from './config/settings.js';
@@ -31,8 +33,8 @@ import {modules} from '../modules/index.js';
 
 const exitCodes = {ok: 0, other: 1, hostFailed: 2, unreachableOrParse: 4, badOptions: 5} as const;
 
-function optionsError(message: string): PbError {
-	return new PbError(message, {kind: 'options'});
+function optionsError(message: string, hint?: string): PbError {
+	return new PbError(message, {kind: 'options', hint});
 }
 
 /** -e key=value, -e '{"json": 1}', -e @vars.yml; later ones win. */
@@ -83,6 +85,8 @@ interface RunFlags {
 	syntaxCheck?: boolean;
 	listTasks?: boolean;
 	listTags?: boolean;
+	startAtTask?: string;
+	step?: boolean;
 	listHosts?: boolean;
 	acceptNewHostKeys?: boolean;
 	timeout?: string;
@@ -150,6 +154,10 @@ function inventorySources(flags: Pick<RunFlags, 'inventory'>, config: Settings):
 /** Reads and checks everything a run needs, before any host is contacted. */
 async function loadJob(files: readonly string[], flags: RunFlags, config: Settings) {
 	const vars = extraVars(flags.extraVars);
+	if (flags.step && !process.stdin.isTTY) {
+		throw optionsError('--step asks before each task on a terminal, and pb\'s input is not one', 'Run it from a terminal, or without --step.');
+	}
+
 	// Bad options are found before any file is read: they are exit code 5, not 4.
 	const settings = {...settingsOf(flags, vars, config), connectionDefaults: await connectionDefaults(flags, config)};
 	const sources = inventorySources(flags, config);
@@ -159,7 +167,17 @@ async function loadJob(files: readonly string[], flags: RunFlags, config: Settin
 		validatePlaybook(playbook, inventory, vars);
 	}
 
+	if (flags.startAtTask !== undefined && !anyStartsHere(playbooks, flags.startAtTask)) {
+		throw optionsError(`--start-at-task '${flags.startAtTask}' matches no task of ${files.join(', ')}${didYouMean(flags.startAtTask, startableNames(playbooks))}`, '--list-tasks lists them. As in Ansible, tasks of include_tasks and include_role cannot be started at; those of import_tasks and roles can.');
+	}
+
 	return {settings, sources, inventory, playbooks};
+}
+
+/** --step's question, as ansible-playbook asks it; no answer is no. */
+async function stepQuestion(task: string): Promise<'yes' | 'no' | 'continue'> {
+	const answer = (await askLine(`Perform task: TASK: ${task} (N)o/(y)es/(c)ontinue: `, 'Run without --step, or from a terminal.')).trim().toLowerCase();
+	return ['y', 'yes'].includes(answer) ? 'yes' : ['c', 'continue'].includes(answer) ? 'continue' : 'no';
 }
 
 const gatherings = ['implicit', 'explicit', 'smart'] as const;
@@ -184,6 +202,8 @@ function settingsOf(flags: RunFlags, vars: Record<string, unknown>, config: Sett
 		connectTimeoutMs: positiveInt(flags.timeout ?? String(config.get('DEFAULT_TIMEOUT')), '--timeout') * 1000,
 		offline: flags.offline ?? false,
 		gathering,
+		startAtTask: flags.startAtTask,
+		step: flags.step ? stepQuestion : undefined,
 	};
 }
 
@@ -294,6 +314,8 @@ function program(config: Settings): Command {
 		.option('--syntax-check', 'check the playbooks and stop')
 		.option('--list-tasks', 'list the tasks that would run')
 		.option('--list-tags', 'list the tags of the tasks that would run')
+		.option('--step', 'ask before each task whether to run it: (N)o/(y)es/(c)ontinue')
+		.option('--start-at-task <name>', 'start at the first task of this name (or `role : name`, or an fnmatch pattern)')
 		.option('--list-hosts', 'list the hosts each play would run on')
 		.option('--accept-new-host-keys', 'add unknown SSH host keys to known_hosts (a changed key still fails)')
 		.option('-T, --timeout <seconds>', 'SSH connect timeout (ansible.cfg timeout; 10)')

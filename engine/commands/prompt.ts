@@ -1,15 +1,30 @@
+import {createInterface} from 'node:readline/promises';
 import {PbError} from '../errors.js';
+
+function needsTerminal(question: string, instead: string): void {
+	if (!process.stdin.isTTY) {
+		throw new PbError(`${question.replace(/[:?]\s*$/, '')} is asked for on a terminal, and pb's input is not one`, {kind: 'options', hint: instead});
+	}
+}
+
+/** Asks on the terminal, the answer echoed as typed (--step's question, vars_prompt's visible ones). */
+export async function askLine(question: string, instead: string): Promise<string> {
+	needsTerminal(question, instead);
+	const terminal = createInterface({input: process.stdin, output: process.stderr});
+	try {
+		return await terminal.question(question);
+	} finally {
+		terminal.close();
+	}
+}
 
 /**
  * Asks on the terminal for a secret (-k, -K), echoing nothing, as ansible-playbook does. Without a
  * terminal there is nobody to ask: the error says what to set instead.
  */
 export async function askSecret(question: string, instead: string): Promise<string> {
+	needsTerminal(question, instead);
 	const {stdin, stderr} = process;
-	if (!stdin.isTTY) {
-		throw new PbError(`${question.replace(/: $/, '')} is asked for on a terminal, and pb's input is not one`, {kind: 'options', hint: instead});
-	}
-
 	stderr.write(question);
 	stdin.setRawMode(true);
 	stdin.resume();

@@ -1,3 +1,4 @@
+import {globToRegex} from '../fnmatch.js';
 import {PbError} from '../errors.js';
 import type {Group, Host} from './types.js';
 
@@ -151,27 +152,4 @@ function matcher(pattern: string): (name: string) => boolean {
 	}
 
 	return name => regex.test(name);
-}
-
-// Python's fnmatch.translate: * ? [seq] [!seq]; a [ with no closing ] is a plain character.
-function globToRegex(glob: string): string {
-	let regex = '';
-	for (let i = 0; i < glob.length; i++) {
-		const char = glob[i] ?? '';
-		const close = char === '[' ? glob.indexOf(']', i + (glob[i + 1] === '!' ? 3 : 2)) : -1;
-		if (char === '*') {
-			regex += '.*';
-		} else if (char === '?') {
-			regex += '.';
-		} else if (close === -1) {
-			regex += char.replaceAll(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
-		} else {
-			const body = glob.slice(i + 1, close);
-			const negated = body.startsWith('!');
-			regex += `[${negated ? '^' : ''}${(negated ? body.slice(1) : body).replaceAll(/[\\\]^[]/g, '\\$&')}]`;
-			i = close;
-		}
-	}
-
-	return regex;
 }

@@ -47,6 +47,8 @@ export function whereOf(task: TaskCommon, key: string): SourcePosition {
 }
 
 export interface ModuleTask extends TaskCommon {
+	/** Gathering Facts, added by the engine: --start-at-task does not pass it over. */
+	readonly implicit?: true;
 	readonly kind: 'module';
 	readonly module: AnyModule;
 	/** Parameters as written (templates not yet rendered), defaults applied at run time. */

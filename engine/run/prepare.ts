@@ -93,7 +93,7 @@ export function playVars(play: Play): Record<string, unknown> {
 
 export function gatherFactsTask(run: RunContext, play: Play): ModuleTask {
 	return {
-		kind: 'module', name: 'Gathering Facts', where: play.where, when: [], tags: ['always'], vars: {}, become: undefined,
+		kind: 'module', implicit: true, name: 'Gathering Facts', where: play.where, when: [], tags: ['always'], vars: {}, become: undefined,
 		becomeUser: undefined, environment: undefined, checkMode: false, noLog: false, ignoreErrors: false, delegateTo: undefined,
 		runOnce: false, dir: play.dir, keyWhere: {}, module: run.options.registry.get('setup')!,
 		args: play.gatherSubset === undefined ? {} : {gather_subset: play.gatherSubset}, argWhere: {}, register: undefined,

@@ -24,6 +24,10 @@ export interface RunOptions {
 	readonly connectionDefaults: ConnectionDefaults;
 	/** ansible.cfg's gathering: implicit (facts unless a play says gather_facts: false), explicit (only when it says true), or smart (as implicit: pb gathers a host's facts once a run anyway). */
 	readonly gathering: 'implicit' | 'explicit' | 'smart';
+	/** --start-at-task: tasks before the first one it matches are not run. */
+	readonly startAtTask: string | undefined;
+	/** --step: asked before each task whether to run it; 'continue' runs it and every later one unasked. */
+	readonly step?: ((task: string) => Promise<'yes' | 'no' | 'continue'>) | undefined;
 }
 
 /** A host of the inventory, ready to run tasks on (its connection opened on first use). */
@@ -41,6 +45,10 @@ export class RunContext {
 	readonly queue: PQueue;
 	/** Secrets met during the run (become passwords from play vars) are added here. */
 	readonly redactor: Redactor;
+	/** --start-at-task's pattern until a play reaches a task it matches; then undefined. */
+	awaitingStart: string | undefined;
+	/** Whether --step still asks: until it is answered 'continue'. */
+	stepping: boolean;
 	private readonly conditions = new WeakMap<ConditionSource, CompiledCondition>();
 	private current: Inventory;
 	private hostRuns: ReadonlyMap<string, HostRun>;
@@ -49,6 +57,8 @@ export class RunContext {
 
 	constructor(options: RunOptions, redactor: Redactor, output: EventSink, inventory: Inventory, makeHost: HostMaker) {
 		this.options = options;
+		this.awaitingStart = options.startAtTask;
+		this.stepping = options.step !== undefined;
 		this.redactor = redactor;
 		this.emit = redactor.sink(output);
 		this.queue = new PQueue({concurrency: options.forks});

@@ -59,7 +59,7 @@ async function runPlay(run: RunContext, play: Play, settings: RunSettings): Prom
 
 	const vars = playVars(play);
 	const limits = playLimits(run, play, vars);
-	const state = playState(limits.maxFailPercentage);
+	const state = playState(limits.maxFailPercentage, run.awaitingStart);
 	for (const batch of batches(hosts, limits.serial)) {
 		const scope: Scope = {play, playVars: vars, playHosts: batch, playHostsAll: hosts, chain: [], state};
 		if (play.strategy === 'free') {
@@ -72,6 +72,11 @@ async function runPlay(run: RunContext, play: Play, settings: RunSettings): Prom
 		if (state.aborted || batch.every(host => host.failed || host.unreachable)) {
 			break;
 		}
+	}
+
+	// The plays after the one where --start-at-task's task was reached run whole.
+	if (state.started.size > 0) {
+		run.awaitingStart = undefined;
 	}
 
 	return hosts;

@@ -10,6 +10,9 @@ export interface PlayState {
 	aborted: boolean;
 	/** The play's max_fail_percentage, rendered when it started. */
 	readonly maxFailPercentage: number | undefined;
+	/** --start-at-task's pattern while the run has not reached its task; the hosts that have, in this play. */
+	readonly startAt: string | undefined;
+	readonly started: Set<HostRun>;
 	/** Roles the play sees from now on besides its own: include_role's with public, import_role's in included files. */
 	readonly roles: RoleInstance[];
 	/** Handlers of roles read during the run, after the play's own. */
@@ -18,8 +21,8 @@ export interface PlayState {
 	readonly ranRoles: Map<string, Set<HostRun>>;
 }
 
-export function playState(maxFailPercentage?: number): PlayState {
-	return {aborted: false, maxFailPercentage, roles: [], handlers: [], ranRoles: new Map()};
+export function playState(maxFailPercentage?: number, startAt?: string): PlayState {
+	return {aborted: false, maxFailPercentage, startAt, started: new Set(), roles: [], handlers: [], ranRoles: new Map()};
 }
 
 /** Of `hosts`, those that have not run the role yet; they count as having run it from now. */

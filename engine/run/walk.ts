@@ -10,8 +10,9 @@ import type {HostRun} from './host-run.js';
 import {includePasses, readPass} from './include-passes.js';
 import {requestsAhead} from './upcoming-reads.js';
 import type {RunContext} from './run-context.js';
+import {startsHere} from '../playbook/start-at.js';
 import {selectedByTags} from '../playbook/tags.js';
-import {effectiveTags, firstRuns, inner, joinPlay, runsOnce, type Scope} from './scope.js';
+import {effectiveTags, firstRuns, inner, joinPlay, runsOnce, type PlayState, type Scope} from './scope.js';
 import {taskVars} from './variables.js';
 
 /*
@@ -49,6 +50,39 @@ function abortPlay(scope: Scope): void {
 	for (const host of scope.playHosts) {
 		host.ended = true;
 	}
+}
+
+/**
+ * --start-at-task: the tasks before the first it matches are passed over, on each host of the play;
+ * facts are still gathered, as in Ansible.
+ */
+function beforeStart(state: PlayState, task: Task, hosts: readonly HostRun[]): boolean {
+	if (state.startAt === undefined || hosts.every(host => state.started.has(host)) || (task.kind === 'module' && task.implicit)) {
+		return false;
+	}
+
+	if (task.kind === 'module' && startsHere(task, state.startAt)) {
+		for (const host of hosts) {
+			state.started.add(host);
+		}
+
+		return false;
+	}
+
+	return true;
+}
+
+/** --step: the task runs when the user says yes, or continue (then no later task asks). */
+async function stepAllows(run: RunContext, task: Task): Promise<boolean> {
+	if (!run.stepping || !run.options.step) {
+		return true;
+	}
+
+	const role = task.role ? `${task.role.name} : ` : '';
+	const name = task.kind === 'module' ? task.name ?? task.module.name : task.kind === 'include' ? 'include_tasks' : 'include_role';
+	const answer = await run.options.step(`${role}${name}`);
+	run.stepping = answer !== 'continue';
+	return answer !== 'no';
 }
 
 /** any_errors_fatal and max_fail_percentage, over the failures no rescue can still catch. */
@@ -248,7 +282,11 @@ export async function runTasks(run: RunContext, tasks: readonly Task[], scope: S
 		let failedHere: Set<HostRun>;
 		if (task.kind === 'block') {
 			failedHere = await runBlock(run, task, scope, active, rescuable);
+		} else if (beforeStart(scope.state, task, active)) {
+			continue;
 		} else if (!selectedByTags(effectiveTags(scope, task), run.options.tags, run.options.skipTags)) {
+			continue;
+		} else if (!await stepAllows(run, task)) {
 			continue;
 		} else if (task.kind === 'module') {
 			failedHere = await runModuleTask(run, task, scope, active, false, tasks.slice(index + 1));

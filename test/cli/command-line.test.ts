@@ -27,16 +27,17 @@ function ansiblePlaybook(args: readonly string[], cwd: string): {code: number; o
 	return {code: result.status ?? -1, output: `${result.stdout}${result.stderr}`.replaceAll(/\s+/g, ' ')};
 }
 
-/** pb with its input on a terminal (util-linux's script): `answer` is typed once `prompt` shows, as a person would. */
-async function pbOnTerminal(args: readonly string[], prompt: string, answer: string): Promise<{code: number; output: string}> {
+/** pb with its input on a terminal (util-linux's script): each time `prompt` shows, the next answer is typed, as a person would. */
+async function pbOnTerminal(args: readonly string[], prompt: string, answers: readonly string[]): Promise<{code: number; output: string}> {
 	const command = [process.execPath, join(repoRoot, 'dist/engine/cli.js'), ...args].map(word => `'${word}'`).join(' ');
 	const child = spawn('script', ['-qec', command, '/dev/null'], {env: {...process.env, NO_COLOR: '1'}});
 	let output = '';
+	let answered = 0;
 	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-		const before = output;
 		output += chunk;
-		if (!before.includes(prompt) && output.includes(prompt)) {
-			child.stdin.write(answer);
+		const asked = output.split(prompt).length - 1;
+		for (; answered < Math.min(asked, answers.length); answered++) {
+			child.stdin.write(answers[answered]!);
 		}
 	});
 	const code = await new Promise<number>(resolve => child.on('close', status => resolve(status ?? -1)));
@@ -148,7 +149,7 @@ test('-c local reaches hosts the inventory gives no connection; -b and --become-
 
 test('-K asks on the terminal without echoing, and without one fails before any host, saying what to set instead', async t => {
 	const dir = workspace({hosts: 'node1 ansible_connection=local\n', 'play.yml': whoami});
-	const asked = await pbOnTerminal(['run', join(dir, 'play.yml'), '-i', join(dir, 'hosts'), '-b', '-K'], 'BECOME password: ', 'typed-secret\r');
+	const asked = await pbOnTerminal(['run', join(dir, 'play.yml'), '-i', join(dir, 'hosts'), '-b', '-K'], 'BECOME password: ', ['typed-secret\r']);
 	t.is(asked.code, 0, asked.output);
 	t.true(asked.output.startsWith('BECOME password: '), asked.output);
 	t.false(asked.output.includes('typed-secret'), 'not echoed, not printed');
@@ -192,4 +193,46 @@ test('--list-tasks, --list-tags and --list-hosts print what ansible-playbook pri
 		t.is(run.code, 0, run.stderr);
 		t.is(run.stdout, ansible.stdout, flags.join(' '));
 	}
+});
+
+const fourTasks = `- hosts: all
+  tasks:
+    - debug: msg=one
+    - name: second task
+      debug: msg="two {{ ansible_facts.hostname is defined }}"
+    - debug: msg=three
+- hosts: all
+  gather_facts: false
+  tasks:
+    - debug: msg=four
+`;
+
+test('--start-at-task starts at the first task its name or pattern matches, facts still gathered, as ansible-playbook', t => {
+	const dir = workspace({hosts: 'node1 ansible_connection=local\n', 'play.yml': fourTasks});
+	writeFileSync(join(dir, 'none.cfg'), '');
+	const ansible = ansiblePlaybook(['-i', 'hosts', 'play.yml', '--start-at-task', 'sec*'], dir);
+	const run = pb(['run', 'play.yml', '-i', 'hosts', '--start-at-task', 'sec*', '--json'], dir);
+	t.is(run.code, 0, run.stderr);
+	const said = run.stdout.trim().split('\n').map(line => JSON.parse(line) as {kind: string; msg?: string}).filter(event => event.kind === 'debug').map(event => event.msg);
+	t.deepEqual(said, ['two True', 'three', 'four']);
+	for (const message of said) {
+		t.true(ansible.output.includes(`"msg": "${message!}"`), ansible.output);
+	}
+
+	t.false(ansible.output.includes('"msg": "one"'));
+	const missing = pb(['run', 'play.yml', '-i', 'hosts', '--start-at-task', 'secnd task'], dir);
+	t.is(missing.code, 5);
+	t.true(missing.stderr.startsWith('ERROR! --start-at-task \'secnd task\' matches no task of play.yml (did you mean \'second task\'?)\n'), missing.stderr);
+	t.is(missing.stdout, '', 'found before any host is contacted (ansible-playbook runs every play first, then says so)');
+});
+
+test('--step asks before each task: no skips it, yes runs it, continue runs the rest unasked; without a terminal it is refused up front', async t => {
+	const dir = workspace({hosts: 'node1 ansible_connection=local\n', 'play.yml': fourTasks});
+	const asked = await pbOnTerminal(['run', join(dir, 'play.yml'), '-i', join(dir, 'hosts'), '--step'], '(N)o/(y)es/(c)ontinue: ', ['y\r', 'n\r', 'c\r']);
+	t.is(asked.code, 0, asked.output);
+	t.deepEqual([...asked.output.matchAll(/Perform task: TASK: (.+?) \(N\)o/g)].map(match => match[1]), ['Gathering Facts', 'debug', 'second task']);
+	t.deepEqual([...asked.output.matchAll(/^ {4}(\S.*?)\r?$/gm)].map(match => match[1]), ['two True', 'three', 'four']);
+	const piped = pb(['run', 'play.yml', '-i', 'hosts', '--step'], dir);
+	t.is(piped.code, 5);
+	t.is(piped.stderr, 'ERROR! --step asks before each task on a terminal, and pb\'s input is not one\nRun it from a terminal, or without --step.\n');
 });

@@ -57,7 +57,7 @@ export async function runPlaybook(dir: string, {rolesPath, ...options}: Partial<
 	const events: RunEvent[] = [];
 	const {recap} = await runPlaybooks([playbook], inventory, {
 		check: false, diff: false, forks: 50, tags: [], skipTags: [], verbosity: 0, registry: modules,
-		limit: undefined, acceptNewHostKeys: false, connectTimeoutMs: 5000, offline: false, ...options, connectionDefaults: options.connectionDefaults ?? {}, gathering: options.gathering ?? 'implicit', extraVars,
+		limit: undefined, acceptNewHostKeys: false, connectTimeoutMs: 5000, offline: false, ...options, connectionDefaults: options.connectionDefaults ?? {}, gathering: options.gathering ?? 'implicit', startAtTask: options.startAtTask, extraVars,
 	}, event => events.push(event));
 	const results = events.filter((event): event is Extract<RunEvent, {kind: 'host-result'}> => event.kind === 'host-result');
 	const printed = events.flatMap(event => (event.kind === 'debug' ? [{host: event.host, msg: event.msg}] : []));
