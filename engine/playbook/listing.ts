@@ -30,9 +30,9 @@ function listed(play: Play, only: readonly string[], skip: readonly string[]): L
 			if (task.kind === 'block') {
 				walk([...task.block, ...task.rescue, ...task.always], tags);
 			} else if (selectedByTags(new Set(tags), only, skip)) {
-				const role = task.role ? `${task.role.name} : ` : '';
-				const name = task.kind === 'module' ? task.name ?? task.module.name : task.kind === 'include' ? `include_tasks: ${task.file}` : `include_role: ${task.spec.name}`;
-				entries.push({name: `${role}${name}`, tags});
+				// As Ansible names a task: `role : name` when it has a name, else its action.
+				const action = task.kind === 'module' ? task.module.name : task.kind === 'include' ? 'include_tasks' : 'include_role';
+				entries.push({name: task.name === undefined ? action : `${task.role ? `${task.role.name} : ` : ''}${task.name}`, tags});
 			}
 		}
 	};

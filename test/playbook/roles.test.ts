@@ -129,7 +129,7 @@ test('collections: is accepted as a list of names', async t => {
 	t.like(error.where, {line: 4, column: 7});
 });
 
-test('--list-tasks shows a role\'s tasks as `role : task`', t => {
+test('--list-tasks shows a role\'s named tasks as `role : name`, as ansible-playbook', t => {
 	const dir = workspace({
 		hosts: localInventory('node1'),
 		'play.yml': play('  roles: [web]\n  tasks:\n    - debug: msg=x\n    - include_role: {name: web}\n'),
@@ -137,7 +137,7 @@ test('--list-tasks shows a role\'s tasks as `role : task`', t => {
 	});
 	const result = pb(['run', 'play.yml', '-i', 'hosts', '--list-tasks'], dir);
 	t.is(result.code, 0, result.stderr);
-	t.regex(result.stdout, /tasks:\n {6}web : install\n {6}web : command\n {6}debug\n {6}include_role: web\n/);
+	t.regex(result.stdout, /tasks:\n {6}web : install\tTAGS: \[\]\n {6}command\tTAGS: \[\]\n {6}debug\tTAGS: \[\]\n {6}include_role\tTAGS: \[\]\n/);
 });
 
 test('pb run finds roles through ./ansible.cfg\'s roles_path, relative to the file\'s folder', t => {
