@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import {existsSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import {dirname, resolve} from 'node:path';
 import {Command, CommanderError} from 'commander';
 import {formatError, PbError} from './errors.js';
@@ -22,6 +22,9 @@ import {artifactCache} from './artifacts/cache.js';
 import {exportArtifacts, importArtifacts, pullArtifacts} from './commands/artifacts.js';
 import {askSecret} from './commands/prompt.js';
 import {versionText} from './commands/version.js';
+import {vaultCommands, type VaultFlags} from './commands/vault.js';
+import {vaultKeyring} from './vault/keyring.js';
+import {readVaultSecrets, type VaultPasswordFlags} from './vault/secrets.js';
 import {setColor} from './report/color.js';
 import {dumpSettings, loadSettings, type Settings} from './config/settings.js';
 import {setYamlCodec} from './vars/template.js';
@@ -69,7 +72,7 @@ function collect(value: string, previous: string[]): string[] {
 	return [...previous, value];
 }
 
-interface RunFlags {
+interface RunFlags extends VaultPasswordFlags {
 	inventory: string[];
 	check?: boolean;
 	diff?: boolean;
@@ -149,6 +152,8 @@ function inventorySources(flags: Pick<RunFlags, 'inventory'>, config: Settings):
 
 /** Reads and checks everything a run needs, before any host is contacted. */
 async function loadJob(files: readonly string[], flags: RunFlags, config: Settings) {
+	// The vault passwords come first: any file read from here on may be encrypted, -e @file too.
+	vaultKeyring.use(await readVaultSecrets(flags));
 	const vars = extraVars(flags.extraVars);
 	// Bad options are found before any file is read: they are exit code 5, not 4.
 	const settings = {...settingsOf(flags, vars, config), connectionDefaults: await connectionDefaults(flags, config)};
@@ -305,6 +310,9 @@ function program(config: Settings): Command {
 		.option('-b, --become', 'run tasks with become (sudo) unless a play or task says otherwise')
 		.option('--become-user <name>', 'the user to become (default root)')
 		.option('-K, --ask-become-pass', 'ask for the become (sudo) password')
+		.option('--vault-id <label@source>', 'a vault id and where its password is: a file, a script, or prompt (repeatable)', collect, [])
+		.option('--vault-password-file <file>', 'the vault password: a file, or a script that prints it (repeatable)', collect, [])
+		.option('-J, --ask-vault-pass', 'ask for the vault password')
 		.action(async (files: string[], flags: RunFlags) => {
 			process.exitCode = await run(files, flags, config);
 		});
@@ -353,6 +361,23 @@ function program(config: Settings): Command {
 		.action((flags: {onlyChanged?: boolean}) => {
 			out(dumpSettings(flags.onlyChanged ? {...config, all: config.all.filter(setting => setting.origin !== 'default')} : config));
 		});
+	const vault = pb.command('vault').description('Encrypt and decrypt files and strings as ansible-vault does');
+	for (const command of vaultCommands) {
+		const sub = vault.command(command.name).description(command.description).argument(command.argument);
+		for (const [flags, description] of command.options) {
+			if (description.endsWith('(repeatable)')) {
+				sub.option(flags, description, collect, []);
+			} else {
+				sub.option(flags, description);
+			}
+		}
+
+		sub.action(async (args: string[] | string | undefined, flags: VaultFlags) => {
+			const words = args === undefined ? [] : [args].flat();
+			await command.action(words, flags, {write: text => process.stdout.write(text), readStdin: () => readFileSync(0, 'utf8')});
+		});
+	}
+
 	pb.command('modules').description('List the modules').action(() => {
 		process.stdout.write(`${moduleList(modules)}\n`);
 	});
