@@ -87,7 +87,7 @@ export function readPasswordSource(file: string, label: string): Buffer {
 
 async function askVaultPassword(label: string | undefined): Promise<Buffer> {
 	const question = label === undefined ? 'Vault password: ' : `Vault password (${label}): `;
-	return checked(Buffer.from(await askSecret(question, hint)), 'the prompt');
+	return checked(Buffer.from(await askSecret(question, 'Pass the vault password with --vault-password-file FILE or --vault-id LABEL@FILE.')), 'the prompt');
 }
 
 /** `label@source`, or a bare source for the label `default`. */
