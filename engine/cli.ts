@@ -22,7 +22,7 @@ import {artifactCache} from './artifacts/cache.js';
 import {exportArtifacts, importArtifacts, pullArtifacts} from './commands/artifacts.js';
 import {askSecret} from './commands/prompt.js';
 import {versionText} from './commands/version.js';
-import {vaultCommands, type VaultFlags} from './commands/vault.js';
+import {vaultCommands, vaultPasswordOptions, type VaultFlags} from './commands/vault.js';
 import {vaultKeyring} from './vault/keyring.js';
 import {readVaultSecrets, type VaultPasswordFlags} from './vault/secrets.js';
 import {setColor} from './report/color.js';
@@ -70,6 +70,17 @@ function extraVars(values: readonly string[]): Record<string, unknown> {
 
 function collect(value: string, previous: string[]): string[] {
 	return [...previous, value];
+}
+
+/** Options given as [flags, description]; one whose description says `(repeatable)` collects its values. */
+function addOptions(command: Command, options: ReadonlyArray<readonly [string, string]>): void {
+	for (const [flags, description] of options) {
+		if (description.endsWith('(repeatable)')) {
+			command.option(flags, description, collect, []);
+		} else {
+			command.option(flags, description);
+		}
+	}
 }
 
 interface RunFlags extends VaultPasswordFlags {
@@ -310,12 +321,10 @@ function program(config: Settings): Command {
 		.option('-b, --become', 'run tasks with become (sudo) unless a play or task says otherwise')
 		.option('--become-user <name>', 'the user to become (default root)')
 		.option('-K, --ask-become-pass', 'ask for the become (sudo) password')
-		.option('--vault-id <label@source>', 'a vault id and where its password is: a file, a script, or prompt (repeatable)', collect, [])
-		.option('--vault-password-file <file>', 'the vault password: a file, or a script that prints it (repeatable)', collect, [])
-		.option('-J, --ask-vault-pass', 'ask for the vault password')
 		.action(async (files: string[], flags: RunFlags) => {
 			process.exitCode = await run(files, flags, config);
 		});
+	addOptions(pb.commands.at(-1)!, vaultPasswordOptions);
 	const artifacts = pb.command('artifacts').description('The controller\'s artifact cache, for offline and air-gapped runs');
 	artifacts.command('pull')
 		.description('Fetch every artifact the playbooks would download into the controller\'s cache, verified')
@@ -330,6 +339,7 @@ function program(config: Settings): Command {
 		.action(async (files: string[], flags: RunFlags & {arch: string[]}) => {
 			process.exitCode = await pull(files, {...flags, tags: [], skipTags: [], verbose: 0}, config);
 		});
+	addOptions(artifacts.commands.at(-1)!, vaultPasswordOptions);
 	artifacts.command('export')
 		.description('Write the controller\'s cache to a tar file, to carry to an air-gapped controller')
 		.argument('<file>', 'the tar file to write')
@@ -364,14 +374,7 @@ function program(config: Settings): Command {
 	const vault = pb.command('vault').description('Encrypt and decrypt files and strings as ansible-vault does');
 	for (const command of vaultCommands) {
 		const sub = vault.command(command.name).description(command.description).argument(command.argument);
-		for (const [flags, description] of command.options) {
-			if (description.endsWith('(repeatable)')) {
-				sub.option(flags, description, collect, []);
-			} else {
-				sub.option(flags, description);
-			}
-		}
-
+		addOptions(sub, command.options);
 		sub.action(async (args: string[] | string | undefined, flags: VaultFlags) => {
 			const words = args === undefined ? [] : [args].flat();
 			await command.action(words, flags, {write: text => process.stdout.write(text), readStdin: () => readFileSync(0, 'utf8')});

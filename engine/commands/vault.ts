@@ -6,7 +6,7 @@ import {PbError} from '../errors.js';
 import {splitWords} from '../shell-words.js';
 import {isVaultText, parseVaultText} from '../vault/format.js';
 import {vaultKeyring} from '../vault/keyring.js';
-import {readPasswordSource, readVaultSecrets, type VaultPasswordFlags, type VaultSecret} from '../vault/secrets.js';
+import {parseVaultId, readPasswordSource, readVaultSecrets, type VaultPasswordFlags, type VaultSecret} from '../vault/secrets.js';
 import {askSecret} from './prompt.js';
 
 /*
@@ -130,12 +130,13 @@ function editInPrivate(text: string, name: string): string {
 	}
 }
 
-const passwordOptions = [
+/** The flags that give vault passwords, for `pb run` as for `pb vault`. */
+export const vaultPasswordOptions = [
 	['--vault-id <label@source>', 'a vault id and where its password is: a file, a script, or prompt (repeatable)'],
 	['--vault-password-file <file>', 'the vault password: a file, or a script that prints it (repeatable)'],
-	['--ask-vault-pass', 'ask for the vault password'],
+	['-J, --ask-vault-pass', 'ask for the vault password'],
 ] as const;
-const encryptOptions = [...passwordOptions, ['--encrypt-vault-id <label>', 'the vault id to encrypt with, when several are given']] as const;
+const encryptOptions = [...vaultPasswordOptions, ['--encrypt-vault-id <label>', 'the vault id to encrypt with, when several are given']] as const;
 
 /** encrypt_string's output: a YAML value (or `name: value`) ansible-vault and pb read back. */
 function inlineVault(vaultText: string, name: string | undefined): string {
@@ -156,7 +157,7 @@ export const vaultCommands: readonly VaultCommand[] = [
 	},
 	{
 		name: 'decrypt', description: 'Decrypt files in place (stdin to stdout without files)', argument: '[files...]',
-		options: [...passwordOptions, ['--output <file>', 'write here instead (- for stdout)']],
+		options: [...vaultPasswordOptions, ['--output <file>', 'write here instead (- for stdout)']],
 		async action(files, flags, io) {
 			await unlock(flags, false);
 			for (const {file, text} of eachInput(files, io)) {
@@ -165,7 +166,7 @@ export const vaultCommands: readonly VaultCommand[] = [
 		},
 	},
 	{
-		name: 'view', description: 'Print encrypted files\' content', argument: '<files...>', options: passwordOptions,
+		name: 'view', description: 'Print encrypted files\' content', argument: '<files...>', options: vaultPasswordOptions,
 		async action(files, flags, io) {
 			await unlock(flags, false);
 			for (const file of files) {
@@ -216,10 +217,11 @@ export const vaultCommands: readonly VaultCommand[] = [
 	},
 	{
 		name: 'rekey', description: 'Encrypt files again with a new password', argument: '<files...>',
-		options: [...passwordOptions, ['--new-vault-id <label@source>', 'the new vault id and its password\'s source'], ['--new-vault-password-file <file>', 'the new vault password\'s file or script']],
+		options: [...vaultPasswordOptions, ['--new-vault-id <label@source>', 'the new vault id and its password\'s source'], ['--new-vault-password-file <file>', 'the new vault password\'s file or script']],
 		async action(files, flags) {
 			await unlock(flags, false);
-			const [label = 'default', source] = flags.newVaultId?.includes('@') ? flags.newVaultId.split(/@(.*)/s) : [flags.newVaultId, flags.newVaultPasswordFile];
+			// --new-vault-id is LABEL@SOURCE, or a label whose password --new-vault-password-file gives.
+			const {label, source} = flags.newVaultId?.includes('@') ? parseVaultId(flags.newVaultId) : {label: flags.newVaultId ?? 'default', source: flags.newVaultPasswordFile};
 			const secret = source === undefined || source === 'prompt' ? await askNewPassword(label) : {label, password: readPasswordSource(source, label)};
 			const opened = files.map(file => ({file, text: decryptedFrom(file, readText(file))}));
 			for (const {file, text} of opened) {

@@ -117,8 +117,6 @@ const builtin = (yaml as unknown as {types: Record<'null' | 'merge' | 'binary' |
 const inlineVault = new yaml.Type('!vault', {
 	kind: 'scalar',
 	construct: (data: string) => new VaultedText(data),
-	instanceOf: VaultedText,
-	represent: (object: object) => (object as VaultedText).vaultText,
 });
 
 export const ansibleSchema = yaml.FAILSAFE_SCHEMA.extend({

@@ -19,7 +19,7 @@ export class VaultFormatError extends Error {
 }
 
 export function isVaultText(text: string): boolean {
-	return text.trimStart().startsWith(`${vaultHeader};`);
+	return text.startsWith(`${vaultHeader};`);
 }
 
 function fromHex(hex: string, part: string): Buffer {

@@ -91,7 +91,7 @@ async function askVaultPassword(label: string | undefined): Promise<Buffer> {
 }
 
 /** `label@source`, or a bare source for the label `default`. */
-function parseVaultId(id: string): {label: string; source: string} {
+export function parseVaultId(id: string): {label: string; source: string} {
 	const at = id.indexOf('@');
 	return at === -1 ? {label: 'default', source: id} : {label: id.slice(0, at) || 'default', source: id.slice(at + 1)};
 }
