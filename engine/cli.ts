@@ -164,7 +164,7 @@ function inventorySources(flags: Pick<RunFlags, 'inventory'>, config: Settings):
 /** Reads and checks everything a run needs, before any host is contacted. */
 async function loadJob(files: readonly string[], flags: RunFlags, config: Settings) {
 	// The vault passwords come first: any file read from here on may be encrypted, -e @file too.
-	vaultKeyring.use(await readVaultSecrets(flags));
+	vaultKeyring.use(await readVaultSecrets(flags, config.get('DEFAULT_VAULT_PASSWORD_FILE') as string | undefined));
 	const vars = extraVars(flags.extraVars);
 	// Bad options are found before any file is read: they are exit code 5, not 4.
 	const settings = {...settingsOf(flags, vars, config), connectionDefaults: await connectionDefaults(flags, config)};
@@ -377,7 +377,11 @@ function program(config: Settings): Command {
 		addOptions(sub, command.options);
 		sub.action(async (args: string[] | string | undefined, flags: VaultFlags) => {
 			const words = args === undefined ? [] : [args].flat();
-			await command.action(words, flags, {write: text => process.stdout.write(text), readStdin: () => readFileSync(0, 'utf8')});
+			await command.action(words, flags, {
+				write: text => process.stdout.write(text),
+				readStdin: () => readFileSync(0, 'utf8'),
+				configuredPasswordFile: config.get('DEFAULT_VAULT_PASSWORD_FILE') as string | undefined,
+			});
 		});
 	}
 

@@ -35,6 +35,8 @@ export interface VaultCommand {
 export interface VaultIo {
 	readonly write: (text: string) => void;
 	readonly readStdin: () => string;
+	/** The password file ANSIBLE_VAULT_PASSWORD_FILE or ansible.cfg names. */
+	readonly configuredPasswordFile: string | undefined;
 }
 
 async function askNewPassword(label: string | undefined): Promise<VaultSecret> {
@@ -52,8 +54,8 @@ async function askNewPassword(label: string | undefined): Promise<VaultSecret> {
 }
 
 /** The passwords the flags name; with none, asked on the terminal, as ansible-vault asks. */
-async function unlock(flags: VaultFlags, forEncrypting: boolean): Promise<void> {
-	const secrets = await readVaultSecrets(flags);
+async function unlock(flags: VaultFlags, io: VaultIo, forEncrypting: boolean): Promise<void> {
+	const secrets = await readVaultSecrets(flags, io.configuredPasswordFile);
 	if (secrets.length === 0) {
 		secrets.push(forEncrypting ? await askNewPassword(flags.encryptVaultId) : {label: 'default', password: Buffer.from(await askSecret('Vault password: ', 'Pass --vault-password-file FILE or --vault-id LABEL@FILE.'))});
 	}
@@ -149,7 +151,7 @@ export const vaultCommands: readonly VaultCommand[] = [
 		name: 'encrypt', description: 'Encrypt files in place (stdin to stdout without files)', argument: '[files...]',
 		options: [...encryptOptions, ['--output <file>', 'write here instead (- for stdout)']],
 		async action(files, flags, io) {
-			await unlock(flags, true);
+			await unlock(flags, io, true);
 			for (const {file, text} of eachInput(files, io)) {
 				writeResult(file, encryptedTo(file ?? 'stdin', text, flags), flags, io);
 			}
@@ -159,7 +161,7 @@ export const vaultCommands: readonly VaultCommand[] = [
 		name: 'decrypt', description: 'Decrypt files in place (stdin to stdout without files)', argument: '[files...]',
 		options: [...vaultPasswordOptions, ['--output <file>', 'write here instead (- for stdout)']],
 		async action(files, flags, io) {
-			await unlock(flags, false);
+			await unlock(flags, io, false);
 			for (const {file, text} of eachInput(files, io)) {
 				writeResult(file, decryptedFrom(file ?? 'stdin', text), flags, io);
 			}
@@ -168,7 +170,7 @@ export const vaultCommands: readonly VaultCommand[] = [
 	{
 		name: 'view', description: 'Print encrypted files\' content', argument: '<files...>', options: vaultPasswordOptions,
 		async action(files, flags, io) {
-			await unlock(flags, false);
+			await unlock(flags, io, false);
 			for (const file of files) {
 				io.write(decryptedFrom(file, readText(file)));
 			}
@@ -176,8 +178,8 @@ export const vaultCommands: readonly VaultCommand[] = [
 	},
 	{
 		name: 'edit', description: 'Edit an encrypted file in $EDITOR', argument: '<file>', options: encryptOptions,
-		async action([file = ''], flags) {
-			await unlock(flags, false);
+		async action([file = ''], flags, io) {
+			await unlock(flags, io, false);
 			const before = readText(file);
 			const plaintext = decryptedFrom(file, before);
 			const after = editInPrivate(plaintext, file);
@@ -193,12 +195,12 @@ export const vaultCommands: readonly VaultCommand[] = [
 	},
 	{
 		name: 'create', description: 'Create an encrypted file, written in $EDITOR', argument: '<file>', options: encryptOptions,
-		async action([file = ''], flags) {
+		async action([file = ''], flags, io) {
 			if (statSync(file, {throwIfNoEntry: false})) {
 				throw new PbError(`${file} exists already`, {kind: 'runtime', hint: '`pb vault edit` changes it.'});
 			}
 
-			await unlock(flags, true);
+			await unlock(flags, io, true);
 			const text = editInPrivate('', file);
 			if (text !== '') {
 				writeText(file, encryptedTo(file, text, flags));
@@ -209,7 +211,7 @@ export const vaultCommands: readonly VaultCommand[] = [
 		name: 'encrypt_string', description: 'Encrypt strings as inline `!vault |` YAML values (stdin without strings)', argument: '[strings...]',
 		options: [...encryptOptions, ['-n, --name <name>', 'the variable name of each string, in order (repeatable)']],
 		async action(strings, flags, io) {
-			await unlock(flags, true);
+			await unlock(flags, io, true);
 			const plaintexts = strings.length === 0 ? [io.readStdin()] : strings;
 			const names = flags.name ?? [];
 			io.write(plaintexts.map((text, index) => inlineVault(encryptedTo('the string', text, flags), names[index])).join('\n'));
@@ -218,8 +220,8 @@ export const vaultCommands: readonly VaultCommand[] = [
 	{
 		name: 'rekey', description: 'Encrypt files again with a new password', argument: '<files...>',
 		options: [...vaultPasswordOptions, ['--new-vault-id <label@source>', 'the new vault id and its password\'s source'], ['--new-vault-password-file <file>', 'the new vault password\'s file or script']],
-		async action(files, flags) {
-			await unlock(flags, false);
+		async action(files, flags, io) {
+			await unlock(flags, io, false);
 			// --new-vault-id is LABEL@SOURCE, or a label whose password --new-vault-password-file gives.
 			const {label, source} = flags.newVaultId?.includes('@') ? parseVaultId(flags.newVaultId) : {label: flags.newVaultId ?? 'default', source: flags.newVaultPasswordFile};
 			const secret = source === undefined || source === 'prompt' ? await askNewPassword(label) : {label, password: readPasswordSource(source, label)};

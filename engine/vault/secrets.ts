@@ -1,8 +1,7 @@
 import {spawnSync} from 'node:child_process';
 import {accessSync, constants, readFileSync, statSync} from 'node:fs';
-import {basename, dirname, extname, resolve} from 'node:path';
+import {basename, extname, resolve} from 'node:path';
 import {askSecret} from '../commands/prompt.js';
-import {configValue, readAnsibleCfg} from '../config/ansible-cfg.js';
 import {PbError} from '../errors.js';
 
 /*
@@ -96,25 +95,16 @@ export function parseVaultId(id: string): {label: string; source: string} {
 	return at === -1 ? {label: 'default', source: id} : {label: id.slice(0, at) || 'default', source: id.slice(at + 1)};
 }
 
-/** The password file Ansible's settings name when no flag does: environment first, then ansible.cfg. */
-function configuredPasswordFile(env: Readonly<Record<string, string | undefined>>): string | undefined {
-	if (env['ANSIBLE_VAULT_PASSWORD_FILE']) {
-		return env['ANSIBLE_VAULT_PASSWORD_FILE'];
-	}
-
-	const config = readAnsibleCfg();
-	const file = configValue(config, 'defaults', 'vault_password_file');
-	return file === undefined || config.file === undefined ? undefined : resolve(dirname(config.file), file);
-}
-
-/** Every vault password the flags name, in the order Ansible tries them. */
-export async function readVaultSecrets(flags: VaultPasswordFlags, env: Readonly<Record<string, string | undefined>> = process.env): Promise<VaultSecret[]> {
+/**
+ * Every vault password the flags name, in the order Ansible tries them; `configured` is the file
+ * ANSIBLE_VAULT_PASSWORD_FILE or ansible.cfg's vault_password_file names.
+ */
+export async function readVaultSecrets(flags: VaultPasswordFlags, configured: string | undefined): Promise<VaultSecret[]> {
 	const secrets: VaultSecret[] = [];
 	for (const {label, source} of (flags.vaultId ?? []).map(id => parseVaultId(id))) {
 		secrets.push({label, password: source === 'prompt' ? await askVaultPassword(label) : readPasswordSource(source, label)});
 	}
 
-	const configured = configuredPasswordFile(env);
 	for (const file of [...flags.vaultPasswordFile ?? [], ...configured === undefined ? [] : [configured]]) {
 		secrets.push({label: 'default', password: readPasswordSource(file, 'default')});
 	}

@@ -76,3 +76,11 @@ test('--ask-vault-pass without a terminal is an error before any host', t => {
 	t.is(run.stderr, 'ERROR! Vault password is asked for on a terminal, and pb\'s input is not one\nPass the vault password with --vault-password-file FILE or --vault-id LABEL@FILE.\n');
 	t.false(existsSync(join(dir, 'touched')));
 });
+
+test('ansible.cfg\'s vault_password_file, relative to the file, is read when no flag names one', t => {
+	const dir = project('cfg-password');
+	writeFileSync(join(dir, 'ansible.cfg'), '[defaults]\nvault_password_file = pw\n');
+	const run = pb(runArgs(dir), dir, {ANSIBLE_CONFIG: join(dir, 'ansible.cfg')});
+	t.is(run.code, 0, run.stdout + run.stderr);
+	t.true(run.stdout.includes('the token is ********'), run.stdout);
+});
