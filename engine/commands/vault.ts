@@ -6,7 +6,7 @@ import {PbError} from '../errors.js';
 import {splitWords} from '../shell-words.js';
 import {isVaultText, parseVaultText} from '../vault/format.js';
 import {vaultKeyring} from '../vault/keyring.js';
-import {parseVaultId, readPasswordSource, readVaultSecrets, type VaultPasswordFlags, type VaultSecret} from '../vault/secrets.js';
+import {askVaultPassword, noTerminalHint, parseVaultId, readPasswordSource, readVaultSecrets, type VaultPasswordFlags, type VaultSecret} from '../vault/secrets.js';
 import {askSecret} from './prompt.js';
 
 /*
@@ -40,8 +40,8 @@ export interface VaultIo {
 }
 
 async function askNewPassword(label: string | undefined): Promise<VaultSecret> {
-	const first = await askSecret('New Vault password: ', 'Pass --vault-password-file FILE or --vault-id LABEL@FILE.');
-	const again = await askSecret('Confirm New Vault password: ', 'Pass --vault-password-file FILE or --vault-id LABEL@FILE.');
+	const first = await askSecret('New Vault password: ', noTerminalHint);
+	const again = await askSecret('Confirm New Vault password: ', noTerminalHint);
 	if (first !== again) {
 		throw new PbError('the passwords do not match', {kind: 'options', hint: 'Type the same password twice.'});
 	}
@@ -57,7 +57,7 @@ async function askNewPassword(label: string | undefined): Promise<VaultSecret> {
 async function unlock(flags: VaultFlags, io: VaultIo, forEncrypting: boolean): Promise<void> {
 	const secrets = await readVaultSecrets(flags, io.configuredPasswordFile);
 	if (secrets.length === 0) {
-		secrets.push(forEncrypting ? await askNewPassword(flags.encryptVaultId) : {label: 'default', password: Buffer.from(await askSecret('Vault password: ', 'Pass --vault-password-file FILE or --vault-id LABEL@FILE.'))});
+		secrets.push(forEncrypting ? await askNewPassword(flags.encryptVaultId) : {label: 'default', password: await askVaultPassword(undefined)});
 	}
 
 	vaultKeyring.use(secrets);

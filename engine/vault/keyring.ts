@@ -58,7 +58,12 @@ export class VaultKeyring {
 			sealed = parseVaultText(vaultText);
 		} catch (error) {
 			if (error instanceof VaultFormatError) {
-				throw new PbError(`${file ?? 'this value'} is not a vault ansible-vault wrote: ${error.message}`, {kind: 'runtime', where: at, cause: error});
+				throw new PbError(`${file ?? 'this value'} is not a vault ansible-vault wrote: ${error.message}`, {
+					kind: 'runtime',
+					where: at,
+					hint: 'It was damaged, or not written by ansible-vault: restore it, or encrypt the text again (`pb vault encrypt`, `pb vault encrypt_string`).',
+					cause: error,
+				});
 			}
 
 			throw error;

@@ -84,9 +84,13 @@ export function readPasswordSource(file: string, label: string): Buffer {
 	return checked(Buffer.from(readFileSync(path, 'utf8').trim()), `file ${path}`);
 }
 
-async function askVaultPassword(label: string | undefined): Promise<Buffer> {
+/** What to pass instead of typing a vault password, where there is no terminal to type it on. */
+export const noTerminalHint = 'Pass the vault password with --vault-password-file FILE or --vault-id LABEL@FILE.';
+
+/** A vault password typed on the terminal; `label` names the vault id it is for. */
+export async function askVaultPassword(label: string | undefined): Promise<Buffer> {
 	const question = label === undefined ? 'Vault password: ' : `Vault password (${label}): `;
-	return checked(Buffer.from(await askSecret(question, 'Pass the vault password with --vault-password-file FILE or --vault-id LABEL@FILE.')), 'the prompt');
+	return checked(Buffer.from(await askSecret(question, noTerminalHint)), 'the prompt');
 }
 
 /** `label@source`, or a bare source for the label `default`. */
