@@ -122,6 +122,23 @@ test('without a vault password, the error says what to pass', t => {
 	t.true(run.stderr.includes('Pass the vault password with --vault-password-file FILE, --vault-id LABEL@FILE or --ask-vault-pass.'), run.stderr);
 });
 
+test('include_vars of a file no password opens fails that task\'s host, with ansible-playbook\'s exit code', t => {
+	const dir = workspace({
+		'pw': 'default-password\n',
+		'wrong-pw': 'not-the-password\n',
+		'hosts': localInventory('node1'),
+		'play.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - include_vars: vaulted.yml\n    - debug: var=included\n',
+		'vaulted.yml': 'included: value\n',
+	});
+	ansibleVault(['encrypt', '--vault-password-file', 'pw', 'vaulted.yml'], dir);
+	const args = ['-i', 'hosts', 'play.yml', '--vault-password-file', 'wrong-pw'];
+	const run = pb(['run', ...args], dir);
+	t.is(run.code, ansibleExitCode(args, dir));
+	t.is(run.code, 2);
+	t.regex(run.stdout, /fatal: \[node1\]: FAILED! .*=> cannot decrypt \S*vaulted\.yml: no vault password given opens it/);
+	t.false(run.stdout.includes('included: value'));
+});
+
 function ansibleExitCode(args: readonly string[], cwd: string): number {
 	try {
 		ansible('ansible-playbook', args, cwd);
