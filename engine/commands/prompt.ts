@@ -10,8 +10,9 @@ export async function askSecret(question: string, instead: string): Promise<stri
 		throw new PbError(`${question.replace(/: $/, '')} is asked for on a terminal, and pb's input is not one`, {kind: 'options', hint: instead});
 	}
 
-	stderr.write(question);
+	// Echo goes off before the question shows: an answer typed at once is never echoed.
 	stdin.setRawMode(true);
+	stderr.write(question);
 	stdin.resume();
 	stdin.setEncoding('utf8');
 	try {

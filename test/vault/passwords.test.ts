@@ -84,3 +84,11 @@ test('ansible.cfg\'s vault_password_file, relative to the file, is read when no 
 	t.is(run.code, 0, run.stdout + run.stderr);
 	t.true(run.stdout.includes('the token is ********'), run.stdout);
 });
+
+test('--vault-id LABEL@prompt asks on the terminal for that id\'s password', async t => {
+	const dir = project('dev-typed-password', 'dev');
+	const asked = await pbOnTerminal([...runArgs(dir), '--vault-id', 'dev@prompt'], 'Vault password (dev): ', 'dev-typed-password\r');
+	t.is(asked.code, 0, asked.output);
+	t.false(asked.output.includes('dev-typed-password'), asked.output);
+	t.true(asked.output.includes('the token is ********'), asked.output);
+});
