@@ -4,7 +4,7 @@
  * ciphertext's hex.
  */
 
-export const vaultHeader = '$ANSIBLE_VAULT';
+const vaultHeader = '$ANSIBLE_VAULT';
 
 /** What a vault holds once its envelope is opened; the label is the 1.2 header's vault id. */
 export interface SealedVault {
