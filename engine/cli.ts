@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import {existsSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import {dirname, resolve} from 'node:path';
 import {Command, CommanderError} from 'commander';
 import {formatError, PbError} from './errors.js';
@@ -24,6 +24,9 @@ import {artifactCache} from './artifacts/cache.js';
 import {exportArtifacts, importArtifacts, pullArtifacts} from './commands/artifacts.js';
 import {askLine, askSecret} from './commands/prompt.js';
 import {versionText} from './commands/version.js';
+import {vaultCommands, vaultPasswordOptions, type VaultFlags} from './commands/vault.js';
+import {vaultKeyring} from './vault/keyring.js';
+import {readVaultSecrets, type VaultPasswordFlags} from './vault/secrets.js';
 import {setColor} from './report/color.js';
 import {dumpSettings, loadSettings, type Settings} from './config/settings.js';
 import {setYamlCodec} from './vars/template.js';
@@ -71,7 +74,18 @@ function collect(value: string, previous: string[]): string[] {
 	return [...previous, value];
 }
 
-interface RunFlags {
+/** Options given as [flags, description]; one whose description says `(repeatable)` collects its values. */
+function addOptions(command: Command, options: ReadonlyArray<readonly [string, string]>): void {
+	for (const [flags, description] of options) {
+		if (description.endsWith('(repeatable)')) {
+			command.option(flags, description, collect, []);
+		} else {
+			command.option(flags, description);
+		}
+	}
+}
+
+interface RunFlags extends VaultPasswordFlags {
 	inventory: string[];
 	check?: boolean;
 	diff?: boolean;
@@ -153,6 +167,8 @@ function inventorySources(flags: Pick<RunFlags, 'inventory'>, config: Settings):
 
 /** Reads and checks everything a run needs, before any host is contacted. */
 async function loadJob(files: readonly string[], flags: RunFlags, config: Settings) {
+	// The vault passwords come first: any file read from here on may be encrypted, -e @file too.
+	vaultKeyring.use(await readVaultSecrets(flags, config.get('DEFAULT_VAULT_PASSWORD_FILE') as string | undefined));
 	const vars = extraVars(flags.extraVars);
 	if (flags.step && !process.stdin.isTTY) {
 		throw optionsError('--step asks before each task on a terminal, and pb\'s input is not one', 'Run it from a terminal, or without --step.');
@@ -330,6 +346,7 @@ function program(config: Settings): Command {
 		.action(async (files: string[], flags: RunFlags) => {
 			process.exitCode = await run(files, flags, config);
 		});
+	addOptions(pb.commands.at(-1)!, vaultPasswordOptions);
 	const artifacts = pb.command('artifacts').description('The controller\'s artifact cache, for offline and air-gapped runs');
 	artifacts.command('pull')
 		.description('Fetch every artifact the playbooks would download into the controller\'s cache, verified')
@@ -344,6 +361,7 @@ function program(config: Settings): Command {
 		.action(async (files: string[], flags: RunFlags & {arch: string[]}) => {
 			process.exitCode = await pull(files, {...flags, tags: [], skipTags: [], verbose: 0}, config);
 		});
+	addOptions(artifacts.commands.at(-1)!, vaultPasswordOptions);
 	artifacts.command('export')
 		.description('Write the controller\'s cache to a tar file, to carry to an air-gapped controller')
 		.argument('<file>', 'the tar file to write')
@@ -375,6 +393,20 @@ function program(config: Settings): Command {
 		.action((flags: {onlyChanged?: boolean}) => {
 			out(dumpSettings(flags.onlyChanged ? {...config, all: config.all.filter(setting => setting.origin !== 'default')} : config));
 		});
+	const vault = pb.command('vault').description('Encrypt and decrypt files and strings as ansible-vault does');
+	for (const command of vaultCommands) {
+		const sub = vault.command(command.name).description(command.description).argument(command.argument);
+		addOptions(sub, command.options);
+		sub.action(async (args: string[] | string | undefined, flags: VaultFlags) => {
+			const words = args === undefined ? [] : [args].flat();
+			await command.action(words, flags, {
+				write: text => process.stdout.write(text),
+				readStdin: () => readFileSync(0, 'utf8'),
+				configuredPasswordFile: config.get('DEFAULT_VAULT_PASSWORD_FILE') as string | undefined,
+			});
+		});
+	}
+
 	pb.command('modules').description('List the modules').action(() => {
 		process.stdout.write(`${moduleList(modules)}\n`);
 	});

@@ -34,11 +34,7 @@ class VarsFileError extends Error {}
 
 /** One file's variables; a file that holds nothing has none. */
 function readFile(path: string): Record<string, unknown> {
-	const {source, value} = loadYamlFile(path);
-	if (source.startsWith('$ANSIBLE_VAULT;')) {
-		throw new VarsFileError(`${path} is encrypted with ansible-vault, which pb cannot decrypt`);
-	}
-
+	const {value} = loadYamlFile(path);
 	if (value === null || value === undefined || value === '' || value === false) {
 		return {};
 	}

@@ -25,8 +25,9 @@ export async function askLine(question: string, instead: string): Promise<string
 export async function askSecret(question: string, instead: string): Promise<string> {
 	needsTerminal(question, instead);
 	const {stdin, stderr} = process;
-	stderr.write(question);
+	// Echo goes off before the question shows: an answer typed at once is never echoed.
 	stdin.setRawMode(true);
+	stderr.write(question);
 	stdin.resume();
 	stdin.setEncoding('utf8');
 	try {

@@ -41,12 +41,6 @@ function filesBelow(dir: string): string[] {
 /** A vars file's variables; an empty file has none. */
 export function readVarsFile(file: string): Record<string, unknown> {
 	const document = loadYamlFile(file);
-	if (document.source.startsWith('$ANSIBLE_VAULT;')) {
-		throw new PbError(`${file} is encrypted with ansible-vault, which pb cannot decrypt`, {
-			hint: `Decrypt it with \`ansible-vault decrypt ${file}\`, or keep the secret outside the inventory.`,
-		});
-	}
-
 	const {value} = document;
 	if (value === null || value === undefined) {
 		return {};

@@ -1,4 +1,5 @@
 import yaml from 'js-yaml';
+import {VaultedText} from '../vault/inline.js';
 
 /*
  * Ansible reads YAML with PyYAML's YAML 1.1 rules, and its users write `become: yes` and
@@ -112,7 +113,13 @@ const yaml11Timestamp = new yaml.Type('tag:yaml.org,2002:timestamp', {
 // js-yaml exports its built-in types at run time, but its type declarations leave them out.
 const builtin = (yaml as unknown as {types: Record<'null' | 'merge' | 'binary' | 'omap' | 'pairs' | 'set', yaml.Type>}).types;
 
+// Ansible's inline vault (`secret: !vault |` and its lines): opened once the whole file is read.
+const inlineVault = new yaml.Type('!vault', {
+	kind: 'scalar',
+	construct: (data: string) => new VaultedText(data),
+});
+
 export const ansibleSchema = yaml.FAILSAFE_SCHEMA.extend({
 	implicit: [builtin.null, yaml11Bool, yaml11Int, yaml11Float, yaml11Timestamp, builtin.merge],
-	explicit: [builtin.binary, builtin.omap, builtin.pairs, builtin.set],
+	explicit: [builtin.binary, builtin.omap, builtin.pairs, builtin.set, inlineVault],
 });

@@ -3,6 +3,9 @@ import yaml from 'js-yaml';
 import {PbError, type SourcePosition} from '../errors.js';
 import {ansibleSchema} from './yaml-schema.js';
 import {dumpPyYaml} from './yaml-emit.js';
+import {isVaultText} from '../vault/format.js';
+import {openInlineVaults, revealStrings} from '../vault/inline.js';
+import {vaultKeyring} from '../vault/keyring.js';
 
 /*
  * The one place that reads YAML. It keeps the source position of every mapping, sequence,
@@ -120,7 +123,7 @@ export function parseYaml(source: string, file: string): YamlDocument {
 		throw error;
 	}
 
-	return {
+	const document: YamlDocument = {
 		file,
 		source,
 		value,
@@ -136,6 +139,7 @@ export function parseYaml(source: string, file: string): YamlDocument {
 			return {file, ...point};
 		},
 	};
+	return source.includes('!vault') ? {...document, value: openInlineVaults(value, vaultKeyring, (node, key) => document.where(node, key, 'value'), {file, line: 1, column: 1})} : document;
 }
 
 /** Where a file was named (import_playbook, import_tasks, vars_files...): a missing one is reported there. */
@@ -166,7 +170,14 @@ export function loadYamlFile(file: string, namedAt?: NamedAt): YamlDocument {
 		});
 	}
 
-	return parseYaml(source, file);
+	if (!isVaultText(source)) {
+		return parseYaml(source, file);
+	}
+
+	// A whole file encrypted with ansible-vault: opened in memory, each of its strings a secret.
+	const document = parseYaml(vaultKeyring.decrypt(source, file), file);
+	revealStrings(document.value, vaultKeyring);
+	return document;
 }
 
 /**
@@ -183,5 +194,6 @@ export function dumpYaml(value: unknown, options: {readonly ansible?: 'to_yaml' 
 
 /** A YAML value from text, read as Ansible reads it (from_yaml). */
 export function readYaml(text: string): unknown {
-	return yaml.load(text, {schema: ansibleSchema});
+	const value = yaml.load(text, {schema: ansibleSchema});
+	return text.includes('!vault') ? openInlineVaults(value, vaultKeyring, () => undefined) : value;
 }

@@ -8,6 +8,7 @@ import type {Inventory} from '../inventory/inventory.js';
 import type {ModuleTask, Play} from '../playbook/types.js';
 import type {EventSink} from '../report/events.js';
 import {Redactor} from '../report/redact.js';
+import {vaultKeyring} from '../vault/keyring.js';
 import {type Connector, HostRun} from './host-run.js';
 import {type HostMaker, RunContext, type RunOptions} from './run-context.js';
 import {inventoryView} from './variables.js';
@@ -110,6 +111,7 @@ export function prepareRun(inventory: Inventory, settings: RunSettings, output: 
 	redactor.addFrom(settings.extraVars);
 	redactor.add(settings.connectionDefaults.password);
 	redactor.add(settings.connectionDefaults.becomePassword);
+	vaultKeyring.watch(text => redactor.add(text));
 	return {
 		run: new RunContext(settings, redactor, output, inventory, hostMaker(settings, opened, redactor)),
 		async close() {

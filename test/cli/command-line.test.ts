@@ -1,9 +1,10 @@
-import {spawn, spawnSync} from 'node:child_process';
+import {spawnSync} from 'node:child_process';
 import {readFileSync, writeFileSync} from 'node:fs';
 import {userInfo} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
 import {pb, repoRoot, workspace} from '../helpers/playbook-run.js';
+import {pbOnTerminal} from '../helpers/terminal.js';
 
 /* The command line itself: --version, option errors, colour, and runs that target no host, as ansible-playbook 2.14 does them. */
 
@@ -25,23 +26,6 @@ const plays = `- hosts: all
 function ansiblePlaybook(args: readonly string[], cwd: string): {code: number; output: string} {
 	const result = spawnSync('ansible-playbook', args, {cwd, encoding: 'utf8', env: {...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_CONFIG: join(cwd, 'none.cfg')}});
 	return {code: result.status ?? -1, output: `${result.stdout}${result.stderr}`.replaceAll(/\s+/g, ' ')};
-}
-
-/** pb with its input on a terminal (util-linux's script): each time `prompt` shows, the next answer is typed, as a person would. */
-async function pbOnTerminal(args: readonly string[], prompt: string, answers: readonly string[]): Promise<{code: number; output: string}> {
-	const command = [process.execPath, join(repoRoot, 'dist/engine/cli.js'), ...args].map(word => `'${word}'`).join(' ');
-	const child = spawn('script', ['-qec', command, '/dev/null'], {env: {...process.env, NO_COLOR: '1'}});
-	let output = '';
-	let answered = 0;
-	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-		output += chunk;
-		const asked = output.split(prompt).length - 1;
-		for (; answered < Math.min(asked, answers.length); answered++) {
-			child.stdin.write(answers[answered]!);
-		}
-	});
-	const code = await new Promise<number>(resolve => child.on('close', status => resolve(status ?? -1)));
-	return {code, output};
 }
 
 const whoami = `- hosts: all

@@ -2,6 +2,8 @@ import path from 'node:path';
 import test from 'ava';
 import {PbError} from '../../engine/errors.js';
 import {loadInventory} from '../../engine/inventory/index.js';
+import {encryptAes256} from '../../engine/vault/cipher.js';
+import {formatVaultText} from '../../engine/vault/format.js';
 import {fixtures, writeInventory} from './helpers/inventory-files.js';
 
 test('a host\'s variables merge in Ansible\'s order, group_vars/all above inline group vars', async t => {
@@ -110,12 +112,13 @@ test('a group_vars file that is not a mapping is an error at its first line', as
 	t.deepEqual(error?.where, {file, line: 1, column: 1});
 });
 
-test('a vault-encrypted vars file is an error that says how to decrypt it', async t => {
-	const dir = await writeInventory({hosts: 'web1\n', 'host_vars/web1.yml': '$ANSIBLE_VAULT;1.1;AES256\n6162636465\n'});
+test('a vault-encrypted vars file without a vault password is an error that says what to pass', async t => {
+	const vault = formatVaultText(encryptAes256(Buffer.from('a: 1\n'), Buffer.from('pw'), undefined));
+	const dir = await writeInventory({hosts: 'web1\n', 'host_vars/web1.yml': vault});
 	const file = path.join(dir, 'host_vars', 'web1.yml');
 	const error = await t.throwsAsync(loadInventory([path.join(dir, 'hosts')]), {instanceOf: PbError});
-	t.is(error?.message, `${file} is encrypted with ansible-vault, which pb cannot decrypt`);
-	t.is(error?.hint, `Decrypt it with \`ansible-vault decrypt ${file}\`, or keep the secret outside the inventory.`);
+	t.is(error?.message, `cannot decrypt ${file}: no vault password was given`);
+	t.is(error?.hint, 'Pass the vault password with --vault-password-file FILE, --vault-id LABEL@FILE or --ask-vault-pass.');
 });
 
 test('a YAML syntax error in host_vars points at its line', async t => {
