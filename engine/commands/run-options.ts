@@ -9,7 +9,9 @@ import {loadYamlFile} from '../load/yaml.js';
 import {parseKeyValues} from '../playbook/free-form.js';
 import {loadPlaybook} from '../playbook/parse-play.js';
 import {anyStartsHere, startableNames} from '../playbook/start-at.js';
+import type {Playbook} from '../playbook/types.js';
 import {validatePlaybook} from '../playbook/validate.js';
+import type {VarsPrompt} from '../playbook/vars-prompt.js';
 import type {RunSettings} from '../run/run-playbook.js';
 import {vaultKeyring} from '../vault/keyring.js';
 import {readVaultSecrets, type VaultPasswordFlags} from '../vault/secrets.js';
@@ -154,11 +156,44 @@ export async function loadJob(files: readonly string[], flags: RunFlags, config:
 		validatePlaybook(playbook, inventory, vars);
 	}
 
+	checkPrompts(playbooks, vars);
 	if (flags.startAtTask !== undefined && !anyStartsHere(playbooks, flags.startAtTask)) {
 		throw optionsError(`--start-at-task '${flags.startAtTask}' matches no task of ${files.join(', ')}${didYouMean(flags.startAtTask, startableNames(playbooks))}`, '--list-tasks lists them. As in Ansible, tasks of include_tasks and include_role cannot be started at; those of import_tasks and roles can.');
 	}
 
 	return {settings, sources, inventory, playbooks};
+}
+
+/**
+ * vars_prompt's question, as ansible-playbook asks it: `prompt [default]: `, private answers not
+ * echoed, a confirmed one asked again until both agree. Without a terminal the default is taken
+ * (loadJob has refused prompts without one).
+ */
+async function askVarsPrompt(prompt: VarsPrompt): Promise<string> {
+	if (!process.stdin.isTTY && prompt.default !== undefined) {
+		return prompt.default;
+	}
+
+	const question = `${prompt.prompt}${prompt.default === undefined ? '' : ` [${prompt.default}]`}: `;
+	const ask = async (text: string) => (prompt.private ? askSecret : askLine)(text, `Pass it with -e ${prompt.name}=...`);
+	for (;;) {
+		const answer = await ask(question);
+		if (!prompt.confirm || await ask(`confirm ${question}`) === answer) {
+			return answer === '' && prompt.default !== undefined ? prompt.default : answer;
+		}
+
+		process.stderr.write('***** VALUES ENTERED DO NOT MATCH ****\n');
+	}
+}
+
+/** Without a terminal, vars_prompt's variables -e does not give and no default covers stop the run before any host. */
+function checkPrompts(playbooks: readonly Playbook[], vars: Readonly<Record<string, unknown>>): void {
+	const unanswered = playbooks.flatMap(playbook => playbook.plays.flatMap(play => play.varsPrompt))
+		.filter(prompt => !(prompt.name in vars) && prompt.default === undefined);
+	if (unanswered.length > 0 && !process.stdin.isTTY) {
+		const names = [...new Set(unanswered.map(prompt => prompt.name))];
+		throw optionsError(`vars_prompt asks for ${names.join(', ')} on a terminal, and pb's input is not one`, `Pass ${names.length === 1 ? 'it' : 'them'} with -e: ${names.map(name => `-e ${name}=...`).join(' ')}`);
+	}
 }
 
 /** --step's question, as ansible-playbook asks it; no answer is no. */
@@ -191,5 +226,6 @@ function settingsOf(flags: RunFlags, vars: Record<string, unknown>, config: Sett
 		gathering,
 		startAtTask: flags.startAtTask,
 		step: flags.step ? stepQuestion : undefined,
+		ask: askVarsPrompt,
 	};
 }

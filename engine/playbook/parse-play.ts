@@ -7,6 +7,7 @@ import {checkParams, hasTemplate} from './params.js';
 import {conditions} from './parse-common.js';
 import {parseRoles} from './parse-role.js';
 import {parseHandlerList, parseTaskList} from './parse-task.js';
+import {parseVarsPrompt} from './vars-prompt.js';
 import {batchSizes, failPercentage, maxFailRule, serialRule, type Templated} from './play-limits.js';
 import type {SourcePosition} from '../errors.js';
 import {type ConditionSource, handlerTopics, type ModuleTask, type Play, type Playbook, type Strategy, type Task, type VarsFile} from './types.js';
@@ -14,7 +15,7 @@ import {type ConditionSource, handlerTopics, type ModuleTask, type Play, type Pl
 const playKeywords = [
 	'name', 'hosts', 'vars', 'vars_files', 'defaults_files', 'gather_facts', 'gather_subset', 'become', 'become_user', 'strategy', 'serial',
 	'max_fail_percentage', 'any_errors_fatal', 'pre_tasks', 'tasks', 'post_tasks', 'handlers', 'tags',
-	'environment', 'check_mode', 'roles', 'collections',
+	'environment', 'check_mode', 'roles', 'collections', 'vars_prompt',
 ];
 
 function varsFiles(ctx: ParseContext, raw: Record<string, unknown>): VarsFile[] {
@@ -154,6 +155,7 @@ function parsePlay(fileCtx: ParseContext, node: unknown, index: number, list: un
 		hosts,
 		vars: raw.vars === undefined ? {} : ctx.mapping(raw.vars, 'vars', ctx.at(raw, 'vars')),
 		varsFiles: varsFiles(ctx, raw),
+		varsPrompt: parseVarsPrompt(ctx, raw.vars_prompt, ctx.at(raw, 'vars_prompt')),
 		defaults: defaultsFiles(ctx, raw),
 		gatherFacts: ctx.bool(raw.gather_facts, 'gather_facts', ctx.at(raw, 'gather_facts')),
 		gatherSubset: gatherSubsetOf(ctx, raw),

@@ -2,6 +2,7 @@ import type {SourcePosition} from '../errors.js';
 import type {AnyModule} from '../module.js';
 import type {RoleInstance} from '../roles/role.js';
 import type {Templated} from './play-limits.js';
+import type {VarsPrompt} from './vars-prompt.js';
 
 /** A `when`/`changed_when`/`failed_when`/`until` expression, with where it was written. */
 export interface ConditionSource {
@@ -165,6 +166,7 @@ export interface Play {
 	readonly vars: Readonly<Record<string, unknown>>;
 	/** vars_files, already read (files named by templates are read when the play starts). */
 	readonly varsFiles: readonly VarsFile[];
+	readonly varsPrompt: readonly VarsPrompt[];
 	/**
 	 * defaults_files (pb's own keyword): variables below everything else, the inventory included,
 	 * as a role's defaults/main.yml is in Ansible. Read up front (no templates in their names).

@@ -149,7 +149,7 @@ export function validatePlaybook(playbook: Playbook, inventory: Inventory, extra
 	const hasIncludes = playbook.plays.some(play => playTasks(play).some(task => task.kind === 'include' || task.kind === 'include_role' || (task.kind === 'module' && task.module.definesVariables)));
 	for (const play of playbook.plays) {
 		checkTemplateFiles(play);
-		const known = new Set([...magicVariables, ...fromInventory, ...fromTasks, ...namesFromRoles(play), ...Object.keys(play.vars), ...Object.keys(play.defaults)]);
+		const known = new Set([...magicVariables, ...fromInventory, ...fromTasks, ...namesFromRoles(play), ...Object.keys(play.vars), ...Object.keys(play.defaults), ...play.varsPrompt.map(prompt => prompt.name)]);
 		let complete = !hasIncludes;
 		for (const file of play.varsFiles) {
 			if (file.vars === undefined) {

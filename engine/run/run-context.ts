@@ -7,6 +7,7 @@ import type {EventSink} from '../report/events.js';
 import type {Redactor} from '../report/redact.js';
 import {compileCondition, evaluateCondition, type CompiledCondition} from '../vars/condition.js';
 import type {ConditionSource} from '../playbook/types.js';
+import type {VarsPrompt} from '../playbook/vars-prompt.js';
 import type {HostRun} from './host-run.js';
 
 export interface RunOptions {
@@ -28,6 +29,8 @@ export interface RunOptions {
 	readonly startAtTask: string | undefined;
 	/** --step: asked before each task whether to run it; 'continue' runs it and every later one unasked. */
 	readonly step?: ((task: string) => Promise<'yes' | 'no' | 'continue'>) | undefined;
+	/** vars_prompt: asks for one variable when its play starts (-e's are not asked for). */
+	readonly ask?: ((prompt: VarsPrompt) => Promise<string>) | undefined;
 }
 
 /** A host of the inventory, ready to run tasks on (its connection opened on first use). */

@@ -17,6 +17,23 @@ export interface RunSummary {
 	readonly recap: Readonly<Record<string, Recap>>;
 }
 
+/** vars_prompt's answers, as play variables; one -e gives is not asked for, and a private one is a secret. */
+async function promptedVars(run: RunContext, play: Play): Promise<Record<string, string>> {
+	const answers: Record<string, string> = {};
+	for (const prompt of play.varsPrompt) {
+		if (prompt.name in run.options.extraVars || !run.options.ask) {
+			continue;
+		}
+
+		answers[prompt.name] = await run.options.ask(prompt);
+		if (prompt.private) {
+			run.redactor.add(answers[prompt.name]);
+		}
+	}
+
+	return answers;
+}
+
 /** Facts are gathered once per run, and again only for a play that asks for another gather_subset. */
 function needsFacts(host: HostRun, play: Play): boolean {
 	return Object.keys(host.facts).length === 0 || !isDeepStrictEqual(host.factsSubset, play.gatherSubset);
@@ -52,12 +69,14 @@ async function runPlay(run: RunContext, play: Play, settings: RunSettings): Prom
 	}
 
 	const hosts = selection.hosts.map(name => run.hosts.get(name)!).filter(host => !host.failed && !host.unreachable);
+	// Asked before the play's banner, as ansible-playbook asks.
+	const answers = await promptedVars(run, play);
 	run.emit({kind: 'play-start', name: play.name, hosts: hosts.map(host => host.name)});
 	for (const host of hosts) {
 		host.ended = false;
 	}
 
-	const vars = playVars(play);
+	const vars = {...playVars(play), ...answers};
 	const limits = playLimits(run, play, vars);
 	const state = playState(limits.maxFailPercentage, run.awaitingStart);
 	for (const batch of batches(hosts, limits.serial)) {
