@@ -161,6 +161,29 @@ test('until and retries repeat a task until its condition holds', async t => {
 	t.regex(failed?.msg ?? '', /retried 3 times, and until \(never\.rc == 0\) never held/);
 });
 
+test('retries and delay may be templates, rendered from the host\'s variables when the task runs; one that gives no count fails the task saying so', async t => {
+	const dir = workspace({
+		hosts: localInventory('node1'),
+		'play.yml': `
+- hosts: all
+  gather_facts: false
+  vars:
+    pause: 0
+  tasks:
+    - command: /bin/false
+      register: never
+      until: never.rc == 0
+      retries: "{{ tries }}"
+      delay: "{{ pause }}"
+`,
+	});
+	const fromCommandLine = await runPlaybook(dir, {extraVars: {tries: '4'}});
+	t.regex(fromCommandLine.results.at(-1)?.msg ?? '', /retried 5 times, and until \(never\.rc == 0\) never held/);
+	const notACount = await runPlaybook(dir, {extraVars: {tries: 'many'}});
+	t.is(notACount.results.at(-1)?.status, 'failed');
+	t.true(notACount.results.at(-1)?.msg?.includes('play.yml:10:16: retries must be a whole number, 0 or more; "{{ tries }}" gave "many"'), notACount.results.at(-1)?.msg);
+});
+
 test('linear runs each task on every host before the next; free lets each host run ahead', async t => {
 	const play = (strategy: string) => `
 - hosts: all
