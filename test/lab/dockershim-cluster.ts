@@ -15,7 +15,8 @@ import type {Lab, LabHost} from './lab.js';
 
 /** What kubeadm 1.23 writes for a node on Docker: no runtime flags, dockershim is the default. */
 export const dockershimKubeadmFlags = 'KUBELET_KUBEADM_ARGS="--network-plugin=cni --pod-infra-container-image=k8s.gcr.io/pause:3.6"';
-export const kubectlState = {nodes: '/var/lib/kubectl-fixture/nodes.json', calls: '/var/lib/kubectl-fixture/calls.json'} as const;
+/** The stand-in kubectl's records: the cluster's nodes, and every call made. */
+export const kubectlState = {nodes: '/run/kubectl-fixture/nodes.json', calls: '/run/kubectl-fixture/calls.json'} as const;
 export const criSocketAnnotation = 'kubeadm.alpha.kubernetes.io/cri-socket';
 
 /** One call the stand-in kubectl recorded. */

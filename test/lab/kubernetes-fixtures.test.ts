@@ -1,7 +1,7 @@
 import {setTimeout as sleep} from 'node:timers/promises';
 import test, {type ExecutionContext} from 'ava';
 import {ArtifactMirror} from './artifact-mirror.js';
-import {criSocketAnnotation, kubectlCalls, setUpDockershimCluster} from './dockershim-cluster.js';
+import {criSocketAnnotation, kubectlCalls, kubectlState, setUpDockershimCluster} from './dockershim-cluster.js';
 import {findArtifact, type LabArtifacts, labArtifacts} from './fixtures/artifacts.js';
 import type {LabHost} from './lab.js';
 import {labNetwork} from './lab-paths.js';
@@ -111,7 +111,7 @@ test.serial('kubelet 1.23 refuses a runtime or flag it does not know, as the rea
 
 test.serial('kubectl records cordon, drain with its options, uncordon, annotate and get, in order, and keeps the node state', async t => {
 	const name = worker().name;
-	await sh(t, controlPlane(), 'rm -f /var/lib/kubectl-fixture/calls.json');
+	await sh(t, controlPlane(), `rm -f ${kubectlState.calls}`);
 	t.is(await sh(t, controlPlane(), `kubectl cordon ${name}`), `node/${name} cordoned\n`);
 	t.regex(await sh(t, controlPlane(), `kubectl get nodes ${name}`), new RegExp(`^${name} +Ready,SchedulingDisabled `, 'm'));
 	const noDaemonsets = await lab().ssh(controlPlane(), `kubectl drain ${name}`);
