@@ -2,7 +2,7 @@ import test, {type ExecutionContext} from 'ava';
 import {criSocketAnnotation, dockershimKubeadmFlags, type KubectlCall, kubectlCalls, setUpDockershimCluster} from '../lab/dockershim-cluster.js';
 import {findArtifact} from '../lab/fixtures/artifacts.js';
 import type {LabHost} from '../lab/lab.js';
-import {commandNotPredicted} from './helpers/check-predicts-run.js';
+import {commandNotPredicted, mispredictions} from './helpers/check-predicts-run.js';
 import {inventoryWithGroups} from './helpers/inventory.js';
 import {type PlaybookRun, usePlaybookLab} from './helpers/playbook-lab.js';
 import {unitRun} from './helpers/units.js';
@@ -48,12 +48,14 @@ const changes = (calls: readonly KubectlCall[]) => calls.filter(call => !call.co
 /** Each node's procedure, one after the other: what kubectl is asked per node, in order. */
 const oneAtATime = (nodes: readonly string[]) => nodes.flatMap(name => [`cordon ${name}`, `drain ${name}`, `annotate ${name}`, `uncordon ${name}`]);
 
-async function dockerStoppedAndKept(t: ExecutionContext, host: LabHost): Promise<void> {
-	for (const unit of ['docker.socket', 'docker.service']) {
+/** Docker stopped and disabled on the host, its data kept or removed. */
+async function dockerStopped(t: ExecutionContext, host: LabHost, data: 'kept' | 'removed'): Promise<void> {
+	for (const unit of ['docker.service', 'docker.socket']) {
 		t.like(await unitRun(t, sh, host, unit), {activeState: 'inactive', unitFileState: 'disabled'}, `${host.name} ${unit}`);
 	}
 
-	t.is(await sh(t, host, 'cat /var/lib/docker/image/overlay2/repositories.json'), '{"Repositories": {}}', `${host.name}: Docker's data kept`);
+	t.is(await sh(t, host, 'cat /var/lib/docker/image/overlay2/repositories.json 2>/dev/null || echo removed'), data === 'kept' ? '{"Repositories": {}}' : 'removed\n', `${host.name}: Docker's data ${data}`);
+	t.is(await sh(t, host, 'test -x /usr/bin/dockerd && echo kept'), 'kept\n', `${host.name}: Docker's programs kept`);
 }
 
 function failedHosts(run: PlaybookRun): string[] {
@@ -78,18 +80,19 @@ test.serial('--check shows each node\'s whole move and changes nothing; the run 
 		t.like(planned(`The kubelet is pointed at ${containerdSocket}`), {status: 'changed'});
 		t.regex(planned(`The kubelet is pointed at ${containerdSocket}`)?.diff?.map(diff => diff.after).join('') ?? '', /--container-runtime=remote --container-runtime-endpoint=unix:\/\/\/run\/containerd\/containerd\.sock"/);
 		t.like(planned(`${name}'s cri-socket annotation is ${containerdSocket}`), {status: 'skipped', msg: commandNotPredicted});
-		t.deepEqual(check.results.filter(result => result.host === name && result.task === 'Docker stopped and disabled (its data in /var/lib/docker kept)').map(result => [result.item, result.status]), [['docker.socket', 'changed'], ['docker.service', 'changed']]);
+		t.deepEqual(check.results.filter(result => result.host === name && result.task === 'Docker stopped and disabled (its data in /var/lib/docker kept)').map(result => [result.item, result.status]), [['docker.service', 'changed'], ['docker.socket', 'changed']]);
 		t.like(planned(`${name} uncordoned`), {status: 'skipped', msg: commandNotPredicted});
 	}
 
 	const run = await play('migrate.yml', ['--diff'], migrateInventory);
 	t.is(run.code, 0, run.output);
+	t.deepEqual(mispredictions(check.results, run.results), []);
 	const calls = await kubectlCalls(lab(), controlPlane());
 	t.deepEqual(changes(calls), oneAtATime(names()), 'cordon, drain, annotate and uncordon for each node before the next is touched');
 	t.deepEqual(calls.filter(call => call.command === 'drain').map(call => call.options), names().map(() => ({'--ignore-daemonsets': true, '--delete-emptydir-data': true, '--timeout': '10m'})));
 	t.deepEqual(await nodesSeen(t), names().map(() => `True,${containerdReported()},`), 'every node Ready on containerd, and schedulable');
 	for (const host of hosts()) {
-		await dockerStoppedAndKept(t, host);
+		await dockerStopped(t, host, 'kept');
 		t.is(await sh(t, host, 'cat /var/lib/kubelet/kubeadm-flags.env'), `${dockershimKubeadmFlags.slice(0, -1)} --container-runtime=remote --container-runtime-endpoint=${containerdSocket}"\n`);
 		t.is(await sh(t, controlPlane(), `kubectl get node ${host.name} -o jsonpath='{.metadata.annotations.${criSocketAnnotation.replaceAll('.', '\\.')}}'`), containerdSocket);
 	}
@@ -142,15 +145,15 @@ test.serial('a node whose new runtime never answers stops the rollout there: nam
 	await assertUnchanged(t, untouched.filter(snapshot => snapshot.host === after));
 });
 
-test.serial('the same cluster moves to CRI-O', async t => {
+test.serial('the same cluster moves to CRI-O; with remove_docker=true, Docker\'s data goes too', async t => {
 	t.timeout(20 * 60_000);
 	await clusterOnDocker('reset hosts');
-	const run = await play('migrate.yml', ['-e', 'container_manager=crio'], await inventory());
+	const run = await play('migrate.yml', ['-e', 'container_manager=crio', '-e', 'remove_docker=true'], await inventory());
 	t.is(run.code, 0, run.output);
 	t.deepEqual(changes(await kubectlCalls(lab(), controlPlane())), oneAtATime(names()));
 	t.deepEqual(await nodesSeen(t), names().map(() => `True,cri-o://${findArtifact(served().artifacts, 'crio').version},`));
 	for (const host of hosts()) {
-		await dockerStoppedAndKept(t, host);
+		await dockerStopped(t, host, 'removed');
 		t.regex(await sh(t, host, 'cat /var/lib/kubelet/kubeadm-flags.env'), /--container-runtime=remote --container-runtime-endpoint=unix:\/\/\/var\/run\/crio\/crio\.sock"$/m);
 	}
 });
