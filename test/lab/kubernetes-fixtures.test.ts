@@ -1,10 +1,9 @@
 import {setTimeout as sleep} from 'node:timers/promises';
 import test, {type ExecutionContext} from 'ava';
-import {ArtifactMirror} from './artifact-mirror.js';
 import {criSocketAnnotation, kubectlCalls, kubectlState, setUpDockershimCluster} from './dockershim-cluster.js';
-import {findArtifact, type LabArtifacts, labArtifacts} from './fixtures/artifacts.js';
+import {findArtifact} from './fixtures/artifacts.js';
 import type {LabHost} from './lab.js';
-import {labNetwork} from './lab-paths.js';
+import {useArtifactMirror} from './use-artifact-mirror.js';
 import {useLab} from './use-lab.js';
 
 /*
@@ -14,20 +13,13 @@ import {useLab} from './use-lab.js';
  */
 
 const lab = useLab(test, {hosts: 2});
-let artifacts: LabArtifacts | undefined;
-let mirror: ArtifactMirror | undefined;
-
-test.before('build the artifacts, serve them, and set up a dockershim cluster on the hosts', async t => {
-	t.timeout(15 * 60_000, 'the lab artifacts were not built in time');
-	artifacts = await labArtifacts();
-	await lab.ready();
-	mirror = await ArtifactMirror.start(artifacts.directory, labNetwork.bridgeAddress);
-	await setUpDockershimCluster(lab(), mirror, artifacts, lab().hosts);
-});
-
-test.after.always('stop the mirror', async () => {
-	await mirror?.close();
-});
+const served = useArtifactMirror(test, lab);
+// Made by the first test: before hooks run side by side, and this one needs the mirror.
+let clusterMade: Promise<void> | undefined;
+const cluster = async () => {
+	clusterMade ??= setUpDockershimCluster(lab(), served().mirror, served().artifacts, lab().hosts);
+	return clusterMade;
+};
 
 const controlPlane = (): LabHost => lab().hosts[0]!;
 const worker = (): LabHost => lab().hosts[1]!;
@@ -54,6 +46,8 @@ async function nodeState(t: ExecutionContext, host: LabHost, kubelet: 'answers' 
 }
 
 test.serial('dockerd answers docker version and info on its socket, through docker.socket, and keeps /var/lib/docker when stopped', async t => {
+	t.timeout(5 * 60_000, 'the dockershim cluster was not set up in time');
+	await cluster();
 	t.regex(await sh(t, worker(), 'docker version'), /Server: Docker Engine[^\n]*\n Engine:\n {2}Version: +20\.10\.24\n/);
 	t.regex(await sh(t, worker(), 'docker info'), /Docker Root Dir: \/var\/lib\/docker/);
 	await sh(t, worker(), 'systemctl stop docker.service');
@@ -68,6 +62,7 @@ test.serial('dockerd answers docker version and info on its socket, through dock
 });
 
 test.serial('kubectl shows the nodes Ready on Docker, as kubelet 1.23 on dockershim reports them', async t => {
+	await cluster();
 	const wide = await sh(t, controlPlane(), 'kubectl get nodes -o wide');
 	t.regex(wide, /^NAME +STATUS +ROLES +AGE +VERSION +INTERNAL-IP +EXTERNAL-IP +OS-IMAGE +KERNEL-VERSION +CONTAINER-RUNTIME$/m);
 	for (const host of lab().hosts) {
@@ -81,6 +76,7 @@ test.serial('kubectl shows the nodes Ready on Docker, as kubelet 1.23 on dockers
 });
 
 test.serial('the kubelet is Ready only while the runtime it is pointed at answers, whatever files say', async t => {
+	await cluster();
 	await sh(t, worker(), 'systemctl stop docker.socket docker.service');
 	t.is(await nodeState(t, worker()), 'False docker://20.10.24 ', 'Docker down: NotReady, the runtime it last reported kept');
 	// Upstream's unit allows 3 starts a minute (StartLimitBurst), and this file has made as many.
@@ -90,9 +86,9 @@ test.serial('the kubelet is Ready only while the runtime it is pointed at answer
 	// Pointed at containerd, which is not there yet: not Ready.
 	await sh(t, worker(), 'sed -i \'s|^KUBELET_KUBEADM_ARGS="|&--container-runtime=remote --container-runtime-endpoint=unix:///run/containerd/containerd.sock |\' /var/lib/kubelet/kubeadm-flags.env && systemctl restart kubelet');
 	t.is(await nodeState(t, worker()), 'False docker://20.10.24 ');
-	const url = mirror!.urlOf(findArtifact(artifacts!, 'containerd').path);
+	const url = served().mirror.urlOf(findArtifact(served().artifacts, 'containerd').path);
 	await sh(t, worker(), `curl -fsS ${url} | tar -xz -C /usr/local && systemd-run --unit=fixture-containerd /usr/local/bin/containerd && for i in $(seq 100); do ctr version >/dev/null 2>&1 && break; sleep 0.1; done`);
-	t.is(await nodeState(t, worker()), `True containerd://${findArtifact(artifacts!, 'containerd').version}~ds1 `, 'containerd answers: Ready on containerd');
+	t.is(await nodeState(t, worker()), `True containerd://${findArtifact(served().artifacts, 'containerd').version}~ds1 `, 'containerd answers: Ready on containerd');
 	await sh(t, worker(), 'systemctl stop fixture-containerd');
 	t.regex(await nodeState(t, worker()), /^False containerd:\/\//, 'containerd gone: NotReady at once');
 
@@ -104,12 +100,14 @@ test.serial('the kubelet is Ready only while the runtime it is pointed at answer
 });
 
 test.serial('kubelet 1.23 refuses a runtime or flag it does not know, as the real one does', async t => {
+	await cluster();
 	const refused = await lab().ssh(worker(), 'kubelet --container-runtime=containerd; kubelet --no-such-flag=1');
 	t.regex(refused.stderr, /--container-runtime=containerd: kubelet v1\.23\.17 takes docker or remote/);
 	t.regex(refused.stderr, /Error: unknown flag: --no-such-flag/);
 });
 
 test.serial('kubectl records cordon, drain with its options, uncordon, annotate and get, in order, and keeps the node state', async t => {
+	await cluster();
 	const name = worker().name;
 	await sh(t, controlPlane(), `rm -f ${kubectlState.calls}`);
 	t.is(await sh(t, controlPlane(), `kubectl cordon ${name}`), `node/${name} cordoned\n`);
@@ -142,6 +140,7 @@ test.serial('kubectl records cordon, drain with its options, uncordon, annotate 
 });
 
 test.serial('kubectl without a kubeconfig, or asked for a node the cluster lacks, fails as the real one does', async t => {
+	await cluster();
 	const noConfig = await lab().ssh(controlPlane(), 'HOME=/nonexistent kubectl get nodes');
 	t.is(noConfig.exitCode, 1);
 	t.regex(noConfig.stderr, /The connection to the server localhost:8080 was refused/);
