@@ -9,6 +9,7 @@ import {checkParams, hasTemplate} from './params.js';
 import {actionKey, actionKeywords, commonKeywords, conditions, includeLoop, loopKeywords, loopOf, parseCommon} from './parse-common.js';
 import {readIncludedRole, type TaskReaders} from './parse-role.js';
 import {parseImportRole, parseIncludeRole} from './parse-role-task.js';
+import type {Templated} from './play-limits.js';
 import {didYouMean} from '../did-you-mean.js';
 import type {IncludedRole, ModuleTask, RoleSpec, Task} from './types.js';
 
@@ -76,10 +77,15 @@ function parseModuleTask(ctx: ParseContext, raw: Record<string, unknown>, module
 		failedWhen: conditions(ctx, raw, 'failed_when'),
 		until,
 		// Ansible retries 3 times by default once `until` is set.
-		retries: ctx.int(raw.retries, 'retries', ctx.at(raw, 'retries'), until ? 3 : 0),
-		delay: ctx.int(raw.delay, 'delay', ctx.at(raw, 'delay'), 5),
+		retries: countOrTemplate(ctx, raw, 'retries', until ? 3 : 0),
+		delay: countOrTemplate(ctx, raw, 'delay', 5),
 		listen: ctx.strings(raw.listen, 'listen', ctx.at(raw, 'listen')),
 	};
+}
+
+/** retries or delay: a count checked now, or a template rendered when the task runs. */
+function countOrTemplate(ctx: ParseContext, raw: Record<string, unknown>, key: 'retries' | 'delay', fallback: number): number | Templated {
+	return hasTemplate(raw[key]) ? {template: raw[key], where: ctx.at(raw, key)} : ctx.int(raw[key], key, ctx.at(raw, key), fallback);
 }
 
 /** import_tasks: read now, so its tasks are validated with the rest, and wrapped as a block. */

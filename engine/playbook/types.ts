@@ -74,8 +74,9 @@ export interface ModuleTask extends TaskCommon {
 	readonly changedWhen: readonly ConditionSource[] | undefined;
 	readonly failedWhen: readonly ConditionSource[] | undefined;
 	readonly until: readonly ConditionSource[] | undefined;
-	readonly retries: number;
-	readonly delay: number;
+	/** A count, or a template rendered when the task runs (`retries: "{{ ready_retries }}"`, as Ansible allows). */
+	readonly retries: number | Templated;
+	readonly delay: number | Templated;
 	/** Handlers only: the topics it answers besides its name. */
 	readonly listen: readonly string[];
 	/**

@@ -2,6 +2,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import {HostUnreachable} from '../connection/connection.js';
 import {formatError, PbError} from '../errors.js';
 import type {EngineEffects} from '../module.js';
+import {isTemplated, type Templated} from '../playbook/play-limits.js';
 import {type ModuleTask, whereOf} from '../playbook/types.js';
 import {conditionFalse, type HostStatus} from '../report/events.js';
 import {extendVars} from '../vars/extend-vars.js';
@@ -89,14 +90,33 @@ function applyOverrides(current: TaskRun, vars: Record<string, unknown>, item: I
 	}
 }
 
+/** retries or delay as the task has it for these variables: a whole number, 0 and up. */
+function countFor(value: number | Templated, key: 'retries' | 'delay', vars: Record<string, unknown>): number {
+	if (!isTemplated(value)) {
+		return value;
+	}
+
+	const rendered = renderValue(value.template, vars, value.where);
+	const count = typeof rendered === 'string' && /^\s*\d+\s*$/.test(rendered) ? Number(rendered) : rendered;
+	if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
+		throw new PbError(`${key} must be a whole number, 0 or more; ${JSON.stringify(value.template)} gave ${JSON.stringify(rendered)}`, {
+			where: value.where,
+			hint: 'Set the variable it reads to a number (in vars, group_vars or with -e).',
+		});
+	}
+
+	return count;
+}
+
 /** One item: attempts until `until` holds (or once), with changed_when/failed_when applied. */
 async function runItem(current: TaskRun, vars: Record<string, unknown>): Promise<ItemResult> {
 	const {run, task, scope, host, check, delegateTo} = current;
-	const attempts = task.until ? task.retries + 1 : 1;
+	const attempts = task.until ? countFor(task.retries, 'retries', vars) + 1 : 1;
+	const delay = task.until ? countFor(task.delay, 'delay', vars) : 0;
 	let item: ItemResult | undefined;
 	for (let count = 1; count <= attempts; count++) {
 		if (count > 1) {
-			await sleep(task.delay * 1000);
+			await sleep(delay * 1000);
 		}
 
 		try {

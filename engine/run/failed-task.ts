@@ -1,3 +1,4 @@
+import {isTemplated, type Templated} from '../playbook/play-limits.js';
 import type {IncludeRoleTask, IncludeTask, ModuleTask} from '../playbook/types.js';
 
 /** The task that failed on a host and what it returned, for the rescue that catches it. */
@@ -57,9 +58,14 @@ function serializeTask(task: Failure['task']): Record<string, unknown> {
 		run_once: task.runOnce || null,
 		no_log: task.noLog,
 		check_mode: task.checkMode ?? false,
-		retries: module?.retries ?? 0,
-		delay: module?.delay ?? 0,
+		retries: writtenCount(module?.retries),
+		delay: writtenCount(module?.delay),
 	};
+}
+
+/** retries or delay as written: a count, or its template's text. */
+function writtenCount(value: number | Templated | undefined): unknown {
+	return isTemplated(value) ? value.template : value ?? 0;
 }
 
 /** ansible_failed_task and ansible_failed_result, which Ansible sets when a rescue catches a failure, and keeps for the play. */

@@ -1,36 +1,15 @@
 import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
-import {ArtifactMirror} from './artifact-mirror.js';
-import {findArtifact, type LabArtifacts, labArtifacts} from './fixtures/artifacts.js';
+import {findArtifact} from './fixtures/artifacts.js';
 import {sha256OfFile} from './fixtures/packing.js';
 import type {LabHost} from './lab.js';
-import {labNetwork} from './lab-paths.js';
+import {useArtifactMirror} from './use-artifact-mirror.js';
 import {useLab} from './use-lab.js';
 
 // The dnf flavour is Debian with dnf and rpm added: containerd runs there as on the standard one.
 const lab = useLab(test, {hosts: 2, flavour: 'dnf'});
-let artifacts: LabArtifacts | undefined;
-let mirror: ArtifactMirror | undefined;
-
-test.before('build the artifacts and serve them on the lab bridge', async t => {
-	t.timeout(15 * 60_000, 'the lab artifacts were not built in time');
-	artifacts = await labArtifacts();
-	await lab.ready();
-	mirror = await ArtifactMirror.start(artifacts.directory, labNetwork.bridgeAddress);
-});
-
-test.after.always('stop the mirror', async () => {
-	await mirror?.close();
-});
-
-function built(): {artifacts: LabArtifacts; mirror: ArtifactMirror} {
-	if (!artifacts || !mirror) {
-		throw new Error('the artifacts were not built or served (see the failed hook)');
-	}
-
-	return {artifacts, mirror};
-}
+const built = useArtifactMirror(test, lab);
 
 function hostAt(position: number): LabHost {
 	const host = lab().hosts[position];

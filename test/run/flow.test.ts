@@ -133,12 +133,15 @@ test('loops: each item runs with its own variable, results are registered as a l
 	t.is(run.printed[0]?.msg, 'runc containerd true');
 });
 
-test('until and retries repeat a task until its condition holds', async t => {
+test('until and retries repeat a task until its condition holds; retries and delay may be templates, rendered when the task runs', async t => {
 	const dir = workspace({
 		hosts: localInventory('node1'),
 		'play.yml': `
 - hosts: all
   gather_facts: false
+  vars:
+    allowed: 2
+    pause: 0
   tasks:
     - shell: echo x >> {{ playbook_dir }}/tries; wc -l < {{ playbook_dir }}/tries
       register: tries
@@ -150,8 +153,8 @@ test('until and retries repeat a task until its condition holds', async t => {
     - command: /bin/false
       register: never
       until: never.rc == 0
-      retries: 2
-      delay: 0
+      retries: "{{ allowed }}"
+      delay: "{{ pause }}"
 `,
 	});
 	const run = await runPlaybook(dir);
@@ -159,6 +162,11 @@ test('until and retries repeat a task until its condition holds', async t => {
 	const failed = run.results.at(-1);
 	t.is(failed?.status, 'failed');
 	t.regex(failed?.msg ?? '', /retried 3 times, and until \(never\.rc == 0\) never held/);
+	const fromCommandLine = await runPlaybook(dir, {extraVars: {allowed: '4'}});
+	t.regex(fromCommandLine.results.at(-1)?.msg ?? '', /retried 5 times/);
+	const notACount = (await runPlaybook(dir, {extraVars: {allowed: 'many'}})).results.at(-1);
+	t.is(notACount?.status, 'failed');
+	t.true(notACount?.msg?.includes('play.yml:18:16: retries must be a whole number, 0 or more; "{{ allowed }}" gave "many"'), notACount?.msg);
 });
 
 test('linear runs each task on every host before the next; free lets each host run ahead', async t => {
