@@ -121,6 +121,7 @@ async function connectionDefaults(flags: RunFlags, config: Settings): Promise<Co
 		becomeUser: flags.becomeUser ?? config.get('DEFAULT_BECOME_USER') as string,
 		becomePassword: asked === '' ? password : asked,
 		hostKeyChecking: config.get('HOST_KEY_CHECKING') as boolean,
+		sshArgs: config.get('ANSIBLE_SSH_ARGS') as string | undefined,
 	};
 }
 

@@ -12,6 +12,9 @@ import {loadJob, type RunFlags, splitTags} from './run-options.js';
 
 export const exitCodes = {ok: 0, other: 1, hostFailed: 2, unreachableOrParse: 4, badOptions: 5} as const;
 
+/** 128 and the signal's number, as a shell reports a process the signal ended. */
+const signalExitCodes = {SIGINT: 130, SIGTERM: 143} as const;
+
 export async function run(files: string[], flags: RunFlags, config: Settings): Promise<number> {
 	const {settings, sources, inventory, playbooks} = await loadJob(files, flags, config);
 	const emit = reporter(flags);
@@ -38,7 +41,28 @@ export async function run(files: string[], flags: RunFlags, config: Settings): P
 	}
 
 	artifactCache().offline = settings.offline;
-	const {recap} = await runPlaybooks(playbooks, inventory, settings, emit);
+	const interrupt = new AbortController();
+	const stop = (signal: keyof typeof signalExitCodes) => {
+		// The second one does not wait for the tasks running to finish.
+		if (interrupt.signal.aborted) {
+			process.exit(signalExitCodes[signal]);
+		}
+
+		interrupt.abort(signal);
+	};
+
+	process.on('SIGINT', stop).on('SIGTERM', stop);
+	let recap;
+	try {
+		({recap} = await runPlaybooks(playbooks, inventory, {...settings, interrupt: interrupt.signal}, emit));
+	} finally {
+		process.off('SIGINT', stop).off('SIGTERM', stop);
+	}
+
+	if (interrupt.signal.aborted) {
+		return signalExitCodes[interrupt.signal.reason as keyof typeof signalExitCodes];
+	}
+
 	const counts = Object.values(recap);
 	if (counts.some(host => host.unreachable > 0)) {
 		return exitCodes.unreachableOrParse;

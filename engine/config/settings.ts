@@ -36,6 +36,7 @@ const definitions: readonly Definition[] = [
 	{name: 'DEFAULT_BECOME', ini: ['privilege_escalation', 'become'], env: ['ANSIBLE_BECOME'], kind: 'boolean', value: false},
 	{name: 'DEFAULT_BECOME_USER', ini: ['privilege_escalation', 'become_user'], env: ['ANSIBLE_BECOME_USER'], kind: 'string', value: 'root'},
 	{name: 'DEFAULT_BECOME_METHOD', ini: ['privilege_escalation', 'become_method'], env: ['ANSIBLE_BECOME_METHOD'], kind: 'string', value: 'sudo'},
+	{name: 'ANSIBLE_SSH_ARGS', ini: ['ssh_connection', 'ssh_args'], env: ['ANSIBLE_SSH_ARGS'], kind: 'string', value: undefined, note: 'pb speaks SSH itself: of these it reads ServerAliveInterval and ServerAliveCountMax'},
 	{name: 'DEFAULT_BECOME_ASK_PASS', ini: ['privilege_escalation', 'become_ask_pass'], env: ['ANSIBLE_BECOME_ASK_PASS'], kind: 'boolean', value: false},
 ];
 
@@ -44,7 +45,6 @@ const ignoredKeys: Readonly<Record<string, string>> = {
 	'ssh_connection.pipelining': 'pb sends each task\'s script over its one connection already',
 	'ssh_connection.control_path': 'pb keeps one SSH connection per host for the whole run itself',
 	'ssh_connection.control_path_dir': 'pb keeps one SSH connection per host for the whole run itself',
-	'ssh_connection.ssh_args': 'pb speaks SSH itself, with no ssh client to pass them to',
 };
 
 export type Origin = 'default' | `env: ${string}` | string;

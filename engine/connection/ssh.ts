@@ -5,6 +5,7 @@ import {join} from 'node:path';
 import type {Duplex, Readable} from 'node:stream';
 import {NodeSSH} from 'node-ssh';
 import PQueue from 'p-queue';
+import {keepaliveFor, type Keepalive} from './keepalive.js';
 import {HostUnreachable, isStdinFile, type Become, type Connection, type ExecOptions, type ExecResult} from './connection.js';
 import {knownKeysFor, preferredHostKeyAlgorithms, verifyHostKey, type HostKeyPolicy} from './host-key-check.js';
 import {prepareCommand, type PreparedCommand} from './prepared-command.js';
@@ -28,14 +29,14 @@ export interface SshOptions extends SshCredentials {
 	readonly hostKeyChecking: boolean;
 	/** From the start of the TCP connection to the end of authentication. */
 	readonly connectTimeoutMs: number;
+	/** A host silent for countMax keepalives, intervalSeconds apart, is counted as lost (30 s unless set). */
+	readonly keepalive?: Keepalive | undefined;
 }
 
 /** sshd's default MaxSessions: more channels at once on one connection are refused, so the rest wait their turn. */
 const channelsPerConnection = 10;
 /** Refused channels are retried with a doubling delay: 20 ms up to about 5 s in all. */
 const channelOpenAttempts = 9;
-/** A host silent for this long (4 unanswered keepalives, 15 s apart) is counted as lost. */
-const keepalive = {keepaliveInterval: 15_000, keepaliveCountMax: 4};
 
 /** The parts of ssh2's Client and channel used here (ssh2 ships no types). */
 interface Ssh2Channel extends Duplex {
@@ -70,6 +71,7 @@ export async function openSsh(options: SshOptions): Promise<Connection> {
 	let hostKeyRejection: string | undefined;
 	const preferred = preferredHostKeyAlgorithms(known);
 	const ssh = new NodeSSH();
+	const keepalive = options.keepalive ?? keepaliveFor([], undefined);
 	try {
 		await ssh.connect({
 			host: options.address,
@@ -81,7 +83,8 @@ export async function openSsh(options: SshOptions): Promise<Connection> {
 			tryKeyboard: auth.password !== undefined,
 			authHandler: auth.authHandler,
 			readyTimeout: options.connectTimeoutMs,
-			...keepalive,
+			keepaliveInterval: keepalive.intervalSeconds * 1000,
+			keepaliveCountMax: keepalive.countMax,
 			algorithms: {serverHostKey: {remove: preferred, prepend: preferred}},
 			hostVerifier(key: Buffer, verify: (accepted: boolean) => void) {
 				verifyHostKey(policy, known, key).then(verdict => {
@@ -102,7 +105,7 @@ export async function openSsh(options: SshOptions): Promise<Connection> {
 		throw unreachable(describeConnectError(error as Ssh2Error, options, auth.describeFailure()), error);
 	}
 
-	return new SshConnection(options.host, target, ssh.connection as Ssh2Client);
+	return new SshConnection(options.host, target, ssh.connection as Ssh2Client, keepalive);
 }
 
 function describeConnectError(error: Ssh2Error, options: SshOptions, authFailure: string): string {
@@ -146,6 +149,7 @@ class SshConnection implements Connection {
 		readonly host: string,
 		private readonly target: string,
 		private readonly client: Ssh2Client,
+		private readonly keepalive: Keepalive,
 	) {
 		client.on('error', (error: Ssh2Error) => {
 			this.lostCause ??= error;
@@ -275,7 +279,10 @@ class SshConnection implements Connection {
 
 	private connectionGone(): void {
 		const cause = this.lostCause;
-		const why = this.closing ? 'the connection was closed by pb' : cause ? `${cause.message}${cause.code ? ` (${cause.code})` : ''}` : 'the server closed the connection';
+		const silent = cause?.message === 'Keepalive timeout'
+			? `no answer to ${this.keepalive.countMax} keepalives ${this.keepalive.intervalSeconds} s apart (ServerAliveCountMax, ServerAliveInterval: set them in ansible_ssh_common_args or ansible.cfg's ssh_args, or ansible_ssh_timeout for the whole bound)`
+			: undefined;
+		const why = this.closing ? 'the connection was closed by pb' : silent ?? (cause ? `${cause.message}${cause.code ? ` (${cause.code})` : ''}` : 'the server closed the connection');
 		this.lost = new HostUnreachable(this.host, `${this.host}: lost the SSH connection to ${this.target}: ${why}`, {cause});
 		for (const reject of this.inFlight) {
 			reject(this.lost);

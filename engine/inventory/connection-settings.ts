@@ -1,5 +1,6 @@
 import {userInfo} from 'node:os';
 import {PbError} from '../errors.js';
+import {keepaliveFor, type Keepalive} from '../connection/keepalive.js';
 
 export interface ConnectionSettings {
 	readonly connection: 'ssh' | 'local';
@@ -16,6 +17,8 @@ export interface ConnectionSettings {
 	readonly becomePassword: string | undefined;
 	/** ansible_ssh_timeout, in seconds: overrides --timeout for this host. */
 	readonly connectTimeoutSeconds: number | undefined;
+	/** How soon the host is declared lost when it stops answering mid-run. */
+	readonly keepalive: Keepalive;
 }
 
 type Vars = Readonly<Record<string, unknown>>;
@@ -35,6 +38,8 @@ export interface ConnectionDefaults {
 	readonly becomePassword?: string;
 	/** ansible.cfg's host_key_checking. */
 	readonly hostKeyChecking?: boolean;
+	/** ansible.cfg's ssh_args (ANSIBLE_SSH_ARGS): only its ServerAlive options are read. */
+	readonly sshArgs?: string;
 }
 
 // Ansible's older spellings still work there, so they work here (first name wins).
@@ -49,6 +54,8 @@ const names = {
 	becomeUser: ['ansible_become_user'],
 	becomePassword: ['ansible_become_password', 'ansible_become_pass'],
 	connectTimeout: ['ansible_ssh_timeout', 'ansible_timeout'],
+	commonArgs: ['ansible_ssh_common_args'],
+	extraArgs: ['ansible_ssh_extra_args'],
 } as const;
 
 /**
@@ -84,6 +91,11 @@ export function connectionSettings(host: string, vars: Vars, defaults: Connectio
 		becomeUser: text('becomeUser') ?? defaults.becomeUser ?? 'root',
 		becomePassword: text('becomePassword') ?? defaults.becomePassword,
 		connectTimeoutSeconds: readSeconds(host, pick('connectTimeout')),
+		keepalive: keepaliveFor([
+			[text('extraArgs'), `host '${host}': ansible_ssh_extra_args`],
+			[text('commonArgs'), `host '${host}': ansible_ssh_common_args`],
+			[defaults.sshArgs, 'ssh_args (ansible.cfg or ANSIBLE_SSH_ARGS)'],
+		], readSeconds(host, pick('connectTimeout'))),
 	};
 }
 

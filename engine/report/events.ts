@@ -42,6 +42,8 @@ export type RunEvent =
 	| {readonly kind: 'warning'; readonly host?: string; readonly msg: string}
 	| {readonly kind: 'progress'; readonly host: string; readonly label: string; readonly done: number; readonly total: number | undefined}
 	| {readonly kind: 'debug'; readonly host: string; readonly msg: string}
+	/** SIGINT or SIGTERM: the hosts mid-task, and in which task; they finish it, nothing starts after. */
+	| {readonly kind: 'interrupted'; readonly signal: string; readonly running: ReadonlyArray<{readonly host: string; readonly task: string}>}
 	| {readonly kind: 'recap'; readonly hosts: Readonly<Record<string, Recap>>; readonly durationMs: number};
 
 export type EventSink = (event: RunEvent) => void;

@@ -143,6 +143,14 @@ export function humanReporter(options: HumanOptions): EventSink {
 				}
 			}
 		},
+		interrupted(event) {
+			const running = event.running.map(({host, task}) => `  ${host}: TASK [${task}]`);
+			warn(chalk.red([
+				`[ERROR]: User interrupted execution (${event.signal})`,
+				running.length === 0 ? 'No task was running: the recap follows.' : 'These hosts finish the task they are in, then nothing more runs (press Ctrl-C again to stop at once):',
+				...running,
+			].join('\n')));
+		},
 		warning(event) {
 			warn(chalk.magenta(`[WARNING]: ${event.host ? `[${event.host}] ` : ''}${event.msg}`));
 		},

@@ -50,6 +50,7 @@ function connector(name: string, how: ConnectionSettings, vars: Record<string, u
 				knownHostsFile: knownHosts === undefined ? undefined : String(knownHosts),
 				acceptNewHostKeys: settings.acceptNewHostKeys,
 				hostKeyChecking: how.hostKeyChecking,
+				keepalive: how.keepalive,
 				connectTimeoutMs: connectTimeoutMs ?? (how.connectTimeoutSeconds === undefined ? settings.connectTimeoutMs : how.connectTimeoutSeconds * 1000),
 			});
 		opened.push(opening);

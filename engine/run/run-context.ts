@@ -31,6 +31,8 @@ export interface RunOptions {
 	readonly step?: ((task: string) => Promise<'yes' | 'no' | 'continue'>) | undefined;
 	/** vars_prompt: asks for one variable when its play starts (-e's are not asked for). */
 	readonly ask?: ((prompt: VarsPrompt) => Promise<string>) | undefined;
+	/** Aborted by SIGINT or SIGTERM (its reason the signal's name): no task starts after it. */
+	readonly interrupt?: AbortSignal | undefined;
 }
 
 /** A host of the inventory, ready to run tasks on (its connection opened on first use). */
@@ -50,6 +52,8 @@ export class RunContext {
 	readonly redactor: Redactor;
 	/** --start-at-task's pattern until a play reaches a task it matches; then undefined. */
 	awaitingStart: string | undefined;
+	/** The task each host is running now, for the message an interrupt prints. */
+	readonly running = new Map<HostRun, string>();
 	/** Whether --step still asks: until it is answered 'continue'. */
 	stepping: boolean;
 	private readonly conditions = new WeakMap<ConditionSource, CompiledCondition>();
@@ -58,10 +62,18 @@ export class RunContext {
 	private groupMembers: Readonly<Record<string, readonly string[]>>;
 	private readonly makeHost: HostMaker;
 
+	get interrupted(): boolean {
+		return this.options.interrupt?.aborted ?? false;
+	}
+
 	constructor(options: RunOptions, redactor: Redactor, output: EventSink, inventory: Inventory, makeHost: HostMaker) {
 		this.options = options;
 		this.awaitingStart = options.startAtTask;
 		this.stepping = options.step !== undefined;
+		options.interrupt?.addEventListener('abort', () => {
+			const running = [...this.running].map(([host, task]) => ({host: host.name, task}));
+			this.emit({kind: 'interrupted', signal: String(options.interrupt?.reason), running});
+		}, {once: true});
 		this.redactor = redactor;
 		this.emit = redactor.sink(output);
 		this.queue = new PQueue({concurrency: options.forks});

@@ -88,7 +88,7 @@ async function runPlay(run: RunContext, play: Play, settings: RunSettings): Prom
 		}
 
 		// As in Ansible, a batch in which every host failed, or an aborted one, ends the play.
-		if (state.aborted || batch.every(host => host.failed || host.unreachable)) {
+		if (run.interrupted || state.aborted || batch.every(host => host.failed || host.unreachable)) {
 			break;
 		}
 	}
@@ -112,9 +112,18 @@ export async function runPlaybooks(playbooks: readonly Playbook[], inventory: In
 			await checkOfflineArtifacts(run, playbooks, inventory);
 		}
 
+		// An interrupt lets the tasks running finish; no play starts after it.
 		for (const playbook of playbooks) {
+			if (run.interrupted) {
+				break;
+			}
+
 			emit({kind: 'playbook-start', file: playbook.file, check: settings.check});
 			for (const play of playbook.plays) {
+				if (run.interrupted) {
+					break;
+				}
+
 				for (const host of await runPlay(run, play, settings)) {
 					used.add(host);
 				}

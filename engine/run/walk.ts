@@ -100,6 +100,10 @@ export async function flushHandlers(run: RunContext, scope: Scope, hosts: readon
 	// listen to one topic, and a handler can notify one defined after it.
 	const ran: Array<[HostRun, ModuleTask]> = [];
 	for (const handler of [...scope.play.handlers, ...scope.state.handlers]) {
+		if (run.interrupted) {
+			break;
+		}
+
 		const topics = handlerTopics(handler);
 		const targets = hosts.filter(host => host.active && topics.some(topic => host.notified.has(topic)));
 		if (targets.length > 0) {
@@ -127,8 +131,18 @@ async function runModuleTask(run: RunContext, task: ModuleTask, scope: Scope, ho
 	const once = runsOnce(scope, task);
 	const targets = once || task.module.bypassHostLoop ? hosts.slice(0, 1) : hosts;
 	const outcomes = await Promise.all(targets.map(async host => run.queue.add(async () => {
-		host.readAhead.begin(() => requestsAhead(run, task, following, scope, host));
-		return executeModuleTask(run, task, scope, host, name);
+		// Interrupted while it waited for a fork: it does not start.
+		if (run.interrupted) {
+			return undefined;
+		}
+
+		run.running.set(host, name);
+		try {
+			host.readAhead.begin(() => requestsAhead(run, task, following, scope, host));
+			return await executeModuleTask(run, task, scope, host, name);
+		} finally {
+			run.running.delete(host);
+		}
 	})));
 	run.emit({kind: 'task-end', name, durationMs: Date.now() - startedAt});
 	const failed = new Set<HostRun>();
@@ -148,6 +162,10 @@ async function runModuleTask(run: RunContext, task: ModuleTask, scope: Scope, ho
 
 	for (const [index, outcome] of outcomes.entries()) {
 		const host = targets[index]!;
+		if (!outcome) {
+			continue;
+		}
+
 		if (outcome.fatal && outcome.status !== 'unreachable') {
 			failed.add(host);
 		}
@@ -275,7 +293,7 @@ export async function runTasks(run: RunContext, tasks: readonly Task[], scope: S
 	// A host that had failed before (it runs an `always`) stays; one that fails now, even in a handler, leaves.
 	const failedBefore = new Set(active.filter(host => host.failed));
 	for (const [index, task] of tasks.entries()) {
-		if (active.length === 0) {
+		if (active.length === 0 || run.interrupted) {
 			break;
 		}
 

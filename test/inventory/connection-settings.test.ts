@@ -16,6 +16,7 @@ test('a host without connection variables gets Ansible\'s defaults', t => {
 		becomeUser: 'root',
 		becomePassword: undefined,
 		connectTimeoutSeconds: undefined,
+		keepalive: {intervalSeconds: 6, countMax: 4},
 	});
 });
 
@@ -44,6 +45,7 @@ test('the connection variables of the inventory are read into settings', t => {
 		becomeUser: 'postgres',
 		becomePassword: 'sudo-pw',
 		connectTimeoutSeconds: 30,
+		keepalive: {intervalSeconds: 6, countMax: 4},
 	});
 });
 
@@ -86,4 +88,14 @@ test('the command line\'s -c, -u, --private-key, -k, -b, --become-user and -K ho
 		ansible_become: 'no', ansible_become_user: 'web', ansible_become_password: 'i2',
 	};
 	t.like(connectionSettings('node1', inventory, defaults), {connection: 'ssh', user: 'ops', privateKeyFile: '/keys/ops', password: 'i1', become: false, becomeUser: 'web', becomePassword: 'i2'});
+});
+
+test('a host that stops answering is lost within 30 s unless set: ServerAlive options from its ssh args, then ansible.cfg\'s, else from ansible_ssh_timeout', t => {
+	const keepalive = (vars: Record<string, unknown>, sshArgs?: string) => connectionSettings('node1', vars, sshArgs === undefined ? {} : {sshArgs}).keepalive;
+	t.deepEqual(keepalive({}), {intervalSeconds: 6, countMax: 4}, 'lost after 4 to 5 silent intervals of 6 s: at most 30 s');
+	t.deepEqual(keepalive({ansible_ssh_timeout: 10}), {intervalSeconds: 2, countMax: 4});
+	t.deepEqual(keepalive({ansible_ssh_common_args: '-o StrictHostKeyChecking=yes -o ServerAliveInterval=3'}), {intervalSeconds: 3, countMax: 4});
+	t.deepEqual(keepalive({ansible_ssh_extra_args: '-oServerAliveCountMax=2'}, '-o ServerAliveInterval 7 -o ServerAliveCountMax=9'), {intervalSeconds: 7, countMax: 2}, 'the host\'s own first, then ansible.cfg\'s, key by key');
+	const error = t.throws(() => keepalive({ansible_ssh_common_args: '-o ServerAliveInterval=soon'}), {instanceOf: PbError});
+	t.is(error?.message, 'host \'node1\': ansible_ssh_common_args sets ServerAliveInterval to "soon", which is not a whole number from 1 up');
 });
