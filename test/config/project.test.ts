@@ -4,6 +4,7 @@ import {join} from 'node:path';
 import test from 'ava';
 import {pb, workspace} from '../helpers/playbook-run.js';
 import {startSshd, type TestSshd} from '../helpers/sshd.js';
+import {pbOnTerminal} from '../helpers/terminal.js';
 import {createTestUser, type TestUser} from '../helpers/test-user.js';
 
 /*
@@ -85,4 +86,17 @@ test('gathering = explicit gathers facts only where a play asks for them', t => 
 	t.is(run.code, 0, run.stderr);
 	const events = run.stdout.trim().split('\n').map(line => JSON.parse(line) as {kind: string; task?: string; msg?: string});
 	t.deepEqual(events.filter(event => event.kind === 'debug').map(event => event.msg), ['none', 'facts']);
+});
+
+test('-k asks for the SSH password on the terminal, and pb logs in with it where the inventory gives no key', async t => {
+	const dir = workspace({
+		hosts: `web1 ansible_host=${sshd.address} ansible_port=${sshd.port} ansible_user=${user.name} ansible_ssh_known_hosts_file=${join(sshd.dir, 'known_hosts-k')}\n`,
+		'site.yml': '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: id -un\n      register: me\n      changed_when: false\n    - debug: msg="logged in as {{ me.stdout }}"\n',
+	});
+	writeFileSync(join(sshd.dir, 'known_hosts-k'), `${sshd.knownHostsLine}\n`);
+	const asked = await pbOnTerminal(['run', join(dir, 'site.yml'), '-i', join(dir, 'hosts'), '-k'], 'SSH password: ', [`${user.password}\r`]);
+	t.is(asked.code, 0, asked.output);
+	t.true(asked.output.startsWith('SSH password: '), asked.output);
+	t.regex(asked.output, new RegExp(`logged in as ${user.name}`));
+	t.false(asked.output.includes(user.password), 'neither echoed nor printed');
 });
