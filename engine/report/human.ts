@@ -7,7 +7,7 @@ import {conditionFalse, type EventSink, type HostStatus, type Recap, type RunEve
 
 /*
  * The terminal output ansible-playbook users know: PLAY and TASK banners, a line per host,
- * diffs with --diff, and the PLAY RECAP. Colour only on a terminal (chalk decides).
+ * diffs with --diff, and the PLAY RECAP. Colour on a terminal, unless report/color.ts says otherwise.
  */
 
 export interface HumanOptions {
