@@ -1,4 +1,3 @@
-import {setTimeout as sleep} from 'node:timers/promises';
 import test, {type ExecutionContext} from 'ava';
 import {criSocketAnnotation, kubectlCalls, kubectlState, setUpDockershimCluster} from './dockershim-cluster.js';
 import {findArtifact} from './fixtures/artifacts.js';
@@ -33,16 +32,13 @@ async function sh(t: ExecutionContext, host: LabHost, command: string): Promise<
 /**
  * `Ready-status runtime unschedulable` of a node, as kubectl on the control plane reports it, once
  * its kubelet answers (a kubelet just started takes a moment to listen), or once it no longer does.
+ * Asked again on the control plane itself, up to 50 times 0.2 s apart, in one login: a login per
+ * try is what a loaded machine's sshd gave up on.
  */
 async function nodeState(t: ExecutionContext, host: LabHost, kubelet: 'answers' | 'down' = 'answers'): Promise<string> {
-	const read = async () => sh(t, controlPlane(), `kubectl get node ${host.name} -o jsonpath='{.status.conditions[?(@.type=="Ready")].status} {.status.nodeInfo.containerRuntimeVersion} {.spec.unschedulable}'`);
-	let state = await read();
-	for (let attempt = 0; attempt < 50 && state.startsWith('Unknown') !== (kubelet === 'down'); attempt++) {
-		await sleep(200);
-		state = await read();
-	}
-
-	return state;
+	const read = `kubectl get node ${host.name} -o jsonpath='{.status.conditions[?(@.type=="Ready")].status} {.status.nodeInfo.containerRuntimeVersion} {.spec.unschedulable}'`;
+	const settled = kubelet === 'down' ? 'Unknown*) break ;;' : 'Unknown*) ;; *) break ;;';
+	return sh(t, controlPlane(), `for try in $(seq 50); do state=$(${read}) || exit 1; case "$state" in ${settled} esac; sleep 0.2; done; printf '%s' "$state"`);
 }
 
 test.serial('dockerd answers docker version and info on its socket, through docker.socket, and keeps /var/lib/docker when stopped', async t => {
