@@ -69,6 +69,7 @@ function program(config: Settings): Command {
 		.option('--accept-new-host-keys', 'add unknown SSH host keys to known_hosts (a changed key still fails)')
 		.option('-T, --timeout <seconds>', 'SSH connect timeout (ansible.cfg timeout; 10)')
 		.option('--offline', 'download nothing: artifacts come from the controller\'s cache (`pb artifacts`), checked before any host is changed')
+		.option('--verify-content', 'hash every large file in full, trusting none of the sums pb keeps on the hosts (the quick check)')
 		.option('-c, --connection <type>', 'how to reach hosts whose inventory does not say (ansible_connection): ssh or local')
 		.option('-u, --user <name>', 'the user to log in as where the inventory names none (ansible_user)')
 		.option('--private-key, --key-file <file>', 'the SSH key where the inventory names none (ansible_ssh_private_key_file)')

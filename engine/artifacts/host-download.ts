@@ -2,7 +2,8 @@ import {randomBytes} from 'node:crypto';
 import {posix} from 'node:path';
 import {quoteShell} from '../shell-words.js';
 import {ownership} from '../host/attributes.js';
-import {HostFileError, type HostRunner, type Attributes} from '../host/file-state.js';
+import {HostFileError, type HostRunner, type Attributes, identityScript, rememberWritten} from '../host/file-state.js';
+import {rememberedFrom} from '../host/file-sums.js';
 import {firstServed, TransferError, transientStatus, type RetryPolicy} from './sources.js';
 
 /*
@@ -125,6 +126,7 @@ export async function hostDownload(ctx: HostRunner, what: string, sources: reado
 			owners === undefined ? '' : `chown ${quoteShell(owners)} "$t" || exit 1`,
 			mode === undefined ? '' : `chmod ${mode.toString(8)} "$t" || exit 1`,
 			'mv -f -- "$t" "$d" || exit 1',
+			`if [ "$n" -ge ${rememberedFrom} ]; then ${identityScript('dest', '"$d"')}; fi`,
 			'echo "written $h $n"',
 		].filter(Boolean).join('\n');
 		const result = await ctx.run(script);
@@ -141,6 +143,10 @@ export async function hostDownload(ctx: HostRunner, what: string, sources: reado
 
 		if (outcome === 'mismatch') {
 			throw new TransferError(source, 'checksum', `sha256 mismatch: expected ${options.sha256 ?? ''}, got ${sha256} (${size} bytes); this source serves other bytes than the checksum names, and nothing was written to ${dest}`, {transient: false});
+		}
+
+		if (outcome === 'written') {
+			rememberWritten(ctx, result.stdout, new Map([['dest', {path: dest, sha256}]]));
 		}
 
 		return {sha256, size: Number(size), same: outcome === 'same'};

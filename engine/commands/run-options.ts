@@ -78,6 +78,7 @@ export interface RunFlags extends VaultPasswordFlags {
 	acceptNewHostKeys?: boolean;
 	timeout?: string;
 	offline?: boolean;
+	verifyContent?: boolean;
 	connection?: string;
 	user?: string;
 	privateKey?: string;
@@ -224,6 +225,7 @@ function settingsOf(flags: RunFlags, vars: Record<string, unknown>, config: Sett
 		acceptNewHostKeys: flags.acceptNewHostKeys ?? false,
 		connectTimeoutMs: positiveInt(flags.timeout ?? String(config.get('DEFAULT_TIMEOUT')), '--timeout') * 1000,
 		offline: flags.offline ?? false,
+		verifyContent: flags.verifyContent ?? false,
 		gathering,
 		startAtTask: flags.startAtTask,
 		step: flags.step ? stepQuestion : undefined,

@@ -2,6 +2,7 @@ import {createHash} from 'node:crypto';
 import {posix} from 'node:path';
 import type {ExecOptions, ExecResult} from '../connection/connection.js';
 import {quoteShell} from '../shell-words.js';
+import {type FileSums, type KnownSum, rememberedFrom} from './file-sums.js';
 
 /*
  * What a file on a host is: the state a read reports, the script lines that find a path, and the
@@ -21,8 +22,10 @@ export interface HostRunner {
 	 * when no earlier task touches the path. Reading it lets --check predict later tasks right.
 	 */
 	predictedPath?(path: string): PredictedPath | undefined;
-	/** The sums of large files this run has hashed on the host (reads keep it). */
-	readonly knownHashes?: KnownHashes;
+	/** The sums of large files pb hashed or wrote on the host, this run and before (reads keep them). */
+	readonly fileSums?: FileSums;
+	/** Hash every file read in full, trusting no sum taken before (--verify-content, `verify: content`). */
+	readonly verifyContent?: boolean;
 	/** File states read ahead for this task and the next ones (reads use it). */
 	readonly readAhead?: ReadAheadCache;
 }
@@ -37,17 +40,6 @@ export interface PredictedPath {
 	readonly sha256?: string | undefined;
 	readonly content?: Buffer | undefined;
 }
-
-
-/**
- * The sha256 of each large file a run has hashed on one host, with the file's identity then
- * (device:inode, size, mtime, ctime): a later task of the run reading the same unchanged file (the
- * archive a download just checked, which untar then reads) gets the sum without hashing it again.
- */
-export type KnownHashes = Map<string, {readonly identity: string; readonly sha256: string}>;
-
-/** Smaller files are hashed again: checking the identity costs about as much. */
-const rememberedFrom = 1024 * 1024;
 
 /** A host file operation failed; the message says what, where, and the host's own words. */
 export class HostFileError extends Error {
@@ -186,10 +178,13 @@ export interface FileRequest {
 	readonly options?: ReadOptions;
 }
 
-/** Keeps a large file's sum for later reads of the same unchanged file in this run. */
-export function rememberHash(ctx: HostRunner, state: FileState, identity: string | undefined): void {
+/**
+ * Keeps a large file's sum for later reads of the same unchanged file, in this run and the next
+ * ones; `hashedFrom`: the host's time before the read (FileSums.hostNow).
+ */
+export function rememberHash(ctx: HostRunner, state: FileState, identity: string | undefined, hashedFrom: number | undefined): void {
 	if (identity !== undefined && state.exists && state.sha256 !== undefined && state.size >= rememberedFrom) {
-		ctx.knownHashes?.set(state.path, {identity, sha256: state.sha256});
+		ctx.fileSums?.remember(state.path, {identity, sha256: state.sha256}, hashedFrom);
 	}
 }
 
@@ -202,11 +197,37 @@ export interface ReadAheadCache {
 }
 
 /**
- * A sum this run took of the file a request reads, if any. It is used only for the very file it
- * was taken of (the read compares identities), so either path may offer it.
+ * A sum taken before of the file a request reads, if any and if trusted. It is used only for the
+ * very file it was taken of (the read compares identities), so either path may offer it.
  */
-export function knownHash(ctx: HostRunner, {path, options = {}}: FileRequest): {readonly identity: string; readonly sha256: string} | undefined {
-	return ctx.knownHashes?.get(options.inDirectory === undefined ? path : posix.join(path, options.inDirectory)) ?? ctx.knownHashes?.get(path);
+export function knownHash(ctx: HostRunner, {path, options = {}}: FileRequest): KnownSum | undefined {
+	if (ctx.verifyContent || options.checksum === false) {
+		return undefined;
+	}
+
+	return ctx.fileSums?.get(options.inDirectory === undefined ? path : posix.join(path, options.inDirectory)) ?? ctx.fileSums?.get(path);
+}
+
+/** Script lines printing `identity KEY <stat line>` of the file at `word` (a shell word): what a write leaves, for the quick check. */
+export function identityScript(key: string, word: string): string {
+	return `printf 'identity %s ' ${quoteShell(key)}; stat -c '${statFormat}' -- ${word} || echo`;
+}
+
+/** Remembers the sums of large files a write just left, from the lines identityScript printed: `files` by their keys. */
+export function rememberWritten(ctx: HostRunner, stdout: string, files: ReadonlyMap<string, {readonly path: string; readonly sha256: string}>): void {
+	for (const line of stdout.split('\n')) {
+		const [word, key = '', ...rest] = line.split(' ');
+		const file = files.get(key);
+		// A stat that failed left its line short: that file is hashed next time.
+		if (word !== 'identity' || file === undefined || rest.length < 7) {
+			continue;
+		}
+
+		const {identity} = parseFileState(file.path, `stat ${rest.join(' ')}`, {checksum: false});
+		if (identity !== undefined) {
+			ctx.fileSums?.rememberWritten(file.path, {identity, sha256: file.sha256});
+		}
+	}
 }
 
 /**

@@ -53,6 +53,7 @@ export interface FileWriteSteps {
 	readonly path: string;
 	/** The whole file when its content differs; otherwise only `attributes` change. */
 	readonly content?: Buffer;
+	readonly sha256?: string;
 	readonly attributes: Attributes;
 }
 
@@ -137,7 +138,7 @@ export function planFileWrite(dest: FileState, write: FileWrite): Plan<FileWrite
 		changed: true,
 		msg: `${path}: ${what}`,
 		diff,
-		steps: {path, content: write.content, attributes: write.attributes},
+		steps: {path, content: write.content, sha256: write.sha256, attributes: write.attributes},
 		result,
 		predicts: [{path, type: 'file', ...(dest.exists && dest.type === 'file' ? attributesAfter(dest, changes) : write.attributes), sha256: write.sha256, content: write.content}],
 	};
@@ -145,14 +146,14 @@ export function planFileWrite(dest: FileState, write: FileWrite): Plan<FileWrite
 
 /** Carries out a planFileWrite plan: attributes in place, or the whole file atomically. */
 export async function applyFileWrite(ctx: HostRunner, plan: Plan<FileWriteSteps>, options: {readonly backup: boolean; readonly validate: string | undefined}): Promise<ApplyResult> {
-	const {path, content, attributes} = plan.steps;
+	const {path, content, sha256, attributes} = plan.steps;
 	try {
 		if (content === undefined) {
 			await setAttributes(ctx, path, attributes);
 			return {};
 		}
 
-		const written = await writeFileAtomic(ctx, path, content, {...attributes, ...options});
+		const written = await writeFileAtomic(ctx, path, content, {...attributes, ...options, sha256});
 		return written.backupFile === undefined ? {} : {result: {...plan.result, backup_file: written.backupFile}};
 	} catch (error) {
 		if (error instanceof HostFileError) {

@@ -52,6 +52,8 @@ function readScript(path: string, options: ReadOptions, known: {readonly identit
 
 /** What is at each path on the host now, all in one round trip (none when read ahead). */
 export async function readFileStates(ctx: HostRunner, requests: readonly FileRequest[]): Promise<FileState[]> {
+	// Before the first read: the sums it holds decide what is hashed, here and in reads ahead.
+	await ctx.fileSums?.ready();
 	const early = await ctx.readAhead?.statesFor(ctx, requests);
 	if (early !== undefined) {
 		return early.map((state, index) => withPrediction(ctx, state, requests[index]?.options?.inDirectory));
@@ -59,6 +61,7 @@ export async function readFileStates(ctx: HostRunner, requests: readonly FileReq
 
 	// Output separated by a line base64 never produces.
 	const script = ['f=0', ...requests.map(({path, options = {}}) => `${readScript(path, options, knownHash(ctx, {path, options}))}\necho --`), '[ "$f" = 0 ]'].join('\n');
+	const hashedFrom = ctx.fileSums?.hostNow();
 	const result = await ctx.run(script, {inline: true});
 	const paths = requests.map(request => request.path).join(', ');
 	if (result.code !== 0) {
@@ -68,7 +71,7 @@ export async function readFileStates(ctx: HostRunner, requests: readonly FileReq
 	const outputs = result.stdout.split(/^--\n/m);
 	return requests.map(({path, options = {}}, index) => {
 		const {identity, ...state} = parseFileState(path, outputs[index] ?? '', options);
-		rememberHash(ctx, state, identity);
+		rememberHash(ctx, state, identity, hashedFrom);
 		return withPrediction(ctx, state, options.inDirectory);
 	});
 }

@@ -109,6 +109,7 @@ function splitAnswers(requests: readonly FileRequest[], stdout: string): string[
  * in one round trip; undefined when the batch could not be read whole.
  */
 export async function readMany(ctx: HostRunner, requests: readonly FileRequest[]): Promise<Map<string, FileState> | undefined> {
+	const hashedFrom = ctx.fileSums?.hostNow();
 	const result = await ctx.run(batchScript(requests), {inline: true});
 	const answers = result.code === 0 ? splitAnswers(requests, result.stdout) : undefined;
 	if (answers === undefined) {
@@ -118,7 +119,7 @@ export async function readMany(ctx: HostRunner, requests: readonly FileRequest[]
 	const states = new Map<string, FileState>();
 	for (const [index, request] of requests.entries()) {
 		const {identity, ...state} = parseFileState(request.path, answers[index]!, request.options ?? {});
-		rememberHash(ctx, state, identity);
+		rememberHash(ctx, state, identity, hashedFrom);
 		states.set(requestKey(request), state);
 	}
 

@@ -3,7 +3,8 @@ import {posix} from 'node:path';
 import type {StdinFile} from '../connection/connection.js';
 import {quoteShell} from '../shell-words.js';
 import {ownership} from './attributes.js';
-import {HostFileError, type HostRunner} from './file-state.js';
+import {HostFileError, type HostRunner, identityScript, rememberWritten} from './file-state.js';
+import {rememberedFrom} from './file-sums.js';
 
 export interface WriteOptions {
 	/** Permission bits, e.g. 0o644; unset: those of the file replaced, or the umask's for a new one. */
@@ -16,6 +17,8 @@ export interface WriteOptions {
 	readonly backup?: boolean | undefined;
 	/** A command run on the new file before it replaces the old one; `%s` is its path. */
 	readonly validate?: string | undefined;
+	/** The content's sha256, when known: a large file's is kept for the quick check (file-sums.ts). */
+	readonly sha256?: string | undefined;
 }
 
 export interface WriteResult {
@@ -59,6 +62,8 @@ export async function writeFileAtomic(ctx: HostRunner, path: string, content: Bu
 	const backup = options.backup ? backupName(path, new Date()) : undefined;
 	const owners = ownership(options.owner, options.group);
 	const text = scriptText(content);
+	const size = typeof content === 'string' ? Buffer.byteLength(content) : Buffer.isBuffer(content) ? content.length : content.size;
+	const remembered = options.sha256 !== undefined && size >= rememberedFrom ? {path, sha256: options.sha256} : undefined;
 	const script = [
 		`d=${quoteShell(path)}`,
 		`t=${quoteShell(temp)}`,
@@ -75,6 +80,7 @@ export async function writeFileAtomic(ctx: HostRunner, path: string, content: Bu
 		options.validate === undefined ? '' : `( ${options.validate.replaceAll('%s', '"$t"')} ) >&2 || exit ${validateFailed}`,
 		backup === undefined ? '' : `if [ -f "$d" ]; then cp -p -- "$d" ${quoteShell(backup)} || exit 1; echo backup; fi`,
 		'mv -f -- "$t" "$d" || exit 1',
+		remembered === undefined ? '' : identityScript('written', '"$d"'),
 	].filter(Boolean).join('\n');
 	const result = await ctx.run(script, text === undefined ? {stdin: content} : {});
 	if (result.code === validateFailed) {
@@ -83,6 +89,10 @@ export async function writeFileAtomic(ctx: HostRunner, path: string, content: Bu
 
 	if (result.code !== 0) {
 		throw new HostFileError(ctx.host, path, `cannot write ${path} on ${ctx.host}`, result.stderr);
+	}
+
+	if (remembered !== undefined) {
+		rememberWritten(ctx, result.stdout, new Map([['written', remembered]]));
 	}
 
 	return backup !== undefined && result.stdout.includes('backup') ? {backupFile: backup} : {};

@@ -15,7 +15,7 @@ import type {IncludedRole, ModuleTask, RoleSpec, Task} from './types.js';
 
 const moduleKeywords = [
 	'args', 'register', 'notify', ...loopKeywords, 'changed_when', 'failed_when',
-	'until', 'retries', 'delay', 'listen',
+	'until', 'retries', 'delay', 'listen', 'verify',
 ];
 const blockKeywords = ['block', 'rescue', 'always'];
 const allKeywords = [
@@ -80,7 +80,21 @@ function parseModuleTask(ctx: ParseContext, raw: Record<string, unknown>, module
 		retries: countOrTemplate(ctx, raw, 'retries', until ? 3 : 0),
 		delay: countOrTemplate(ctx, raw, 'delay', 5),
 		listen: ctx.strings(raw.listen, 'listen', ctx.at(raw, 'listen')),
+		...verifyOf(ctx, raw),
 	};
+}
+
+/** pb's own `verify: content`: the task hashes every file it reads in full, trusting no sum taken before. */
+function verifyOf(ctx: ParseContext, raw: Record<string, unknown>): {verify?: 'content'} {
+	if (raw.verify === undefined) {
+		return {};
+	}
+
+	if (raw.verify !== 'content') {
+		ctx.fail(`verify must be 'content' (hash every file the task reads in full, trusting no sum pb kept), got ${JSON.stringify(raw.verify)}`, ctx.at(raw, 'verify'));
+	}
+
+	return {verify: 'content'};
 }
 
 /** retries or delay: a count checked now, or a template rendered when the task runs. */

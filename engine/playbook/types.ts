@@ -79,6 +79,8 @@ export interface ModuleTask extends TaskCommon {
 	readonly delay: number | Templated;
 	/** Handlers only: the topics it answers besides its name. */
 	readonly listen: readonly string[];
+	/** `verify: content`: files the task reads are hashed in full, whatever sums pb kept of them. */
+	readonly verify?: 'content';
 	/**
 	 * A role's handler: the keywords of where the role was named (a `roles:` entry, a dependency,
 	 * an import_role), outermost first, which hold for it as for the role's tasks.

@@ -120,7 +120,8 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 			conn = undefined;
 			conn = await connector.reconnect(connectTimeoutMs);
 		},
-		knownHashes: acting.knownHashes,
+		fileSums: acting.fileSums,
+		verifyContent: run.options.verifyContent || task.verify === 'content',
 		// Read ahead on the task's own host only: a delegated task's host walks another list.
 		...(delegatedTo === undefined && !task.module.controlOnly && env === undefined ? {readAhead: acting.readAhead} : {}),
 		...(check ? {

@@ -1,5 +1,6 @@
 import type {Connection} from '../connection/connection.js';
-import type {KnownHashes, PredictedPath} from '../host/file-state.js';
+import {FileSums} from '../host/file-sums.js';
+import type {PredictedPath} from '../host/file-state.js';
 
 import type {Recap} from '../report/events.js';
 import type {Failure} from './failed-task.js';
@@ -35,7 +36,7 @@ export class HostRun {
 	readonly predicted = new Map<string, PredictedPath>();
 	/** Check mode: other things on the host earlier tasks would have changed, by their module's key. */
 	readonly predictedStates = new Map<string, unknown>();
-	readonly knownHashes: KnownHashes = new Map();
+	readonly fileSums: FileSums;
 	/** File states read ahead for the coming tasks, until something may change the host. */
 	readonly readAhead = new ReadAhead();
 	readonly recap: Recap = {ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0};
@@ -46,12 +47,13 @@ export class HostRun {
 	/** The inventory file that lists the host (Ansible's inventory_file); none for the implicit localhost. */
 	readonly inventoryFile: string | undefined;
 
-	constructor(name: string, inventoryVars: Readonly<Record<string, unknown>>, loginUser: string, connector: Connector, inventoryFile?: string) {
+	constructor(name: string, inventoryVars: Readonly<Record<string, unknown>>, loginUser: string, connector: Connector, warn: (msg: string) => void, inventoryFile?: string) {
 		this.name = name;
 		this.inventoryFile = inventoryFile;
 		this.inventoryVars = inventoryVars;
 		this.loginUser = loginUser;
 		this.connector = connector;
+		this.fileSums = new FileSums({name, loginUser, connect: async () => connector.connect(), warn});
 	}
 
 	async connect(): Promise<Connection> {

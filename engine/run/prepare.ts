@@ -71,7 +71,7 @@ function connector(name: string, how: ConnectionSettings, vars: Record<string, u
 }
 
 /** Makes each host of the run, those add_host adds included. */
-function hostMaker(settings: RunSettings, opened: Connection[], redactor: Redactor): HostMaker {
+function hostMaker(settings: RunSettings, opened: Connection[], redactor: Redactor, output: EventSink): HostMaker {
 	const handshakes = new PQueue({concurrency: handshakesAtOnce});
 	return (name, inventory) => {
 		const listed = inventory.hosts.has(name);
@@ -84,7 +84,8 @@ function hostMaker(settings: RunSettings, opened: Connection[], redactor: Redact
 		const loginUser = how.connection === 'local' ? userInfo().username : how.user;
 		// A host add_host made is in no inventory file.
 		const source = inventory.hosts.get(name)?.source;
-		return new HostRun(name, vars, loginUser, connector(name, how, view, settings, opened, handshakes), source ? resolve(source) : undefined);
+		const warn = (msg: string) => output({kind: 'warning', host: name, msg});
+		return new HostRun(name, vars, loginUser, connector(name, how, view, settings, opened, handshakes), warn, source ? resolve(source) : undefined);
 	};
 }
 
@@ -114,7 +115,7 @@ export function prepareRun(inventory: Inventory, settings: RunSettings, output: 
 	redactor.add(settings.connectionDefaults.becomePassword);
 	vaultKeyring.watch(text => redactor.add(text));
 	return {
-		run: new RunContext(settings, redactor, output, inventory, hostMaker(settings, opened, redactor)),
+		run: new RunContext(settings, redactor, output, inventory, hostMaker(settings, opened, redactor, output)),
 		async close() {
 			await Promise.all(opened.map(async connection => connection.close().catch(() => undefined)));
 		},

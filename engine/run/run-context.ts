@@ -31,6 +31,8 @@ export interface RunOptions {
 	readonly step?: ((task: string) => Promise<'yes' | 'no' | 'continue'>) | undefined;
 	/** vars_prompt: asks for one variable when its play starts (-e's are not asked for). */
 	readonly ask?: ((prompt: VarsPrompt) => Promise<string>) | undefined;
+	/** --verify-content: every file read is hashed in full, trusting no sum pb kept of it. */
+	readonly verifyContent?: boolean | undefined;
 	/** Aborted by SIGINT or SIGTERM (its reason the signal's name): no task starts after it. */
 	readonly interrupt?: AbortSignal | undefined;
 }

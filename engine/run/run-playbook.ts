@@ -1,4 +1,5 @@
 import {isDeepStrictEqual} from 'node:util';
+import {HostUnreachable} from '../connection/connection.js';
 import type {Inventory} from '../inventory/inventory.js';
 import type {Play, Playbook} from '../playbook/types.js';
 import type {EventSink, Recap} from '../report/events.js';
@@ -101,6 +102,15 @@ async function runPlay(run: RunContext, play: Play, settings: RunSettings): Prom
 	return hosts;
 }
 
+/** Keeps what the run hashed and wrote on each host it reached for the next run's quick check; a host lost on the way keeps its old sums. */
+async function saveFileSums(hosts: Iterable<HostRun>): Promise<void> {
+	await Promise.all([...hosts].filter(host => !host.unreachable).map(async host => host.fileSums.save().catch((error: unknown) => {
+		if (!(error instanceof HostUnreachable)) {
+			throw error;
+		}
+	})));
+}
+
 /** Runs the playbooks in order over the inventory; events go to `output`, nothing is printed here. */
 export async function runPlaybooks(playbooks: readonly Playbook[], inventory: Inventory, settings: RunSettings, output: EventSink): Promise<RunSummary> {
 	const startedAt = Date.now();
@@ -128,6 +138,10 @@ export async function runPlaybooks(playbooks: readonly Playbook[], inventory: In
 					used.add(host);
 				}
 			}
+		}
+
+		if (!settings.check) {
+			await saveFileSums(run.hosts.values());
 		}
 	} finally {
 		await close();

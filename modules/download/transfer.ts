@@ -366,7 +366,7 @@ export async function applyDownload(ctx: HostContext, spec: DownloadSpec, plan: 
 		}
 
 		if (cachePath !== undefined) {
-			const written = await writeFileAtomic(ctx, path, {path: cachePath, size: (await stat(cachePath)).size}, {...attributes, backup: spec.backup});
+			const written = await writeFileAtomic(ctx, path, {path: cachePath, size: (await stat(cachePath)).size}, {...attributes, backup: spec.backup, sha256});
 			return written.backupFile === undefined ? {} : {result: {...plan.result, backup_file: written.backupFile}};
 		}
 

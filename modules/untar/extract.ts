@@ -5,7 +5,8 @@ import {artifactCache} from '../../engine/artifacts/cache.js';
 import {selectMembers, type SelectedMember} from '../../engine/artifacts/member-selection.js';
 import {archiveMembers} from '../../engine/artifacts/tar-members.js';
 import {formatMode, ownership, sameOwner} from '../../engine/host/attributes.js';
-import {HostFileError, type FileState, type Attributes, type PredictedPath} from '../../engine/host/file-state.js';
+import {HostFileError, type FileState, type Attributes, type PredictedPath, identityScript, rememberWritten} from '../../engine/host/file-state.js';
+import {rememberedFrom} from '../../engine/host/file-sums.js';
 import {readFileStates} from '../../engine/host/read-files.js';
 import type {ApplyResult, HostContext, ParamSchema, Plan} from '../../engine/module.js';
 import {quoteShell} from '../../engine/shell-words.js';
@@ -177,6 +178,11 @@ function unpackLine(steps: ExtractSteps, strip: number): string {
 	return `tar -x -f "$s" -C "$t" -p --no-same-owner --no-wildcards --no-recursion --strip-components=${strip} -- ${steps.names.map(name => quoteShell(name)).join(' ')} || exit 1`;
 }
 
+/** A large file among the members written: its sum is kept for the quick check once it is in place. */
+function remembered(member: SelectedMember): member is SelectedMember & {sha256: string} {
+	return member.type === 'file' && member.sha256 !== undefined && member.size >= rememberedFrom;
+}
+
 /**
  * Extracts into a temp directory inside dest, then renames each member into place: a run killed
  * midway leaves every file old or new, never half written. Directories get their modes last, so
@@ -196,7 +202,7 @@ function extractScript(archive: ArchiveSource, spec: ExtractSpec, steps: Extract
 		fromController ? 's="$t.archive"; trap \'rm -rf -- "$t" "$s"\' EXIT; trap \'rm -rf -- "$t" "$s"; exit 1\' HUP INT TERM; cat > "$s" || exit 1' : archive.kind === 'host' ? `s=${quoteShell(archive.path)}` : '',
 		unpackLine(steps, spec.strip),
 	];
-	for (const member of steps.written) {
+	for (const [index, member] of steps.written.entries()) {
 		const path = quoteShell(member.path);
 		if (member.type === 'directory') {
 			lines.push(`mkdir -p -- "$d"/${path} || exit 1`);
@@ -210,6 +216,7 @@ function extractScript(archive: ArchiveSource, spec: ExtractSpec, steps: Extract
 			owners === undefined ? '' : `chown -h ${quoteShell(owners)} -- "$t"/${unpacked} || exit 1`,
 			mode === undefined || member.type === 'link' ? '' : `chmod ${mode.toString(8)} -- "$t"/${unpacked} || exit 1`,
 			`mv -f -T -- "$t"/${unpacked} "$d"/${path} || exit 1`,
+			remembered(member) ? identityScript(String(index), `"$d"/${path}`) : '',
 		);
 	}
 
@@ -347,5 +354,7 @@ export async function applyExtract(ctx: HostContext, spec: ExtractSpec, archive:
 		return {failed: `cannot extract ${spec.src} into ${spec.dest} on ${ctx.host}: ${result.stderr.trim() || `exit status ${result.code}`}`};
 	}
 
+	const written = [...plan.steps.written.entries()].flatMap(([index, member]) => (remembered(member) ? [[String(index), {path: posix.join(spec.dest, member.path), sha256: member.sha256}] as const] : []));
+	rememberWritten(ctx, result.stdout, new Map(written));
 	return {};
 }

@@ -4,10 +4,11 @@ import {join} from 'node:path';
 import test from 'ava';
 import {quoteShell} from '../../engine/shell-words.js';
 import {formatMode, parseMode} from '../../engine/host/attributes.js';
-import {HostFileError, type HostRunner, type KnownHashes} from '../../engine/host/file-state.js';
+import {HostFileError, type HostRunner} from '../../engine/host/file-state.js';
+import {FileSums} from '../../engine/host/file-sums.js';
 import {readFileStates} from '../../engine/host/read-files.js';
 import {writeFileAtomic} from '../../engine/host/write-file.js';
-import {localHost} from '../helpers/host-context.js';
+import {localHost, type TestHost} from '../helpers/host-context.js';
 import {tempDir} from './tree-snapshot.js';
 
 test('quote: the shell gets back exactly the word given', async t => {
@@ -80,19 +81,33 @@ test('writeFileAtomic: small text is written by the script itself, other bytes t
 	t.deepEqual(stdins, [undefined, binary, large, undefined]);
 });
 
+/** A host's sums kept in a state file of the test's own, and the sum planted in place of one taken, to tell the two apart. */
+function sumsIn(dir: string, host: TestHost) {
+	const fileSums = new FileSums({name: host.host, loginUser: 'root', connect: async () => host.connection, warn: msg => host.warnings.push(msg), file: join(dir, 'file-sums')});
+	const plant = (path: string) => {
+		const known = fileSums.get(path);
+		if (known) {
+			fileSums.remember(path, {...known, sha256: 'remembered'}, undefined);
+		}
+	};
+
+	return {fileSums, plant};
+}
+
 test('readFileStates: a large file\'s sum is taken once a run, and taken again once the file is another', async t => {
 	const dir = await tempDir(t);
 	const path = join(dir, 'archive.tar.gz');
 	const first = Buffer.alloc(2 * 1024 * 1024, 1);
 	await writeFile(path, first);
-	const knownHashes: KnownHashes = new Map();
-	const host = {...localHost(), knownHashes};
+	const local = localHost();
+	const {fileSums, plant} = sumsIn(dir, local);
+	const host = {...local, fileSums};
 	const [read] = await readFileStates(host, [{path}]);
 	t.is(read?.exists && read.sha256, createHash('sha256').update(first).digest('hex'));
-	t.is(knownHashes.get(path)?.sha256, read?.exists ? read.sha256 : undefined);
+	t.is(fileSums.get(path)?.sha256, read?.exists ? read.sha256 : undefined);
 
-	// Not hashed again: the remembered sum comes back, even one planted here to tell the two apart.
-	knownHashes.set(path, {...knownHashes.get(path)!, sha256: 'remembered'});
+	// Not hashed again: the remembered sum comes back.
+	plant(path);
 	const [again] = await readFileStates(host, [{path: dir, options: {inDirectory: 'archive.tar.gz'}}]);
 	t.is(again?.exists && again.sha256, 'remembered');
 
@@ -104,8 +119,13 @@ test('readFileStates: a large file\'s sum is taken once a run, and taken again o
 	t.is(changed?.exists && changed.sha256, createHash('sha256').update(second).digest('hex'));
 
 	// Same size, other bytes written in place, the same inode, within the second: hashed again too.
-	knownHashes.set(path, {...knownHashes.get(path)!, sha256: 'remembered'});
+	plant(path);
 	await writeFile(path, first);
 	const [inPlace] = await readFileStates(host, [{path}]);
 	t.is(inPlace?.exists && inPlace.sha256, createHash('sha256').update(first).digest('hex'));
+
+	// verifyContent trusts no sum.
+	plant(path);
+	const [verified] = await readFileStates({...host, verifyContent: true}, [{path}]);
+	t.is(verified?.exists && verified.sha256, createHash('sha256').update(first).digest('hex'));
 });

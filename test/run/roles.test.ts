@@ -398,7 +398,7 @@ test('reading ahead goes through a role: the next tasks\' paths are rendered wit
 	const nothingRead = async () => {
 		throw new Error('nothing is read here');
 	};
-	const run = new RunContext({check: false, diff: false, forks: 1, tags: [], skipTags: [], extraVars: {}, verbosity: 0, limit: undefined, registry: modules, connectionDefaults: {}, gathering: 'implicit', startAtTask: undefined}, new Redactor(), () => undefined, inventory, name => new HostRun(name, {}, 'root', {connect: nothingRead, reconnect: nothingRead}));
+	const run = new RunContext({check: false, diff: false, forks: 1, tags: [], skipTags: [], extraVars: {}, verbosity: 0, limit: undefined, registry: modules, connectionDefaults: {}, gathering: 'implicit', startAtTask: undefined}, new Redactor(), () => undefined, inventory, name => new HostRun(name, {}, 'root', {connect: nothingRead, reconnect: nothingRead}, () => undefined));
 	const host = run.hosts.get('node1')!;
 	const scope = {play: parsed, playVars: {}, playHosts: [host], playHostsAll: [host], chain: [roleBlock], state: playState()};
 	const [first, ...following] = roleBlock.block as ModuleTask[];

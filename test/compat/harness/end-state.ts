@@ -59,13 +59,14 @@ export function withPlaceholders(state: EndState, text: string): string {
 
 /**
  * Paths the tools leave on a lab host whatever a case does, and why. They are left out of the
- * comparison: what differs there says nothing about what the case did. (pb keeps no state on a
- * host, so none of its own is here; /tmp and /run are tmpfs on the lab's hosts, not in the upper
- * dir; the journal is volatile, in /run.)
+ * comparison: what differs there says nothing about what the case did. (/tmp and /run are tmpfs on
+ * the lab's hosts, not in the upper dir; the journal is volatile, in /run.)
  */
 export const noise: readonly RegExp[] = [
 	// ansible-playbook's remote_tmp (~/.ansible/tmp): made on every host it reaches, and left there, even with pipelining.
 	/^\/root\/\.ansible(\/|$)/,
+	// pb's file sums, the quick check's state (engine/host/file-sums.ts): written when a case writes or reads a large file.
+	/^\/var\/lib\/pb(\/|$)/,
 	// Login records and daemons' logs: SSH logins may write them, and the tools log in a different number of times.
 	/^\/var\/log(\/|$)/,
 	// Caches (apt, debconf, man-db) a command may refresh as a side effect.
