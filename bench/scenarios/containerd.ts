@@ -19,7 +19,12 @@ import type {Scenario, ScenarioPlaybooks} from './scenario.js';
 
 const repository = fileURLToPath(new URL('../../../', import.meta.url));
 const bundledPlaybook = join(repository, 'playbooks/containerd.yml');
-const bundledTemplates = join(repository, 'playbooks/templates');
+/** The bundled roles' Handlebars templates, by file name. */
+const bundledTemplates: Record<string, string> = {
+	'containerd-config.toml.hbs': join(repository, 'playbooks/roles/containerd/templates/containerd-config.toml.hbs'),
+	'containerd.service.hbs': join(repository, 'playbooks/roles/containerd/templates/containerd.service.hbs'),
+	'crictl.yaml.hbs': join(repository, 'playbooks/roles/crictl/templates/crictl.yaml.hbs'),
+};
 const jinjaTemplates = join(repository, 'bench/scenarios/containerd-templates');
 
 /**
@@ -185,7 +190,7 @@ function ansiblePlaybook(arch: string): string {
     # pb's unit and crictl.yaml templates read the same in Jinja2: Ansible renders them too.
     - name: containerd's systemd unit
       template:
-        src: ${join(bundledTemplates, 'containerd.service.hbs')}
+        src: ${bundledTemplates['containerd.service.hbs']}
         dest: ${unitFile}
         mode: "0644"
       notify: restart containerd
@@ -213,7 +218,7 @@ function ansiblePlaybook(arch: string): string {
 
     - name: crictl talks to {{ runtime_name }}
       template:
-        src: ${join(bundledTemplates, 'crictl.yaml.hbs')}
+        src: ${bundledTemplates['crictl.yaml.hbs']}
         dest: /etc/crictl.yaml
         mode: "0644"
 
@@ -246,7 +251,7 @@ export const containerdScenario: Scenario = {
 
 	async prepareArtifacts(log: (line: string) => void): Promise<string> {
 		const artifacts = await labArtifacts(log);
-		const read = async (name: string) => readFile(join(bundledTemplates, name), 'utf8');
+		const read = async (name: string) => readFile(bundledTemplates[name]!, 'utf8');
 		prepared = {artifacts, config: await read('containerd-config.toml.hbs'), unit: await read('containerd.service.hbs'), crictl: await read('crictl.yaml.hbs')};
 		return artifacts.directory;
 	},
