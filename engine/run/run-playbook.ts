@@ -1,5 +1,4 @@
 import {isDeepStrictEqual} from 'node:util';
-import {HostUnreachable} from '../connection/connection.js';
 import type {Inventory} from '../inventory/inventory.js';
 import type {Play, Playbook} from '../playbook/types.js';
 import type {EventSink, Recap} from '../report/events.js';
@@ -102,12 +101,10 @@ async function runPlay(run: RunContext, play: Play, settings: RunSettings): Prom
 	return hosts;
 }
 
-/** Keeps what the run hashed and wrote on each host it reached for the next run's quick check; a host lost on the way keeps its old sums. */
-async function saveFileSums(hosts: Iterable<HostRun>): Promise<void> {
-	await Promise.all([...hosts].filter(host => !host.unreachable).map(async host => host.fileSums.save().catch((error: unknown) => {
-		if (!(error instanceof HostUnreachable)) {
-			throw error;
-		}
+/** Keeps what the run hashed and wrote on each host it reached, for the next run's quick check; a host lost on the way keeps its old sums. */
+async function saveFileSums(run: RunContext): Promise<void> {
+	await Promise.all([...run.hosts.values()].filter(host => !host.unreachable).map(async host => host.fileSums.save().catch((error: unknown) => {
+		run.emit({kind: 'warning', host: host.name, msg: `pb's file sums were not kept (${(error as Error).message}); the next run hashes large files in full`});
 	})));
 }
 
@@ -141,7 +138,7 @@ export async function runPlaybooks(playbooks: readonly Playbook[], inventory: In
 		}
 
 		if (!settings.check) {
-			await saveFileSums(run.hosts.values());
+			await saveFileSums(run);
 		}
 	} finally {
 		await close();
