@@ -4,6 +4,7 @@ import {Command, CommanderError} from 'commander';
 import {artifactCache} from './artifacts/cache.js';
 import {exportArtifacts, importArtifacts} from './commands/artifacts.js';
 import {err, out} from './commands/output.js';
+import {mergeReports} from './commands/report.js';
 import {exitCodes, pull, run} from './commands/run.js';
 import {inventorySources, optionsError, type RunFlags} from './commands/run-options.js';
 import {vaultCommands, vaultPasswordOptions, type VaultFlags} from './commands/vault.js';
@@ -54,6 +55,7 @@ function program(config: Settings): Command {
 		.option('-C, --check', 'change nothing; report what would change')
 		.option('-D, --diff', 'show the differences files and settings would go through')
 		.option('-l, --limit <pattern>', 'run only on hosts matching this pattern')
+		.option('--slice <K/N>', 'run only slice K of N (1 <= K <= N): the hosts after --limit, in inventory order, cut into N even contiguous blocks; merge the slices\' --json with `pb report merge`')
 		.option('-t, --tags <tags>', 'run only tasks with these tags (comma separated, repeatable)', collect, [])
 		.option('--skip-tags <tags>', 'skip tasks with these tags', collect, [])
 		.option('-e, --extra-vars <vars>', 'key=value, JSON, or @file.yml; highest precedence (repeatable)', collect, [])
@@ -107,6 +109,13 @@ function program(config: Settings): Command {
 		.argument('<file>', 'a tar file from `pb artifacts export`')
 		.action(async (file: string) => {
 			out(`${await importArtifacts(file)} artifact(s) imported into ${artifactCache().directory}`);
+		});
+	pb.command('report').description('Reports of runs')
+		.command('merge').description('One recap and exit code from the --json streams of `pb run --slice K/N`, one file per slice; a host in two slices or in none is an error')
+		.argument('<file...>', 'the --json output of each slice')
+		.option('--json', 'the merged recap as a JSON event')
+		.action((files: string[], flags: {json?: boolean}) => {
+			process.exitCode = mergeReports(files, flags);
 		});
 	pb.command('inventory')
 		.description('Show an inventory as pb reads it')

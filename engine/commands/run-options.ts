@@ -63,6 +63,8 @@ export interface RunFlags extends VaultPasswordFlags {
 	check?: boolean;
 	diff?: boolean;
 	limit?: string;
+	/** --slice K/N. */
+	slice?: string;
 	tags: string[];
 	skipTags: string[];
 	extraVars: string[];

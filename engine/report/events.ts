@@ -44,6 +44,8 @@ export type RunEvent =
 	| {readonly kind: 'debug'; readonly host: string; readonly msg: string}
 	/** SIGINT or SIGTERM: the hosts mid-task, and in which task; they finish it, nothing starts after. */
 	| {readonly kind: 'interrupted'; readonly signal: string; readonly running: ReadonlyArray<{readonly host: string; readonly task: string}>}
+	/** --slice K/N: every host of the run (the inventory after --limit) with its slice number; `pb report merge` reads it. */
+	| {readonly kind: 'slice'; readonly slice: number; readonly of: number; readonly hosts: Readonly<Record<string, number>>}
 	| {readonly kind: 'recap'; readonly hosts: Readonly<Record<string, Recap>>; readonly durationMs: number};
 
 export type EventSink = (event: RunEvent) => void;

@@ -157,6 +157,12 @@ export function humanReporter(options: HumanOptions): EventSink {
 		debug(event) {
 			write(event.msg.trimEnd().split('\n').map(line => `    ${line}`).join('\n'));
 		},
+		slice(event) {
+			const total = Object.keys(event.hosts).length;
+			const mine = Object.values(event.hosts).filter(slice => slice === event.slice).length;
+			write(banner(`SLICE [${event.slice} of ${event.of}]`));
+			write(mine === 0 ? chalk.cyan(`none of the ${total} host(s) is in this slice: nothing to run`) : `${mine} of the ${total} host(s)`);
+		},
 		recap(event) {
 			write(banner('PLAY RECAP'));
 			const names = Object.keys(event.hosts);

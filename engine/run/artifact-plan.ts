@@ -1,5 +1,6 @@
 import {formatError, PbError} from '../errors.js';
 import type {Inventory} from '../inventory/inventory.js';
+import {inSlice} from '../inventory/slices.js';
 import type {ControllerArtifact} from '../module.js';
 import {roleReading} from '../playbook/context.js';
 import {hasTemplate} from '../playbook/params.js';
@@ -106,7 +107,7 @@ export function playHosts(run: RunContext, playbooks: readonly Playbook[], inven
 	const hosts = new Set<HostRun>();
 	for (const play of playbooks.flatMap(playbook => playbook.plays)) {
 		const pattern = String(renderValue(play.hosts, {...run.options.extraVars}, play.where));
-		for (const name of inventory.selectHosts(pattern, run.options.limit).hosts) {
+		for (const name of inSlice(inventory.selectHosts(pattern, run.options.limit).hosts, run.options.slice)) {
 			hosts.add(run.hosts.get(name)!);
 		}
 	}
@@ -119,7 +120,7 @@ export function planArtifacts(run: RunContext, playbooks: readonly Playbook[], i
 	const plan: ArtifactPlan = {needed: [], undecided: []};
 	for (const play of playbooks.flatMap(playbook => playbook.plays)) {
 		const pattern = String(renderValue(play.hosts, {...run.options.extraVars}, play.where));
-		const hosts = inventory.selectHosts(pattern, run.options.limit).hosts.map(name => run.hosts.get(name)!);
+		const hosts = inSlice(inventory.selectHosts(pattern, run.options.limit).hosts, run.options.slice).map(name => run.hosts.get(name)!);
 		const vars = playVars(play);
 		for (const host of hosts) {
 			const scope: Scope = {play, playVars: vars, playHosts: hosts, playHostsAll: hosts, chain: [], state: playState()};

@@ -20,6 +20,8 @@ export interface RunOptions {
 	readonly verbosity: number;
 	/** --limit: a host pattern narrowing every play's hosts. */
 	readonly limit: string | undefined;
+	/** --slice: the hosts of this slice; every play targets only these. */
+	readonly slice?: ReadonlySet<string> | undefined;
 	readonly registry: ReadonlyMap<string, AnyModule>;
 	/** -c, -u, --private-key, -b, --become-user and the passwords -k and -K asked for. */
 	readonly connectionDefaults: ConnectionDefaults;

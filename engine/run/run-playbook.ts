@@ -1,5 +1,6 @@
 import {isDeepStrictEqual} from 'node:util';
 import type {Inventory} from '../inventory/inventory.js';
+import {inSlice} from '../inventory/slices.js';
 import type {Play, Playbook} from '../playbook/types.js';
 import type {EventSink, Recap} from '../report/events.js';
 import {renderValue} from '../vars/template.js';
@@ -68,7 +69,7 @@ async function runPlay(run: RunContext, play: Play, settings: RunSettings): Prom
 		run.emit({kind: 'warning', msg: warning});
 	}
 
-	const hosts = selection.hosts.map(name => run.hosts.get(name)!).filter(host => !host.failed && !host.unreachable);
+	const hosts = inSlice(selection.hosts, settings.slice).map(name => run.hosts.get(name)!).filter(host => !host.failed && !host.unreachable);
 	// Asked before the play's banner, as ansible-playbook asks.
 	const answers = await promptedVars(run, play);
 	run.emit({kind: 'play-start', name: play.name, hosts: hosts.map(host => host.name)});
