@@ -67,7 +67,7 @@ const playbook = `
         create_dest: true
 `;
 
-test('a run and --check use a cache that pull filled and that is mounted read-only, and write nothing to it; without stamps and member lists they work them out; a missing artifact is named', async t => {
+test('a run, offline or not, and --check use a cache that pull filled and that is mounted read-only, and write nothing to it; without stamps and member lists they work them out; a missing artifact is named', async t => {
 	t.timeout(3 * 60_000);
 	const scratch = await mkdtemp(join(tmpdir(), 'pb-read-only-cache-'));
 	const served = join(scratch, 'mirror');
@@ -97,7 +97,7 @@ test('a run and --check use a cache that pull filled and that is mounted read-on
 	const check = await pbReadOnly(cache, [...run('checked'), '--check']);
 	t.is(check.code, 0, check.output);
 	t.regex(check.output, /changed=3/);
-	const real = await pbReadOnly(cache, run('out'));
+	const real = await pbReadOnly(cache, [...run('out'), '--offline']);
 	t.is(real.code, 0, real.output);
 	t.is(await readFile(join(scratch, 'out/tree/bin/tool'), 'utf8'), '#!/bin/sh\necho tool 1.0\n');
 	t.deepEqual(await contents(cache), filled, 'the runs wrote nothing to the cache');
@@ -106,7 +106,7 @@ test('a run and --check use a cache that pull filled and that is mounted read-on
 	await rm(join(cache, 'verified'), {recursive: true});
 	await rm(join(cache, 'members'), {recursive: true});
 	const bare = await contents(cache);
-	const again = await pbReadOnly(cache, run('again'));
+	const again = await pbReadOnly(cache, [...run('again'), '--offline']);
 	t.is(again.code, 0, again.output);
 	t.is(await readFile(join(scratch, 'again/tree/README'), 'utf8'), 'the tool\n');
 	t.deepEqual(await contents(cache), bare);
