@@ -347,7 +347,7 @@ export class ArtifactCache {
 			if (cannotWrite(error)) {
 				throw new PbError(`${what} is not in the controller's cache at ${this.directory}, and this process cannot write there (${(error as NodeJS.ErrnoException).code ?? 'not writable'})`, {
 					kind: 'runtime',
-					hint: 'Fill a read-only cache beforehand with `pb artifacts pull PLAYBOOK -i INVENTORY` (with the same variables), or point PB_CACHE_DIR at a directory this user can write.',
+					hint: 'Fill a read-only cache beforehand with `pb artifacts pull PLAYBOOK -i INVENTORY` (with the same variables: it fetches what download and get_url would), or point PB_CACHE_DIR at a directory this user can write.',
 				});
 			}
 
