@@ -1,3 +1,4 @@
+import type {CachedArtifact} from './artifacts/cache.js';
 import type {Connection} from './connection/connection.js';
 import type {SourcePosition} from './errors.js';
 import type {FileRequest, HostRunner, PredictedPath} from './host/file-state.js';
@@ -232,7 +233,7 @@ export interface ControllerArtifact {
 	/** Its file name, e.g. containerd-2.3.4-linux-amd64.tar.gz. */
 	readonly name: string;
 	/** Fetches it into the cache (nothing when it is there already). */
-	fetch(onProgress: (done: number, total: number | undefined) => void): Promise<void>;
+	fetch(onProgress: (done: number, total: number | undefined) => void): Promise<CachedArtifact>;
 	/** Whether the cache holds it (and what its checksum needs), without the network. */
 	cached(): Promise<boolean>;
 }

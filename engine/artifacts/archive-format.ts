@@ -16,6 +16,16 @@ const magics: ReadonlyArray<readonly [ArchiveFormat, number, Buffer]> = [
 
 /** The archive's format; throws, naming the file, when it is none pb reads. */
 export async function archiveFormat(path: string): Promise<ArchiveFormat> {
+	const format = await formatIfArchive(path);
+	if (format === undefined) {
+		throw new Error(`${path} is not an archive pb reads: it is neither a tar archive (plain, gzip, xz, bzip2 or zstd) nor a zip file`);
+	}
+
+	return format;
+}
+
+/** The file's archive format, or undefined when it is no archive pb reads (a plain binary). */
+export async function formatIfArchive(path: string): Promise<ArchiveFormat | undefined> {
 	const file = await open(path);
 	try {
 		const head = Buffer.alloc(512);
@@ -29,7 +39,7 @@ export async function archiveFormat(path: string): Promise<ArchiveFormat> {
 		await file.close();
 	}
 
-	throw new Error(`${path} is not an archive pb reads: it is neither a tar archive (plain, gzip, xz, bzip2 or zstd) nor a zip file`);
+	return undefined;
 }
 
 /**

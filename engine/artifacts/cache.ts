@@ -6,6 +6,7 @@ import {dirname, join} from 'node:path';
 import {Transform, Writable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import {httpGet} from './http-get.js';
+import {PbError} from '../errors.js';
 import {firstServed, TransferError, type RetryPolicy} from './sources.js';
 
 /*
@@ -57,12 +58,43 @@ export function defaultCacheDirectory(): string {
 	return join(process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'pb', 'artifacts');
 }
 
-/** Written whole or not at all: a reader never sees half a file. */
+/** Whether the error says this process may not write there: a read-only volume, or another user's files. */
+function cannotWrite(error: unknown): boolean {
+	const code = (error as NodeJS.ErrnoException | undefined)?.code;
+	return code === 'EROFS' || code === 'EACCES' || code === 'EPERM';
+}
+
+/** mkdir -p, whose error names a read-only file system as such. */
+async function makeDirectory(path: string): Promise<void> {
+	try {
+		await mkdir(path, {recursive: true});
+	} catch (error) {
+		// Node's recursive mkdir reports EROFS as ENOENT; a plain mkdir tells which it is.
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+			await mkdir(path);
+		}
+
+		throw error;
+	}
+}
+
+/**
+ * A fact worked out from a cached file (a hash's verdict, an archive's members, a checksums list),
+ * written whole or not at all: a reader never sees half a file. A cache this process cannot write
+ * (a read-only volume that many controllers share) keeps nothing new: the process holds the fact
+ * for itself, and a later run works it out again. `pb artifacts pull` leaves all a run needs.
+ */
 export async function writeDerived(path: string, content: string): Promise<void> {
-	await mkdir(dirname(path), {recursive: true});
-	const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-	await writeFile(temp, content);
-	await rename(temp, path);
+	try {
+		await makeDirectory(dirname(path));
+		const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+		await writeFile(temp, content);
+		await rename(temp, path);
+	} catch (error) {
+		if (!cannotWrite(error)) {
+			throw error;
+		}
+	}
 }
 
 /** What says a cached file is the one hashed before: size, mtime and inode, as git's index keeps them. */
@@ -208,8 +240,7 @@ export class ArtifactCache {
 				const chunks: Buffer[] = [];
 				await httpGet(url, memorySink(chunks), {headers: request.headers, timeoutMs: request.timeoutMs, validateCerts: request.validateCerts});
 				const value = Buffer.concat(chunks).toString('utf8');
-				await mkdir(join(this.directory, 'texts'), {recursive: true});
-				await writeFile(this.#textPath(url), value);
+				await writeDerived(this.#textPath(url), value);
 				return value;
 			}, request.onFailure).then(({value, url}) => ({text: value, url}));
 			this.#texts.set(key, text);
@@ -275,7 +306,7 @@ export class ArtifactCache {
 	}
 
 	async #receive(sha256: string, what: string, read: (sink: Writable) => Promise<void>): Promise<CachedArtifact> {
-		const temp = await this.#tempPath();
+		const temp = await this.#tempPath(what);
 		try {
 			const hash = createHash('sha256');
 			let size = 0;
@@ -304,9 +335,24 @@ export class ArtifactCache {
 		}
 	}
 
-	async #tempPath(): Promise<string> {
-		await mkdir(join(this.directory, 'tmp'), {recursive: true});
-		return join(this.directory, 'tmp', randomBytes(8).toString('hex'));
+	/** Where `what` is received before it is known good; a cache this process cannot write says so. */
+	async #tempPath(what: string): Promise<string> {
+		const directory = join(this.directory, 'tmp');
+		try {
+			await makeDirectory(directory);
+			const path = join(directory, randomBytes(8).toString('hex'));
+			await writeFile(path, '');
+			return path;
+		} catch (error) {
+			if (cannotWrite(error)) {
+				throw new PbError(`${what} is not in the controller's cache at ${this.directory}, and this process cannot write there (${(error as NodeJS.ErrnoException).code ?? 'not writable'})`, {
+					kind: 'runtime',
+					hint: 'Fill a read-only cache beforehand with `pb artifacts pull PLAYBOOK -i INVENTORY` (with the same variables: it fetches what download and get_url would), or point PB_CACHE_DIR at a directory this user can write.',
+				});
+			}
+
+			throw error;
+		}
 	}
 
 	async #keep(temp: string, sha256: string, size: number, url: string | undefined): Promise<CachedArtifact> {
@@ -320,7 +366,7 @@ export class ArtifactCache {
 
 	async #download(request: ArtifactRequest, listeners: ReadonlySet<(done: number, total: number | undefined) => void>): Promise<CachedArtifact> {
 		const {value} = await firstServed(request.name, request.sources, request.retry, async url => {
-			const temp = await this.#tempPath();
+			const temp = await this.#tempPath(request.name);
 			try {
 				const received = await httpGet(url, createWriteStream(temp), {
 					headers: request.headers,

@@ -6,7 +6,7 @@ import {readFile} from 'node:fs/promises';
 import {pipeline} from 'node:stream/promises';
 import {Parser, type ReadEntry} from 'tar';
 import {archiveFormat, type ArchiveFormat} from './archive-format.js';
-import {writeDerived} from './cache.js';
+import {artifactCache, writeDerived} from './cache.js';
 import {readZipMembers} from './zip-members.js';
 
 /** One member of an archive (a tar, plain or compressed, or a zip), read on the controller. */
@@ -171,4 +171,9 @@ export async function archiveMembers(path: string, keptAt: string): Promise<Arch
 	}
 
 	return members;
+}
+
+/** The members of the archive with this sha256 in the controller's cache, kept beside it. */
+export async function cachedArchiveMembers(path: string, sha256: string): Promise<ArchiveMember[]> {
+	return archiveMembers(path, artifactCache().derivedPathOf(sha256, 'members'));
 }

@@ -1,7 +1,9 @@
 import {mkdir, mkdtemp, readdir, rename, rm, stat} from 'node:fs/promises';
 import {join} from 'node:path';
 import * as tar from 'tar';
+import {formatIfArchive} from '../artifacts/archive-format.js';
 import {artifactCache, sha256Of} from '../artifacts/cache.js';
+import {cachedArchiveMembers} from '../artifacts/tar-members.js';
 import {PbError} from '../errors.js';
 import type {Inventory} from '../inventory/inventory.js';
 import type {Playbook} from '../playbook/types.js';
@@ -12,7 +14,8 @@ import type {EventSink} from '../report/events.js';
 /*
  * `pb artifacts`: fill the controller's cache with what a run would download (pull), and carry
  * it to an air-gapped controller (export, import), where `pb run --offline` then needs nothing
- * but the SSH connections.
+ * but the SSH connections. What pull leaves (files, their hash stamps, archives' member lists)
+ * is all a run needs: a run on the cache mounted read-only writes nothing to it.
  */
 
 /** The kernel's names for the architectures release artifacts are named by. */
@@ -61,7 +64,12 @@ export async function pullArtifacts(playbooks: readonly Playbook[], inventory: I
 		}
 
 		seen.add(key);
-		await need.artifact.fetch((done, total) => emit({kind: 'progress', host: need.host, label: need.artifact.name, done, total}));
+		const artifact = await need.artifact.fetch((done, total) => emit({kind: 'progress', host: need.host, label: need.artifact.name, done, total}));
+		// An archive's members are listed now, so a run on a read-only copy of the cache finds them.
+		if (await formatIfArchive(artifact.path) !== undefined) {
+			await cachedArchiveMembers(artifact.path, artifact.sha256);
+		}
+
 		say(`ok: ${need.artifact.name} (${need.task}, ${need.arch})`);
 		fetched.push({name: need.artifact.name, arch: need.arch});
 	}

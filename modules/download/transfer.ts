@@ -181,7 +181,7 @@ export function controllerArtifactOf(spec: DownloadSpec): ControllerArtifact | u
 	return {
 		name,
 		async fetch(onProgress) {
-			await artifactCache().fetch({...request, sha256: await sha256Of(), onProgress});
+			return artifactCache().fetch({...request, sha256: await sha256Of(), onProgress});
 		},
 		async cached() {
 			const list = checksumListRequest(spec, name);

@@ -3,7 +3,7 @@ import {posix} from 'node:path';
 import {archiveFormat, type ArchiveFormat} from '../../engine/artifacts/archive-format.js';
 import {artifactCache} from '../../engine/artifacts/cache.js';
 import {selectMembers, type SelectedMember} from '../../engine/artifacts/member-selection.js';
-import {archiveMembers} from '../../engine/artifacts/tar-members.js';
+import {cachedArchiveMembers} from '../../engine/artifacts/tar-members.js';
 import {formatMode, ownership, sameOwner} from '../../engine/host/attributes.js';
 import {HostFileError, type FileState, type Attributes, type PredictedPath, identityScript, rememberWritten} from '../../engine/host/file-state.js';
 import {rememberedFrom} from '../../engine/host/file-sums.js';
@@ -267,7 +267,7 @@ export async function readExtract(ctx: HostContext, spec: ExtractSpec, archive: 
 	}
 
 	const format = await archiveFormat(archivePath);
-	const all = await archiveMembers(archivePath, artifactCache().derivedPathOf(sha256, 'members'));
+	const all = await cachedArchiveMembers(archivePath, sha256);
 	const members = selectMembers(spec.src, all, spec.strip, spec.include, spec.exclude);
 	// Listed as tar lists them: a top folder that strip_components takes away is among them.
 	const chosen = new Set((spec.include.length === 0 && spec.strip > 0 ? selectMembers(spec.src, all, 0, [], spec.exclude) : members).map(member => member.name));
