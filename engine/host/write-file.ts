@@ -63,7 +63,7 @@ export async function writeFileAtomic(ctx: HostRunner, path: string, content: Bu
 	const owners = ownership(options.owner, options.group);
 	const text = scriptText(content);
 	const size = typeof content === 'string' ? Buffer.byteLength(content) : Buffer.isBuffer(content) ? content.length : content.size;
-	const remembered = options.sha256 !== undefined && size >= rememberedFrom ? {path, sha256: options.sha256} : undefined;
+	const remembered = options.sha256 !== undefined && size >= rememberedFrom ? {path, sha256: options.sha256, size} : undefined;
 	const script = [
 		`d=${quoteShell(path)}`,
 		`t=${quoteShell(temp)}`,

@@ -94,6 +94,30 @@ function sumsIn(dir: string, host: TestHost) {
 	return {fileSums, plant};
 }
 
+test('writeFileAtomic: a large file pushed with its known sum is not hashed by the read after it, unless the host got fewer bytes than were sent', async t => {
+	const dir = await tempDir(t);
+	const source = join(dir, 'cached.tar.gz');
+	const bytes = Buffer.alloc(2 * 1024 * 1024, 3);
+	await writeFile(source, bytes);
+	const local = localHost();
+	const {fileSums} = sumsIn(dir, local);
+	const host = {...local, fileSums};
+	// A sum given in place of the real one tells a remembered sum from one taken by the read.
+	const given = 'f'.repeat(64);
+	const pushed = join(dir, 'pushed.tar.gz');
+	await writeFileAtomic(host, pushed, {path: source, size: bytes.length}, {mode: 0o644, sha256: given});
+	t.deepEqual(await readFile(pushed), bytes);
+	const [read] = await readFileStates(host, [{path: pushed, options: {follow: true}}]);
+	t.is(read?.exists && read.sha256, given);
+
+	// The controller meant to send a byte more than the host wrote: the read takes the host's own sum.
+	const short = join(dir, 'short.tar.gz');
+	await writeFileAtomic(host, short, {path: source, size: bytes.length + 1}, {sha256: given});
+	t.is(fileSums.get(short), undefined);
+	const [shortRead] = await readFileStates(host, [{path: short}]);
+	t.is(shortRead?.exists && shortRead.sha256, createHash('sha256').update(bytes).digest('hex'));
+});
+
 test('readFileStates: a large file\'s sum is taken once a run, and taken again once the file is another', async t => {
 	const dir = await tempDir(t);
 	const path = join(dir, 'archive.tar.gz');
