@@ -20,6 +20,13 @@ export interface PreparedCommand {
 	run(streams: CommandStreams): Promise<ExecResult>;
 }
 
+/**
+ * A file is read in chunks this large: pushing containerd's archive to 10 hosts over SSH took
+ * 6.5 s of the machine's CPU (pb, the hosts' sshd, the kernel) in 64 KiB chunks, Node's default,
+ * and 5.0 s in 1 MiB ones; 4 MiB gained nothing more.
+ */
+const fileChunkBytes = 1024 * 1024;
+
 /** Writes the command's stdin and closes it: bytes at once, a file as a stream. */
 function feed(stdin: Writable, input: ExecOptions['stdin']): void {
 	if (!isStdinFile(input)) {
@@ -28,7 +35,7 @@ function feed(stdin: Writable, input: ExecOptions['stdin']): void {
 	}
 
 	// A command that exits without reading it all closes its stdin: that is its business, not an error.
-	createReadStream(input.path).on('error', () => stdin.end()).pipe(stdin);
+	createReadStream(input.path, {highWaterMark: fileChunkBytes}).on('error', () => stdin.end()).pipe(stdin);
 }
 
 export function prepareCommand(host: string, command: string, options: ExecOptions): PreparedCommand {
