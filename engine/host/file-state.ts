@@ -213,12 +213,8 @@ export function identityScript(key: string, word: string): string {
 	return `printf 'identity %s ' ${quoteShell(key)}; stat -c '${statFormat}' -- ${word} || echo`;
 }
 
-/**
- * Remembers the sums of large files a write just left, from the lines identityScript printed:
- * `files` by their keys. A file whose `size` (the bytes sent) is not the size written got fewer
- * bytes than were hashed (a controller's read cut short): it is hashed next time.
- */
-export function rememberWritten(ctx: HostRunner, stdout: string, files: ReadonlyMap<string, {readonly path: string; readonly sha256: string; readonly size?: number}>): void {
+/** Remembers the sums of large files a write just left, from the lines identityScript printed: `files` by their keys. */
+export function rememberWritten(ctx: HostRunner, stdout: string, files: ReadonlyMap<string, {readonly path: string; readonly sha256: string}>): void {
 	for (const line of stdout.split('\n')) {
 		const [word, key = '', ...rest] = line.split(' ');
 		const file = files.get(key);
@@ -227,8 +223,8 @@ export function rememberWritten(ctx: HostRunner, stdout: string, files: Readonly
 			continue;
 		}
 
-		const {identity, ...state} = parseFileState(file.path, `stat ${rest.join(' ')}`, {checksum: false});
-		if (identity !== undefined && (file.size === undefined || (state.exists && state.size === file.size))) {
+		const {identity} = parseFileState(file.path, `stat ${rest.join(' ')}`, {checksum: false});
+		if (identity !== undefined) {
 			ctx.fileSums?.rememberWritten(file.path, {identity, sha256: file.sha256});
 		}
 	}

@@ -1,6 +1,6 @@
 import {randomBytes} from 'node:crypto';
 import {posix} from 'node:path';
-import type {StdinFile} from '../connection/connection.js';
+import {isStdinFile, type StdinFile} from '../connection/connection.js';
 import {quoteShell} from '../shell-words.js';
 import {ownership} from './attributes.js';
 import {HostFileError, type HostRunner, identityScript, rememberWritten} from './file-state.js';
@@ -63,7 +63,7 @@ export async function writeFileAtomic(ctx: HostRunner, path: string, content: Bu
 	const owners = ownership(options.owner, options.group);
 	const text = scriptText(content);
 	const size = typeof content === 'string' ? Buffer.byteLength(content) : Buffer.isBuffer(content) ? content.length : content.size;
-	const remembered = options.sha256 !== undefined && size >= rememberedFrom ? {path, sha256: options.sha256, size} : undefined;
+	const remembered = options.sha256 !== undefined && size >= rememberedFrom ? {path, sha256: options.sha256} : undefined;
 	const script = [
 		`d=${quoteShell(path)}`,
 		`t=${quoteShell(temp)}`,
@@ -72,6 +72,8 @@ export async function writeFileAtomic(ctx: HostRunner, path: string, content: Bu
 		'trap \'rm -f -- "$t"\' EXIT',
 		'trap \'rm -f -- "$t"; exit 1\' HUP INT TERM',
 		text === undefined ? 'cat > "$t" || exit 1' : `printf '%s' ${quoteShell(text)} > "$t" || exit 1`,
+		// A file streamed from the controller whose read was cut short must not replace dest.
+		isStdinFile(content) ? `n=$(stat -c %s -- "$t") || exit 1; if [ "$n" != ${content.size} ]; then echo "the host got $n of the ${content.size} bytes sent" >&2; exit 1; fi` : '',
 		// Owners before mode: chown clears setuid bits. A replaced file keeps its owner where we
 		// may give it (as root) and its mode, unless told otherwise.
 		'm=; if [ -f "$d" ] && [ ! -L "$d" ]; then chown "$(stat -c %u:%g -- "$d")" "$t" 2>/dev/null; m=$(stat -c %a -- "$d"); fi',
