@@ -8,6 +8,7 @@ import {createKeyPair, type SshIdentity, writeKnownHosts} from '../../test/lab/s
 import type {BenchHost, BenchHosts} from '../bench-hosts.js';
 import {createLightNetworks, ensureLightBridge, lightNamespaces, processesInNamespace, removeLightNetworks} from './light-network.js';
 import {lightAddress, lightNetwork, lightPaths} from './light-paths.js';
+import {limitsToRaise, readNeighbourLimits, restoreNeighbourLimits, wantedNeighbourLimits, writeNeighbourLimits} from './neighbour-table.js';
 import {hostKeyPath, startLightSshd, writeSshdConfig} from './light-sshd.js';
 import {checkNoOtherOwner, readLightState, removeLightState, thisProcess, writeLightState} from './light-state.js';
 
@@ -58,6 +59,7 @@ export class LightLab implements BenchHosts {
 	readonly #indexes: readonly number[];
 	#owner: ProcessIdentity | undefined;
 	#sshds: ProcessIdentity[] = [];
+	#replacedNeighbourLimits: Readonly<Record<string, number>> = {};
 
 	constructor(count: number) {
 		this.#indexes = Array.from({length: count}, (_, position) => position + 1);
@@ -70,6 +72,7 @@ export class LightLab implements BenchHosts {
 		this.#owner = await thisProcess();
 		// Recorded before anything is made, so that a crash from here on is cleared by the next start.
 		await writeLightState({owner: this.#owner, sshds: []});
+		await this.#raiseNeighbourLimits();
 		await mkdir(lightPaths.directory, {recursive: true, mode: 0o700});
 		const clientKey = await createKeyPair(this.identity.privateKeyPath, 'pb-bench-light');
 		const authorizedKeys = join(lightPaths.directory, 'authorized_keys');
@@ -95,7 +98,17 @@ export class LightLab implements BenchHosts {
 		await clearLightHosts(this.#sshds, true);
 		this.#sshds = [];
 		await rm(lightPaths.directory, {recursive: true, force: true});
+		await restoreNeighbourLimits(this.#replacedNeighbourLimits);
+		this.#replacedNeighbourLimits = {};
 		await removeLightState();
+	}
+
+	/** Recorded before they are written, so that a crash leaves the next start what to put back. */
+	async #raiseNeighbourLimits(): Promise<void> {
+		const replaced = limitsToRaise(await readNeighbourLimits(), wantedNeighbourLimits);
+		this.#replacedNeighbourLimits = replaced;
+		await writeLightState({owner: this.#owner!, sshds: this.#sshds, replacedNeighbourLimits: replaced});
+		await writeNeighbourLimits(Object.fromEntries(Object.keys(replaced).map(name => [name, wantedNeighbourLimits[name]!])));
 	}
 
 	async #up(): Promise<void> {
@@ -106,7 +119,7 @@ export class LightLab implements BenchHosts {
 			this.#sshds.push(await startLightSshd(index, this.#configPath, hostKeyPath(lightPaths.directory, index), log));
 		}
 
-		await writeLightState({owner: this.#owner!, sshds: this.#sshds});
+		await writeLightState({owner: this.#owner!, sshds: this.#sshds, replacedNeighbourLimits: this.#replacedNeighbourLimits});
 		const deadline = Date.now() + 30_000 + (this.#indexes.length * 100);
 		await Promise.all(this.hosts.map(async host => waitForSshd(host.address, deadline)));
 	}
@@ -136,5 +149,6 @@ export async function clearLightLeftovers(): Promise<void> {
 	await checkNoOtherOwner(previous);
 	await clearLightHosts(previous?.sshds ?? [], true);
 	await rm(lightPaths.directory, {recursive: true, force: true});
+	await restoreNeighbourLimits(previous?.replacedNeighbourLimits ?? {});
 	await removeLightState();
 }

@@ -3,10 +3,12 @@ import {dirname} from 'node:path';
 import {identify, isRunning, type ProcessIdentity} from '../../test/lab/processes.js';
 import {lightPaths} from './light-paths.js';
 
-/** What a running light lab has made that outlives a crash of the benchmark: its owner and its sshds. */
+/** What a running light lab has made that outlives a crash of the benchmark: its owner, its sshds, the machine's limits it raised. */
 export interface LightState {
 	readonly owner: ProcessIdentity;
 	readonly sshds: ProcessIdentity[];
+	/** The neighbour table limits it raised, with the values to put back (neighbour-table.ts). */
+	readonly replacedNeighbourLimits?: Readonly<Record<string, number>>;
 }
 
 export async function readLightState(): Promise<LightState | undefined> {

@@ -1,6 +1,7 @@
 import {appendFile, mkdir, readFile} from 'node:fs/promises';
 import {dirname} from 'node:path';
-import {fingerprint, formatKnownHostsLine, hostsFieldMatches, keyTypeOfBlob, knownHostsName, parseKnownHosts, type KnownHostEntry} from './known-hosts.js';
+import {knownHostsLinesFor} from './known-hosts-file.js';
+import {fingerprint, formatKnownHostsLine, keyTypeOfBlob, knownHostsName, type KnownHostEntry} from './known-hosts.js';
 
 /** What to check a host's key against, and whether an unknown key may be added (StrictHostKeyChecking=accept-new). */
 export interface HostKeyPolicy {
@@ -19,20 +20,8 @@ export type HostKeyVerdict = {readonly accepted: true} | {readonly accepted: fal
 
 /** The known_hosts lines (other than @cert-authority) that name this host; none when the file does not exist. */
 export async function knownKeysFor(policy: HostKeyPolicy): Promise<KnownHostEntry[]> {
-	let text: string;
-	try {
-		text = await readFile(policy.knownHostsFile, 'utf8');
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-			return [];
-		}
-
-		throw error;
-	}
-
-	const name = knownHostsName(policy.address, policy.port);
-	return parseKnownHosts(text, policy.knownHostsFile)
-		.filter(entry => entry.marker !== 'cert-authority' && hostsFieldMatches(entry.hosts, name));
+	const lines = await knownHostsLinesFor(policy.knownHostsFile, knownHostsName(policy.address, policy.port));
+	return lines.filter(entry => entry.marker !== 'cert-authority');
 }
 
 const algorithmsByKeyType: Readonly<Record<string, readonly string[]>> = {
