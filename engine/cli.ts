@@ -11,6 +11,7 @@ import {vaultCommands, vaultPasswordOptions, type VaultFlags} from './commands/v
 import {versionText} from './commands/version.js';
 import {dumpSettings, loadSettings, type Settings} from './config/settings.js';
 import {formatError, PbError} from './errors.js';
+import {limitHeapGrowth} from './heap-growth.js';
 import {loadInventory} from './inventory/inventory.js';
 import {graphInventory, listInventory} from './inventory/listing.js';
 import {dumpYaml, readYaml} from './load/yaml.js';
@@ -165,6 +166,7 @@ function program(config: Settings): Command {
 }
 
 async function main(): Promise<void> {
+	limitHeapGrowth();
 	setYamlCodec({dump: dumpYaml, load: readYaml});
 	try {
 		const config = loadSettings();
