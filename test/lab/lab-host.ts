@@ -2,6 +2,7 @@ import {spawn} from 'node:child_process';
 import {chmod, mkdir, open, readFile, rm, stat, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
+import {createHostCgroups, removeHostCgroups} from './host-cgroup.js';
 import {createHostNetwork, processesInHostNetwork, removeHostNetwork} from './lab-network.js';
 import {hostNetworkNames} from './lab-paths.js';
 import type {HostRecord} from './lab-state.js';
@@ -102,9 +103,12 @@ const nspawnRebootStatus = 133;
 export async function bootHost(host: HostRecord, onReboot?: () => void): Promise<ProcessIdentity> {
 	const paths = hostPaths(host);
 	const {namespace} = hostNetworkNames(host.index);
+	const cgroupProcs = await createHostCgroups(host.index);
 	const console = await open(paths.console, 'a');
 	try {
-		const nspawn = spawn('systemd-nspawn', [
+		// The shell enters the host's cgroups, then becomes nspawn: nspawn starts inside them.
+		const enterCgroups = 'for procs in $PB_LAB_CGROUP_PROCS; do echo $$ > "$procs" || exit 1; done; exec "$@"';
+		const nspawn = spawn('sh', ['-c', enterCgroups, 'sh', 'systemd-nspawn',
 			'--directory', paths.root,
 			'--machine', host.name,
 			'--hostname', host.name,
@@ -122,7 +126,7 @@ export async function bootHost(host: HostRecord, onReboot?: () => void): Promise
 			detached: true,
 			stdio: ['ignore', console.fd, console.fd],
 			// Writable /proc/sys/net: net.* sysctls a host sets stay in its own network namespace.
-			env: {...process.env, SYSTEMD_NSPAWN_API_VFS_WRITABLE: 'network'},
+			env: {...process.env, SYSTEMD_NSPAWN_API_VFS_WRITABLE: 'network', PB_LAB_CGROUP_PROCS: cgroupProcs.join(' ')},
 		});
 		nspawn.on('exit', code => {
 			if (code === nspawnRebootStatus) {
@@ -192,9 +196,10 @@ export async function haltHost(host: HostRecord, mode: HaltMode): Promise<void> 
 	}
 }
 
-/** Halts the host, unmounts its root and removes its network: the host is gone, its files remain. */
+/** Halts the host, unmounts its root, removes its network and cgroups: the host is gone, its files remain. */
 export async function removeHost(host: HostRecord): Promise<void> {
 	await haltHost(host, 'shutdown');
 	await unmountRoot(host);
 	await removeHostNetwork(host.index);
+	await removeHostCgroups(host.index);
 }

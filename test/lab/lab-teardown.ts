@@ -1,5 +1,6 @@
 import {readdir, readFile, rm} from 'node:fs/promises';
 import {join} from 'node:path';
+import {removeHostCgroups, removeLabCgroups} from './host-cgroup.js';
 import {removeHost} from './lab-host.js';
 import {labLinksAndNamespaces, processesInHostNetwork, removeBridge, removeHostNetwork} from './lab-network.js';
 import {labPaths} from './lab-paths.js';
@@ -65,6 +66,7 @@ export async function clearLeftovers(state: LabState): Promise<void> {
 
 	for (const index of orphanIndexes) {
 		await removeHostNetwork(index);
+		await removeHostCgroups(index);
 	}
 
 	for (const name of await readdir(labPaths.labs).catch(() => [])) {
@@ -87,6 +89,7 @@ export async function stopLab(id: string): Promise<boolean> {
 		await clearLeftovers(state);
 		if (state.labs.length === 0) {
 			await removeBridge();
+			await removeLabCgroups();
 		}
 
 		return lab !== undefined;

@@ -1,5 +1,5 @@
 import {createHash, randomBytes} from 'node:crypto';
-import {mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises';
+import {mkdtemp, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
@@ -35,6 +35,30 @@ test.serial('systemd reaches running or degraded on every host', async t => {
 	for (const host of lab().hosts) {
 		const result = await lab().ssh(host, 'timeout 60 systemctl is-system-running --wait');
 		t.true(['running', 'degraded'].includes(result.stdout.trim()), `${host.name}: ${result.stdout}${result.stderr}`);
+	}
+});
+
+/** Every process in the cgroup or under it, as the machine numbers them. */
+async function processesUnder(cgroup: string): Promise<number[]> {
+	const entries = await readdir(cgroup, {withFileTypes: true});
+	const own = (await readFile(join(cgroup, 'cgroup.procs'), 'utf8')).split('\n').filter(Boolean).map(Number);
+	const below = await Promise.all(entries.filter(entry => entry.isDirectory()).map(async entry => processesUnder(join(cgroup, entry.name))));
+	return [...own, ...below.flat()];
+}
+
+test.serial('each host\'s processes run under cgroups of its own, so hosts never share a unit\'s cgroup', async t => {
+	for (const host of lab().hosts) {
+		const cgroups = await lab().cgroupsOf(host);
+		t.true(cgroups.length > 0, `${host.name} has no cgroup of its own`);
+		for (const cgroup of cgroups) {
+			// nspawn keeps itself in `supervisor` beside the host's processes in `payload`.
+			const pids = await processesUnder(join(cgroup, 'payload'));
+			const commands = await Promise.all(pids.map(async pid => (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim()));
+			t.true(commands.includes('systemd') && commands.includes('sshd'), `${cgroup} holds ${commands.join(', ')}`);
+			// Seen through each process's own root: a process of another host would name that host.
+			const hostnames = await Promise.all(pids.map(async pid => readFile(`/proc/${pid}/root/etc/hostname`, 'utf8').then(name => name.trim(), () => host.name)));
+			t.deepEqual([...new Set(hostnames)], [host.name], `${cgroup}: a process of another host`);
+		}
 	}
 });
 
@@ -122,8 +146,8 @@ test.serial('a reset host forgets every change it made, and keeps its name and h
 	t.regex(result.stdout, /^Debian GNU\/Linux 12/m, '/etc/issue is back from the base');
 });
 
-test.serial('stop leaves nothing behind: no processes, mounts, namespaces or links', async t => {
+test.serial('stop leaves nothing behind: no processes, mounts, namespaces, links or cgroups', async t => {
 	await lab().stop();
-	t.deepEqual(await lab().remains(), {processes: [], mounts: [], namespaces: [], links: []});
+	t.deepEqual(await lab().remains(), {processes: [], mounts: [], namespaces: [], links: [], cgroups: []});
 	await t.throwsAsync(stat(lab().directory), {code: 'ENOENT'});
 });

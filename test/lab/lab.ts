@@ -3,6 +3,7 @@ import {mkdir, readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {type BaseFlavour, ensureBaseRoot} from './base-root.js';
+import {existingHostCgroups} from './host-cgroup.js';
 import {writeInventory} from './lab-inventory.js';
 import {bootHost, clearHostChanges, haltHost, hostPaths, isMounted, prepareHost, waitForSsh} from './lab-host.js';
 import {raiseInotifyLimits} from './inotify-limits.js';
@@ -43,6 +44,7 @@ export interface LabRemains {
 	readonly mounts: string[];
 	readonly namespaces: string[];
 	readonly links: string[];
+	readonly cgroups: string[];
 }
 
 const persistentLabId = 'cli';
@@ -104,6 +106,11 @@ export class Lab {
 		await sleep(500);
 		const diff = diffSnapshots(before, await this.snapshotUpper(host));
 		return [...diff.added, ...diff.removed, ...diff.changed];
+	}
+
+	/** The host's own cgroups on the machine, one per hierarchy nspawn uses: its processes run under them. */
+	async cgroupsOf(host: LabHost): Promise<string[]> {
+		return existingHostCgroups(this.#recordOf(host).index);
 	}
 
 	/** Fault hook: the host's link goes down; it keeps running but nothing reaches it. */
@@ -168,11 +175,13 @@ export class Lab {
 
 		const ours = this.#record.hosts.map(host => hostNetworkNames(host.index));
 		const {namespaces, links} = await labLinksAndNamespaces();
+		const cgroups = await Promise.all(this.#record.hosts.map(async host => existingHostCgroups(host.index)));
 		return {
 			processes,
 			mounts,
 			namespaces: namespaces.filter(name => ours.some(names => names.namespace === name)),
 			links: links.filter(name => ours.some(names => names.veth === name)),
+			cgroups: cgroups.flat(),
 		};
 	}
 
