@@ -4,7 +4,7 @@ import type {BenchHosts} from './bench-hosts.js';
 import {summarizeCpuProfile, type ProfileSummary} from './cpu-profile.js';
 import {measure} from './measure.js';
 import type {Scenario} from './scenarios/scenario.js';
-import {pbCommand, pbEnv} from './tools/pb.js';
+import {pbCommand, pbSurroundings} from './tools/pb.js';
 
 /** One pb re-run of the scenario on the (converged) hosts under node --cpu-prof; the profile stays in `directory`. */
 export async function profilePbRerun(hosts: BenchHosts, scenario: Scenario, directory: string, mirrorUrl: string | undefined, pbVars: readonly string[]): Promise<{path: string; summary: ProfileSummary}> {
@@ -15,7 +15,7 @@ export async function profilePbRerun(hosts: BenchHosts, scenario: Scenario, dire
 		playbook: playbooks.pb, inventory: hosts.inventoryPath, forks: hosts.hosts.length, check: false, extraVars: [...playbooks.extraVars, ...pbVars],
 		nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profiles}`],
 	});
-	const result = await measure(command, {env: pbEnv(directory), cwd: directory});
+	const result = await measure(command, await pbSurroundings(directory));
 	if (result.exitCode !== 0) {
 		throw new Error(`pb under --cpu-prof failed with exit code ${result.exitCode}:\n${result.stderr.trim()}`);
 	}

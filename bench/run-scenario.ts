@@ -8,7 +8,7 @@ import type {Scenario, ScenarioPlaybooks} from './scenarios/scenario.js';
 import {type AnsibleSetup, closeControlMasters} from '../test/helpers/ansible-playbook.js';
 import {ansibleCommand, ansibleCounts} from './tools/ansible.js';
 import {runFloor} from './tools/floor.js';
-import {pbCommand, pbCounts, pbEnv} from './tools/pb.js';
+import {pbCommand, pbCounts, pbSurroundings} from './tools/pb.js';
 import type {RunCounts} from './tools/run-counts.js';
 
 export interface ScenarioRun {
@@ -121,7 +121,7 @@ async function runTool(tool: 'pb' | 'ansible', mode: Mode, run: ScenarioRun, pla
 	const command = tool === 'pb'
 		? pbCommand({playbook: playbooks.pb, inventory: run.hosts.inventoryPath, forks: run.hosts.hosts.length, check, extraVars: [...playbooks.extraVars, ...run.pbVars]})
 		: ansibleCommand(playbooks.ansible, run.hosts.inventoryPath, check, playbooks.extraVars);
-	const result = await measure(command, {env: tool === 'ansible' ? run.ansible!.env : pbEnv(run.directory), cwd: run.directory});
+	const result = await measure(command, tool === 'ansible' ? {env: run.ansible!.env, cwd: run.directory} : await pbSurroundings(run.directory));
 	if (tool === 'ansible') {
 		await closeControlMasters(run.ansible!);
 	}

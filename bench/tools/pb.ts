@@ -1,3 +1,4 @@
+import {mkdir} from 'node:fs/promises';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {RunEvent} from '../../engine/report/events.js';
@@ -26,11 +27,15 @@ export function pbCommand(run: PbRun): string[] {
 }
 
 /**
- * pb's environment: no colours, and a controller cache of the benchmark's own, in its work
- * directory (emptied at every start), so the first download really fetches from the mirror.
+ * Where pb runs: no colours, and a controller cache of the benchmark's own, in its work directory
+ * (emptied at every start), so the first download really fetches from the mirror. Its current
+ * directory is its own: pb reads ./ansible.cfg as Ansible does, and the one written for
+ * ansible-playbook (gathering = explicit) would leave pb's playbook without facts.
  */
-export function pbEnv(directory: string): NodeJS.ProcessEnv {
-	return {...process.env, FORCE_COLOR: '0', PB_CACHE_DIR: join(directory, 'pb-cache')};
+export async function pbSurroundings(directory: string): Promise<{env: NodeJS.ProcessEnv; cwd: string}> {
+	const cwd = join(directory, 'pb');
+	await mkdir(cwd, {recursive: true});
+	return {env: {...process.env, FORCE_COLOR: '0', PB_CACHE_DIR: join(directory, 'pb-cache')}, cwd};
 }
 
 export function pbCounts(stdout: string): RunCounts {

@@ -153,9 +153,14 @@ export class FileSums {
 		return this.clock && this.clock.host + ((Date.now() - this.clock.at) / 1000);
 	}
 
-	/** A sum a read took; `hashedFrom`: the host's time before it (hostNow), which decides whether it lasts. */
+	/**
+	 * A sum a read took; `hashedFrom`: the host's time before it (hostNow), which decides whether it
+	 * lasts. A read of a file pb wrote, or took a lasting sum of, finds the same identity: it stays lasting.
+	 */
 	remember(path: string, sum: KnownSum, hashedFrom: number | undefined): void {
-		const lasting = hashedFrom !== undefined && ctimeOf(sum.identity) + settledAfter <= hashedFrom;
+		const known = this.sums.get(path);
+		const confirmed = known?.lasting === true && known.identity === sum.identity && known.sha256 === sum.sha256;
+		const lasting = confirmed || (hashedFrom !== undefined && ctimeOf(sum.identity) + settledAfter <= hashedFrom);
 		this.sums.set(path, {...sum, lasting});
 	}
 

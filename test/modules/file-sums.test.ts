@@ -56,6 +56,27 @@ test('sums of settled or written files outlive the run; one taken right after a 
 	t.is((await stat(file)).ino, before.ino);
 });
 
+test('a file pb wrote and a later task read right after stays remembered; one changed since does not', async t => {
+	const file = join(await tempDir(t), 'file-sums');
+	const {fileSums} = sumsAt(file);
+	await fileSums.ready();
+	const ctime = Number(sum.identity.split(' ')[3]);
+	const changed = {...sum, identity: sum.identity.replace('35000000', '35000001')};
+	for (const path of ['/downloaded', '/rewritten']) {
+		fileSums.rememberWritten(path, sum);
+	}
+
+	// untar reads the archive download just wrote, within the second.
+	fileSums.remember('/downloaded', sum, ctime + 0.2);
+	fileSums.remember('/rewritten', changed, ctime + 0.2);
+	await fileSums.save();
+
+	const next = sumsAt(file);
+	await next.fileSums.ready();
+	t.like(next.fileSums.get('/downloaded'), sum);
+	t.is(next.fileSums.get('/rewritten'), undefined);
+});
+
 test('a tampered or open state file is ignored with a warning, and written anew', async t => {
 	const file = join(await tempDir(t), 'file-sums');
 	await writeFile(file, formatSums(new Map([['/settled', sum]])).replace('a'.repeat(64), 'c'.repeat(64)), {mode: 0o600});
