@@ -1,7 +1,8 @@
-import {mkdir, readdir, readFile, rmdir} from 'node:fs/promises';
+import {mkdir, readdir, rmdir} from 'node:fs/promises';
 import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {hostNetworkNames} from './lab-paths.js';
+import {machineMounts} from './mounts.js';
 
 /**
  * With --keep-unit and no systemd on the machine, nspawn puts the host's systemd under the cgroup
@@ -11,14 +12,9 @@ import {hostNetworkNames} from './lab-paths.js';
  * cgroup of its own, `pb-lab/pblab-<n>`, in every hierarchy nspawn uses.
  */
 async function hierarchies(): Promise<string[]> {
-	const mountInfo = await readFile('/proc/self/mountinfo', 'utf8');
-	return mountInfo.split('\n').flatMap(line => {
-		const [mount, filesystem] = line.split(' - ');
-		const mountPoint = mount?.split(' ')[4] ?? '';
-		const [type, , options = ''] = filesystem?.split(' ') ?? [];
-		const nspawnUses = type === 'cgroup2' || (type === 'cgroup' && options.split(',').includes('name=systemd'));
-		return nspawnUses && mountPoint.startsWith('/sys/fs/cgroup') ? [mountPoint] : [];
-	});
+	return (await machineMounts())
+		.filter(({mountPoint, type, options}) => mountPoint.startsWith('/sys/fs/cgroup') && (type === 'cgroup2' || (type === 'cgroup' && options.includes('name=systemd'))))
+		.map(({mountPoint}) => mountPoint);
 }
 
 const labCgroup = 'pb-lab';

@@ -6,6 +6,7 @@ import {createHostCgroups, removeHostCgroups} from './host-cgroup.js';
 import {createHostNetwork, processesInHostNetwork, removeHostNetwork} from './lab-network.js';
 import {hostNetworkNames} from './lab-paths.js';
 import type {HostRecord} from './lab-state.js';
+import {machineMounts} from './mounts.js';
 import {identify, isRunning, type ProcessIdentity, terminate} from './processes.js';
 import {mustRun, runCommand} from './run-command.js';
 import {createKeyPair, type SshIdentity, sshCommand} from './ssh-keys.js';
@@ -20,9 +21,7 @@ export function hostPaths(host: HostRecord) {
 }
 
 export async function isMounted(path: string): Promise<boolean> {
-	const mountInfo = await readFile('/proc/self/mountinfo', 'utf8');
-	// Field 5 is the mount point, with spaces and the like written as octal escapes (our paths have none).
-	return mountInfo.split('\n').some(line => line.split(' ')[4] === path);
+	return (await machineMounts()).some(mount => mount.mountPoint === path);
 }
 
 /**

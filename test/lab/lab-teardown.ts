@@ -1,10 +1,11 @@
-import {readdir, readFile, rm} from 'node:fs/promises';
+import {readdir, rm} from 'node:fs/promises';
 import {join} from 'node:path';
 import {removeHostCgroups, removeLabCgroups} from './host-cgroup.js';
 import {removeHost} from './lab-host.js';
 import {labLinksAndNamespaces, processesInHostNetwork, removeBridge, removeHostNetwork} from './lab-network.js';
 import {labPaths} from './lab-paths.js';
 import {type LabRecord, type LabState, updateState} from './lab-state.js';
+import {machineMounts} from './mounts.js';
 import {identify, isRunning, terminate} from './processes.js';
 import {mustRun} from './run-command.js';
 
@@ -21,8 +22,7 @@ export async function teardownLab(lab: LabRecord): Promise<void> {
 
 /** Overlay mounts under the lab's directory, as the machine sees them now. */
 export async function labMounts(): Promise<string[]> {
-	const mountInfo = await readFile('/proc/self/mountinfo', 'utf8');
-	return mountInfo.split('\n').map(line => line.split(' ')[4] ?? '').filter(path => path.startsWith(`${labPaths.labs}/`));
+	return (await machineMounts()).map(mount => mount.mountPoint).filter(path => path.startsWith(`${labPaths.labs}/`));
 }
 
 /**
