@@ -1,6 +1,6 @@
 import {posix} from 'node:path';
 import {defineModule, type HostContext, type Plan} from '../../engine/module.js';
-import {parseReadOutput} from './parse.js';
+import {parseReadOutput, type SinceLoad} from './parse.js';
 import {applyScript, readScript, type Scope, type Verb} from './script.js';
 
 /** The unit as `systemctl show` describes it (Id, LoadState, ActiveState, UnitFileState...). */
@@ -19,7 +19,7 @@ type SystemdState =
 	| {
 		readonly kind: 'systemd';
 		readonly unit: UnitInfo | undefined;
-		/** Loaded units whose files changed on disk since systemd read them (read when daemon_reload is asked). */
+		/** Loaded units whose files changed on disk since systemd read them, and units given a drop-in since its last load (read when daemon_reload is asked). */
 		readonly needReload: readonly string[];
 	};
 
@@ -95,6 +95,27 @@ function predictedUnitFile(ctx: HostContext, unit: string, scope: Scope, home: s
 	}
 
 	return undefined;
+}
+
+/** The unit a drop-in configures (`x.service` for /etc/systemd/system/x.service.d/y.conf), when `path` is one in `directories`. */
+function dropInUnit(path: string, directories: readonly string[]): string | undefined {
+	const directory = directories.find(directory => path.startsWith(`${directory}/`));
+	return directory === undefined ? undefined : /^([^/]+)\.d\/[^/]+\.conf$/.exec(path.slice(directory.length + 1))?.[1];
+}
+
+/**
+ * What calls for a daemon-reload: the loaded units systemd says changed on disk, and the units
+ * given a drop-in since the last load, which systemd 252 misses (in check mode, also those an
+ * earlier task would write).
+ */
+function changedOnDisk(ctx: HostContext, units: readonly string[], sinceLoad: SinceLoad): string[] {
+	if (!sinceLoad.known) {
+		return [...units];
+	}
+
+	const predicted = sinceLoad.watched.flatMap(directory => (ctx.predictedBelow?.(directory) ?? []).map(below => below.path));
+	const dropIns = [...sinceLoad.changed, ...predicted].flatMap(path => dropInUnit(path, sinceLoad.watched) ?? []);
+	return [...new Set([...units, ...dropIns])];
 }
 
 /** Check mode: a unit whose file or drop-in an earlier task would rewrite would need a daemon-reload. */
@@ -207,7 +228,7 @@ export default defineModule({
 		state: {type: 'str', choices: ['started', 'stopped', 'restarted', 'reloaded'], description: 'started/stopped: only when not so already; restarted/reloaded: every time the task runs (use them in handlers)'},
 		enabled: {type: 'bool', description: 'Whether the unit starts at boot'},
 		masked: {type: 'bool', description: 'Whether the unit is masked (cannot be started at all)'},
-		daemon_reload: {type: 'bool', default: false, aliases: ['daemon-reload'], description: 'Before anything else, systemctl daemon-reload when a loaded unit\'s files changed on disk (reported as a change)'},
+		daemon_reload: {type: 'bool', default: false, aliases: ['daemon-reload'], description: 'Before anything else, systemctl daemon-reload when a loaded unit\'s files changed on disk, or a unit was given a drop-in, since systemd loaded units (reported as a change)'},
 		scope: {type: 'str', choices: ['system', 'user'], default: 'system', description: 'The system manager, or the connecting user\'s own'},
 	},
 	example: `- name: Start containerd now and at boot
@@ -253,9 +274,9 @@ export default defineModule({
 			return output;
 		}
 
-		const {home, needReload} = output;
+		const {home, needReload, sinceLoad} = output;
 		if (name === undefined) {
-			return {kind: 'systemd', unit: undefined, needReload};
+			return {kind: 'systemd', unit: undefined, needReload: changedOnDisk(ctx, needReload, sinceLoad)};
 		}
 
 		const read = output.properties;
@@ -263,11 +284,11 @@ export default defineModule({
 		const predicted = ctx.predictedState?.(unitKey(scope, read['Id'] || name)) as Readonly<Record<string, string>> | undefined;
 		const unit = {...read, ...predicted};
 		const predictedFile = unit['LoadState'] === 'not-found' ? predictedUnitFile(ctx, name, scope, home) : undefined;
-		const changedOnDisk = params.daemon_reload && unit['LoadState'] === 'loaded' && predictedChangeOnDisk(ctx, unit);
+		const unitChanged = params.daemon_reload && unit['LoadState'] === 'loaded' && predictedChangeOnDisk(ctx, unit);
 		return {
 			kind: 'systemd',
 			unit: {name: unit['Id'] || name, properties: unit, ...(predictedFile ? {predictedFile} : {})},
-			needReload: changedOnDisk && !needReload.includes(unit['Id'] ?? '') ? [...needReload, unit['Id'] ?? name] : needReload,
+			needReload: changedOnDisk(ctx, unitChanged && !needReload.includes(unit['Id'] ?? '') ? [...needReload, unit['Id'] ?? name] : needReload, sinceLoad),
 		};
 	},
 	plan(state, params): Plan<Verb[]> {

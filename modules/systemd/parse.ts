@@ -16,16 +16,30 @@ export function unitsNeedingReload(text: string): string[] {
 	return text.split(/\n\n+/).map(block => parseProperties(block)).filter(unit => unit['NeedDaemonReload'] === 'yes').map(unit => unit['Id'] ?? '?');
 }
 
-/** What the read script found: no systemd (and why), or the user's home, the unit's properties and the units needing a reload. */
+/** What changed since systemd last loaded units (script.ts, changedSinceLoad), when the host can tell. */
+export type SinceLoad =
+	| {readonly known: false}
+	| {readonly known: true; readonly watched: readonly string[]; readonly changed: readonly string[]};
+
+/**
+ * What the read script found: no systemd (and why), or the user's home, the unit's properties,
+ * the loaded units needing a reload and what changed since the last load.
+ */
 export type ReadOutput =
 	| {readonly kind: 'no-systemd'; readonly reason: string}
-	| {readonly kind: 'systemd'; readonly home: string; readonly properties: Record<string, string>; readonly needReload: string[]};
+	| {readonly kind: 'systemd'; readonly home: string; readonly properties: Record<string, string>; readonly needReload: string[]; readonly sinceLoad: SinceLoad};
 
 export function parseReadOutput(stdout: string): ReadOutput {
 	if (stdout.startsWith('no-systemd ')) {
 		return {kind: 'no-systemd', reason: stdout.slice('no-systemd '.length).trim()};
 	}
 
-	const [head = '', units = ''] = stdout.split(/^--\n/m);
-	return {kind: 'systemd', home: /^home (.*)$/m.exec(head)?.[1] ?? '/root', properties: parseProperties(head), needReload: unitsNeedingReload(units)};
+	const [head = '', reload = ''] = stdout.split(/^--\n/m);
+	const watched = /^unit-paths (.*)$/m.exec(reload)?.[1];
+	const changed = [...reload.matchAll(/^since-load changed (.+)$/gm)].map(match => match[1]!);
+	const sinceLoad: SinceLoad = watched === undefined || (changed.length === 0 && !/^since-load unchanged$/m.test(reload))
+		? {known: false}
+		: {known: true, watched: watched.split(' ').filter(Boolean), changed};
+	const units = unitsNeedingReload(reload.replace(/^(?:unit-paths|since-load) .*$/gm, ''));
+	return {kind: 'systemd', home: /^home (.*)$/m.exec(head)?.[1] ?? '/root', properties: parseProperties(head), needReload: units, sinceLoad};
 }

@@ -1,5 +1,6 @@
 import {join} from 'node:path';
 import test from 'ava';
+import {changedSinceLoad} from '../../../modules/systemd/script.js';
 import {labRuns} from '../../helpers/lab-runs.js';
 import {workspace} from '../../helpers/playbook-run.js';
 import type {LabHost} from '../../lab/lab.js';
@@ -168,6 +169,52 @@ test.serial('a handler restarts the unit only when its file changed, after a dae
 	t.is(await sh(t, host!, 'systemctl show -p Description --value pb-sleep; systemctl show -p NeedDaemonReload --value pb-sleep'), 'pb lab sleeper, restarted\nno\n');
 	const again = await runJson(playbook, '--limit', host!.name);
 	t.deepEqual(again.reported.map(result => [result.task, result.status]), [['unit file, now with a description of its own', 'ok']], 'no change, so no handler');
+});
+
+test.serial('daemon_reload: a drop-in added or removed, a unit file touched since systemd\'s last load are seen without asking every unit', async t => {
+	t.timeout(3 * 60_000);
+	const [host] = lab().hosts;
+	const unchanged = async (): Promise<boolean> => {
+		const result = await lab().ssh(host!, changedSinceLoad);
+		t.regex(result.stdout, /^unit-paths \/etc\/systemd\/system .*\n(since-load unchanged|(since-load changed \/etc\/systemd\/system\S*\n?)+)\n$/);
+		t.is(result.exitCode, result.stdout.endsWith('unchanged\n') ? 0 : 1);
+		return result.exitCode === 0;
+	};
+
+	// A clock tick after the edit before the load, as a task after a task is.
+	const reloaded = async () => sh(t, host!, 'sleep 0.05; systemctl daemon-reload');
+	await reloaded();
+	t.true(await unchanged(), 'nothing changed since the reload');
+	await sh(t, host!, 'systemctl enable -q pb-sleep; systemctl disable -q pb-sleep; systemctl enable -q --now pb-sleep');
+	t.true(await unchanged(), 'enable and disable change links only, and reload on their own');
+
+	// systemd 252 itself says NeedDaemonReload=no after this: its cache of paths is from the load.
+	await sh(t, host!, 'mkdir /etc/systemd/system/pb-sleep.service.d');
+	t.false(await unchanged(), 'a new drop-in directory');
+	await reloaded();
+	const playbook = join(workspace({'drop-in.yml': `- hosts: lab
+  gather_facts: false
+  tasks:
+    - copy:
+        dest: /etc/systemd/system/pb-sleep.service.d/nice.conf
+        content: "[Service]\\nNice=5\\n"
+    - systemd: {daemon_reload: true}
+`}), 'drop-in.yml');
+	const check = await runJson(playbook, '--limit', host!.name, '--check', '--diff');
+	const real = await runJson(playbook, '--limit', host!.name, '--diff');
+	t.deepEqual(real.reported, check.reported, '--check foresees the reload');
+	t.like(real.reported[1], {status: 'changed', msg: 'daemon reloaded', diff: [{before: 'daemon_reload: needed (pb-sleep.service changed on disk)\n'}]});
+	t.is(await sh(t, host!, 'systemctl show -p DropInPaths -p Nice --value pb-sleep'), '5\n/etc/systemd/system/pb-sleep.service.d/nice.conf\n', 'the drop-in is loaded');
+	t.true(await unchanged());
+	t.like((await runJson(playbook, '--limit', host!.name)).reported, [{status: 'ok'}, {status: 'ok', msg: 'no unit file changed on disk: no daemon-reload needed'}]);
+
+	await sh(t, host!, 'rm -r /etc/systemd/system/pb-sleep.service.d');
+	t.false(await unchanged(), 'a drop-in directory removed');
+	await reloaded();
+	await sh(t, host!, 'touch -d 2001-01-01 /etc/systemd/system/pb-sleep.service');
+	t.false(await unchanged(), 'a unit file given an old mtime: its ctime is new');
+	await reloaded();
+	t.true(await unchanged());
 });
 
 for (const [module, task, line, message] of [
