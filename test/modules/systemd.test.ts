@@ -2,6 +2,7 @@ import {existsSync, readFileSync} from 'node:fs';
 import test from 'ava';
 import {checkParams} from '../../engine/playbook/params.js';
 import systemd, {unitName} from '../../modules/systemd/index.js';
+import {parseReadOutput} from '../../modules/systemd/parse.js';
 import {localHost, runTask} from '../helpers/host-context.js';
 
 const where = {file: 'site.yml', line: 7, column: 9};
@@ -42,4 +43,16 @@ test('the facts\' service manager is believed without asking the host', async t 
 	const host = {...localHost(), vars: {ansible_facts: {service_mgr: 'openrc'}}};
 	const report = await runTask(systemd, {name: 'containerd', state: 'started'}, host);
 	t.like(report, {status: 'failed', msg: 'this host does not run systemd (its service manager is openrc (ansible_facts.service_mgr)); the systemd module manages systemd units only', roundTrips: 0});
+});
+
+test('the read output: units systemd names, and what changed since its last load when the host could tell', t => {
+	const head = 'home /root\nId=x.service\nLoadState=loaded\n--\n';
+	const units = 'Id=a.service\nNeedDaemonReload=yes\n\nId=b.service\nNeedDaemonReload=no\n';
+	t.like(parseReadOutput(`${head}unit-paths /etc/systemd/system /lib/systemd/system /etc/fstab\nsince-load unchanged\n`), {
+		needReload: [], sinceLoad: {known: true, watched: ['/etc/systemd/system', '/lib/systemd/system', '/etc/fstab'], changed: []},
+	});
+	t.like(parseReadOutput(`${head}unit-paths /etc/systemd/system\nsince-load changed /etc/systemd/system/x.service.d\nsince-load changed /etc/systemd/system/x.service.d/a.conf\n${units}`), {
+		needReload: ['a.service'], sinceLoad: {known: true, changed: ['/etc/systemd/system/x.service.d', '/etc/systemd/system/x.service.d/a.conf']},
+	});
+	t.like(parseReadOutput(`${head}${units}`), {needReload: ['a.service'], sinceLoad: {known: false}}, 'an older systemd, or the user scope');
 });

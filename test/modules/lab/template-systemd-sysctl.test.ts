@@ -188,10 +188,10 @@ test.serial('daemon_reload: a drop-in added or removed, a unit file touched sinc
 	await sh(t, host!, 'systemctl enable -q pb-sleep; systemctl disable -q pb-sleep; systemctl enable -q --now pb-sleep');
 	t.true(await unchanged(), 'enable and disable change links only, and reload on their own');
 
-	// systemd 252 itself says NeedDaemonReload=no after this: its cache of paths is from the load.
 	await sh(t, host!, 'mkdir /etc/systemd/system/pb-sleep.service.d');
 	t.false(await unchanged(), 'a new drop-in directory');
 	await reloaded();
+	// systemd 252 itself says NeedDaemonReload=no after the copy: its cache of paths is from the load.
 	const playbook = join(workspace({'drop-in.yml': `- hosts: lab
   gather_facts: false
   tasks:
