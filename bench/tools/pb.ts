@@ -4,8 +4,8 @@ import {fileURLToPath} from 'node:url';
 import type {RunEvent} from '../../engine/report/events.js';
 import {type RunCounts, sumCounts} from './run-counts.js';
 
-/** The built pb command line (bench/ compiles next to engine/ in dist/). */
-export const pbCli = fileURLToPath(new URL('../../engine/cli.js', import.meta.url));
+/** The bundled pb command line (bench/ compiles into dist/, beside it). */
+export const pbCli = fileURLToPath(new URL('../../pb.js', import.meta.url));
 
 export interface PbRun {
 	readonly playbook: string;

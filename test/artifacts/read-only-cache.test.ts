@@ -6,7 +6,7 @@ import {join} from 'node:path';
 import test from 'ava';
 import * as tar from 'tar';
 import {ArtifactMirror} from '../lab/artifact-mirror.js';
-import {pbAsync, repoRoot} from '../helpers/playbook-run.js';
+import {pbAsync, pbCli, repoRoot} from '../helpers/playbook-run.js';
 
 /*
  * Many controllers share one artifact cache, mounted read-only (docs/scale-out.md): what
@@ -25,7 +25,7 @@ shift
 exec "$@"`;
 
 async function pbReadOnly(cache: string, args: readonly string[]): Promise<{code: number; output: string}> {
-	const child = spawn('unshare', ['--mount', 'sh', '-c', readOnlyRun, 'sh', cache, process.execPath, join(repoRoot, 'dist/engine/cli.js'), ...args], {
+	const child = spawn('unshare', ['--mount', 'sh', '-c', readOnlyRun, 'sh', cache, process.execPath, pbCli, ...args], {
 		cwd: repoRoot, env: {...process.env, FORCE_COLOR: '0', PB_CACHE_DIR: cache}, stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	const output: Buffer[] = [];

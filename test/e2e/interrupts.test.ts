@@ -2,7 +2,7 @@ import {spawn} from 'node:child_process';
 import {join} from 'node:path';
 import test, {type ExecutionContext} from 'ava';
 import {labRuns} from '../helpers/lab-runs.js';
-import {repoRoot, workspace} from '../helpers/playbook-run.js';
+import {pbCli, workspace} from '../helpers/playbook-run.js';
 import {useLab} from '../lab/use-lab.js';
 
 /*
@@ -28,7 +28,7 @@ const play = (seconds: number) => `- hosts: lab
 
 /** pb run, with `act` done once `ready` shows up on its stdout (and half a second more, for the task to start on the hosts). */
 async function runActing(args: readonly string[], ready: string, act: (child: ReturnType<typeof spawn>) => Promise<void>): Promise<{code: number; stdout: string; stderr: string}> {
-	const child = spawn(process.execPath, [join(repoRoot, 'dist/engine/cli.js'), 'run', ...args, '-i', lab().inventoryPath], {env: {...process.env, FORCE_COLOR: '0'}});
+	const child = spawn(process.execPath, [pbCli, 'run', ...args, '-i', lab().inventoryPath], {env: {...process.env, FORCE_COLOR: '0'}});
 	child.stdin.end();
 	let stdout = '';
 	let stderr = '';

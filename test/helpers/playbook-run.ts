@@ -13,6 +13,9 @@ import {modules} from '../../modules/index.js';
 /** The repository's root (tests run from dist/test/...). */
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
+/** The command line users run: the bundle `npm run build` writes. */
+export const pbCli = join(repoRoot, 'dist/pb.js');
+
 /** A fresh temporary folder holding the given files (path -> text). */
 export function workspace(files: Readonly<Record<string, string>>): string {
 	const dir = mkdtempSync(join(tmpdir(), 'pb-test-'));
@@ -69,7 +72,7 @@ export async function runPlaybook(dir: string, {rolesPath, ...options}: Partial<
  * answering meanwhile); returns its exit code and output.
  */
 export async function pbAsync(args: readonly string[], env: Readonly<Record<string, string>> = {}, cwd = repoRoot): Promise<{code: number; stdout: string; stderr: string}> {
-	const child = spawn(process.execPath, [join(repoRoot, 'dist/engine/cli.js'), ...args], {cwd, env: {...process.env, FORCE_COLOR: '0', ...env}});
+	const child = spawn(process.execPath, [pbCli, ...args], {cwd, env: {...process.env, FORCE_COLOR: '0', ...env}});
 	// No input, as in CI: a run that would read stdin gets its end at once rather than waiting.
 	child.stdin.end();
 	const stdout: Buffer[] = [];
@@ -82,6 +85,6 @@ export async function pbAsync(args: readonly string[], env: Readonly<Record<stri
 
 /** Runs the pb command line as a user would; returns its exit code and output. */
 export function pb(args: readonly string[], cwd = repoRoot, env: Readonly<Record<string, string>> = {}): {code: number; stdout: string; stderr: string} {
-	const result = spawnSync(process.execPath, [join(repoRoot, 'dist/engine/cli.js'), ...args], {cwd, encoding: 'utf8', env: {...process.env, FORCE_COLOR: '0', ...env}});
+	const result = spawnSync(process.execPath, [pbCli, ...args], {cwd, encoding: 'utf8', env: {...process.env, FORCE_COLOR: '0', ...env}});
 	return {code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr};
 }

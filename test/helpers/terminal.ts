@@ -1,10 +1,9 @@
 import {spawn} from 'node:child_process';
-import {join} from 'node:path';
-import {repoRoot} from './playbook-run.js';
+import {pbCli} from './playbook-run.js';
 
 /** pb with its input on a terminal (util-linux's script): each time `prompt` shows, the next answer is typed, as a person would. */
 export async function pbOnTerminal(args: readonly string[], prompt: string, answers: readonly string[]): Promise<{code: number; output: string}> {
-	const command = [process.execPath, join(repoRoot, 'dist/engine/cli.js'), ...args].map(word => `'${word}'`).join(' ');
+	const command = [process.execPath, pbCli, ...args].map(word => `'${word}'`).join(' ');
 	const child = spawn('script', ['-qec', command, '/dev/null'], {env: {...process.env, NO_COLOR: '1'}});
 	let output = '';
 	let answered = 0;

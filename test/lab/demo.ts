@@ -47,7 +47,7 @@ async function installPrerequisites(): Promise<void> {
 }
 
 async function pb(...args: string[]): Promise<number> {
-	return run(process.execPath, [join(root, 'dist/engine/cli.js'), ...args]);
+	return run(process.execPath, [join(root, 'dist/pb.js'), ...args]);
 }
 
 async function main(): Promise<number> {

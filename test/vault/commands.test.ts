@@ -2,7 +2,7 @@ import {spawnSync} from 'node:child_process';
 import {chmodSync, existsSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
-import {pb, repoRoot, workspace} from '../helpers/playbook-run.js';
+import {pb, pbCli, workspace} from '../helpers/playbook-run.js';
 import {ansibleVault} from './helpers/ansible-vault.js';
 
 /* `pb vault`: its commands on files ansible-vault wrote, and what they write read back by ansible-vault. */
@@ -24,7 +24,7 @@ function editedIn(dir: string): {folder: string; mode: string} {
 
 /** pb with `input` on its stdin. */
 function pbReading(args: readonly string[], dir: string, input: string): {code: number; stdout: string; stderr: string} {
-	const result = spawnSync(process.execPath, [join(repoRoot, 'dist/engine/cli.js'), ...args], {cwd: dir, input, encoding: 'utf8'});
+	const result = spawnSync(process.execPath, [pbCli, ...args], {cwd: dir, input, encoding: 'utf8'});
 	return {code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr};
 }
 
