@@ -1,10 +1,10 @@
 import {createHash} from 'node:crypto';
 import {posix} from 'node:path';
 import {quoteShell} from '../engine/shell-words.js';
-import {type FileState, HostFileError, type PredictedPath} from '../engine/host/file-state.js';
+import {type FileRequest, type FileState, HostFileError, type PredictedPath} from '../engine/host/file-state.js';
 import {readFileStates} from '../engine/host/read-files.js';
 import {writeFileAtomic} from '../engine/host/write-file.js';
-import {defineModule, type Diff, type Plan} from '../engine/module.js';
+import {defineModule, type Diff, type Params, type Plan} from '../engine/module.js';
 
 interface SysctlState {
 	/** The key's file under /proc/sys: its content is the live value. */
@@ -91,17 +91,27 @@ function textOf(state: FileState): string {
 	return state.exists && state.content ? state.content.toString('utf8') : '';
 }
 
+const schema = {
+	name: {type: 'str', required: true, aliases: ['key'], description: 'The key, e.g. net.ipv4.ip_forward'},
+	value: {type: 'str', aliases: ['val'], description: 'The value; fields may be separated by any whitespace (compared normalised); yes/no mean 1/0'},
+	state: {type: 'str', choices: ['present', 'absent'], default: 'present', description: 'present: set and persist; absent: remove the key from sysctl_file (the live value stays)'},
+	sysctl_file: {type: 'path', default: '/etc/sysctl.d/99-pb.conf', description: 'The file that persists the key; other keys and comments in it are kept'},
+	reload: {type: 'bool', default: true, description: 'Also set the live value (/proc/sys) when it differs'},
+	ignore_missing: {type: 'bool', default: false, description: 'A key the running kernel lacks: warn and only persist it, instead of failing'},
+} as const;
+
+/** What a read asks of the host: the live value, and the file that persists it. */
+function reads(params: Params<typeof schema>): FileRequest[] {
+	return [
+		{path: procPath(params.name), options: {content: true, checksum: false}},
+		{path: params.sysctl_file, options: {content: true}},
+	];
+}
+
 export default defineModule({
 	name: 'sysctl',
 	summary: 'Set a kernel parameter live and persist it in a sysctl.d file (edited in place, atomically)',
-	params: {
-		name: {type: 'str', required: true, aliases: ['key'], description: 'The key, e.g. net.ipv4.ip_forward'},
-		value: {type: 'str', aliases: ['val'], description: 'The value; fields may be separated by any whitespace (compared normalised); yes/no mean 1/0'},
-		state: {type: 'str', choices: ['present', 'absent'], default: 'present', description: 'present: set and persist; absent: remove the key from sysctl_file (the live value stays)'},
-		sysctl_file: {type: 'path', default: '/etc/sysctl.d/99-pb.conf', description: 'The file that persists the key; other keys and comments in it are kept'},
-		reload: {type: 'bool', default: true, description: 'Also set the live value (/proc/sys) when it differs'},
-		ignore_missing: {type: 'bool', default: false, description: 'A key the running kernel lacks: warn and only persist it, instead of failing'},
-	},
+	params: schema,
 	example: `- name: Forward IPv4 packets (Kubernetes networking needs it)
   sysctl:
     name: net.ipv4.ip_forward
@@ -122,11 +132,9 @@ export default defineModule({
 
 		return posix.isAbsolute(params.sysctl_file) ? undefined : `sysctl_file ${params.sysctl_file} must be an absolute path on the host`;
 	},
+	readsAhead: params => reads(params),
 	async read(ctx, params): Promise<SysctlState> {
-		const [live, file] = await readFileStates(ctx, [
-			{path: procPath(params.name), options: {content: true, checksum: false}},
-			{path: params.sysctl_file, options: {content: true}},
-		]);
+		const [live, file] = await readFileStates(ctx, reads(params));
 		if (params.state === 'present' && !live!.exists && params.ignore_missing) {
 			ctx.warn(`${params.name} does not exist on this host's kernel (no ${live!.path}); ignore_missing: only written to ${params.sysctl_file}`);
 		}

@@ -27,6 +27,12 @@ export class ReadAhead implements ReadAheadCache {
 		this.upcoming = upcoming;
 	}
 
+	/** The next item of the task's loop begins: as after a task, it reads ahead only if the item before changed nothing. */
+	nextItem(): void {
+		this.changedBefore = this.changed;
+		this.changed = false;
+	}
+
 	/** Something may change the host now: nothing read before is known any more. */
 	invalidate(): void {
 		this.states.clear();

@@ -19,7 +19,7 @@ function differsTest(attributes: Attributes): string {
  * named by the controller, not by dirname. It runs inline in the host's kept shell (see
  * ExecOptions), so it never exits: a step that fails sets `f`, and the whole read's status is `f`'s.
  */
-function readScript(path: string, options: ReadOptions, known: {readonly identity: string; readonly sha256: string} | undefined): string {
+export function readScript(path: string, options: ReadOptions, known: {readonly identity: string; readonly sha256: string} | undefined): string {
 	const stat = options.follow ? 'stat -L' : 'stat';
 	// A link is hashed only when followed: otherwise it is described as a link.
 	const isRegular = options.follow ? '[ -f "$p" ]' : '[ -f "$p" ] && [ ! -L "$p" ]';

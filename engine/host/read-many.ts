@@ -1,23 +1,25 @@
 import {type FileRequest, type FileState, type HostRunner, knownHash, locateScript, parseFileState, rememberHash, statFormat} from './file-state.js';
+import {readScript} from './read-files.js';
 
 /*
  * The file states of many tasks in one round trip, with one process per kind of question: one
  * `stat` for every path (two when some follow links), one `sha256sum` for every regular file, one
  * `readlink` for every link. Reading the paths one task at a time costs a `stat` each, and on a
- * small VM a process costs the host 3 to 7 ms of CPU. The engine reads ahead with it
- * (engine/run/read-ahead.ts); any surprise in the output (a path that changed between the
- * script's steps) answers undefined, and the tasks then read as usual.
+ * small VM a process costs the host 3 to 7 ms of CPU. Files whose content is asked for are read
+ * after those, each as a read of its own would (read-files.ts), in the same round trip. The engine
+ * reads ahead with it (engine/run/read-ahead.ts); any surprise in the output (a path that changed
+ * between the script's steps) answers undefined, and the tasks then read as usual.
  */
 
-/** Reads that fit: no content, no count beneath, no sum remembered from earlier in the run. */
+/** Reads that fit: no count beneath, no sum remembered from earlier in the run. */
 export function readableAhead(ctx: HostRunner, request: FileRequest): boolean {
 	const {options = {}} = request;
-	return !options.content && options.beneath === undefined && knownHash(ctx, request) === undefined;
+	return options.beneath === undefined && knownHash(ctx, request) === undefined;
 }
 
 /** What makes two requests one answer. */
 export function requestKey({path, options = {}}: FileRequest): string {
-	return JSON.stringify([path, options.follow ?? false, options.checksum ?? true, options.inDirectory ?? null]);
+	return JSON.stringify([path, options.follow ?? false, options.checksum ?? true, options.inDirectory ?? null, options.content ?? false]);
 }
 
 /** Sets p and d as the read of one path does; `say`: print that p went into its directory. */
@@ -31,9 +33,9 @@ function isRegular({options = {}}: FileRequest): string {
 	return options.follow ? '[ -f "$p" ]' : '[ -f "$p" ] && [ ! -L "$p" ]';
 }
 
-/** The script: what each path is, then each command's answers in the order of its arguments. */
+/** The script: what each path is, then each command's answers in the order of its arguments; `f` set when one failed. */
 function batchScript(requests: readonly FileRequest[]): string {
-	const lines = ['f=0; set --'];
+	const lines = ['set --'];
 	for (const [index, request] of requests.entries()) {
 		lines.push(`${locate(index, request, true)}if ${exists}; then echo "${index} present"; elif [ -d "$d" ]; then echo "${index} absent-in-dir"; else echo "${index} absent"; fi`);
 	}
@@ -55,7 +57,6 @@ function batchScript(requests: readonly FileRequest[]): string {
 	gather('statL', `stat -L -c '${statFormat}'`, ({options = {}}) => (options.follow ? exists : undefined));
 	gather('sha256', 'sha256sum', request => (request.options?.checksum === false ? undefined : isRegular(request)));
 	gather('link', 'readlink', () => '[ -L "$p" ]');
-	lines.push('[ "$f" = 0 ]');
 	return lines.join('\n');
 }
 
@@ -109,16 +110,29 @@ function splitAnswers(requests: readonly FileRequest[], stdout: string): string[
  * in one round trip; undefined when the batch could not be read whole.
  */
 export async function readMany(ctx: HostRunner, requests: readonly FileRequest[]): Promise<Map<string, FileState> | undefined> {
+	const listed = requests.filter(request => !request.options?.content);
+	const whole = requests.filter(request => request.options?.content);
+	const script = [
+		'f=0',
+		batchScript(listed),
+		// Separated by lines base64 never prints.
+		'echo ==whole',
+		...whole.map(({path, options}) => `${readScript(path, options ?? {}, undefined)}\necho --`),
+		'[ "$f" = 0 ]',
+	];
 	const hashedFrom = ctx.fileSums?.hostNow();
-	const result = await ctx.run(batchScript(requests), {inline: true});
-	const answers = result.code === 0 ? splitAnswers(requests, result.stdout) : undefined;
-	if (answers === undefined) {
+	const result = await ctx.run(script.join('\n'), {inline: true});
+	const at = result.stdout.indexOf('\n==whole\n');
+	const answers = result.code === 0 && at !== -1 ? splitAnswers(listed, result.stdout.slice(0, at + 1)) : undefined;
+	const contents = result.stdout.slice(at + '\n==whole\n'.length).split(/^--\n/m);
+	if (answers === undefined || contents.length !== whole.length + 1) {
 		return undefined;
 	}
 
+	const read = [...listed.map((request, index) => [request, answers[index]!] as const), ...whole.map((request, index) => [request, contents[index]!] as const)];
 	const states = new Map<string, FileState>();
-	for (const [index, request] of requests.entries()) {
-		const {identity, ...state} = parseFileState(request.path, answers[index]!, request.options ?? {});
+	for (const [request, answer] of read) {
+		const {identity, ...state} = parseFileState(request.path, answer, request.options ?? {});
 		rememberHash(ctx, state, identity, hashedFrom);
 		states.set(requestKey(request), state);
 	}

@@ -188,8 +188,11 @@ async function runItems(current: TaskRun, vars: Record<string, unknown>): Promis
 	try {
 		const items = itemsOf(task, vars);
 		for (const [index, value] of (items ?? [undefined]).entries()) {
-			if (index > 0 && task.loopPause > 0) {
-				await sleep(task.loopPause * 1000);
+			if (index > 0) {
+				current.host.readAhead.nextItem();
+				if (task.loopPause > 0) {
+					await sleep(task.loopPause * 1000);
+				}
 			}
 
 			const added = items ? loopItemVars(task, items, index) : {};

@@ -1,7 +1,10 @@
 import type {FileRequest} from '../host/file-state.js';
-import type {ModuleTask, Task} from '../playbook/types.js';
+import {type ModuleTask, type Task, whereOf} from '../playbook/types.js';
+import {extendVars} from '../vars/extend-vars.js';
+import {pureLookups} from '../vars/jinja/lookups.js';
 import {renderParams} from './attempt.js';
 import type {HostRun} from './host-run.js';
+import {loopItems, loopItemVars} from './loop-vars.js';
 import type {RunContext} from './run-context.js';
 import {effectiveBecome, effectiveCheckMode, effectiveDelegate, effectiveEnvironment, type Scope} from './scope.js';
 import {taskVars} from './variables.js';
@@ -14,9 +17,24 @@ import {taskVars} from './variables.js';
 /** How many tasks one batch reads for. */
 const tasksAhead = 32;
 
-/** A task whose read can be done ahead: plain, on its own host, without environment (the user it reads as is checked apart). */
+/**
+ * A task whose read can be done ahead: on its own host, without environment (the user it reads as
+ * is checked apart), its loop if any a plain one (`with_items`, but not `with_pipe`, which runs a
+ * command).
+ */
 function aheadable(task: Task, scope: Scope): task is ModuleTask {
-	return task.kind === 'module' && task.module.readsAhead !== undefined && task.loop === undefined && effectiveDelegate(scope, task) === undefined && effectiveEnvironment(scope, task) === undefined;
+	return task.kind === 'module' && task.module.readsAhead !== undefined && (task.loopWith === undefined || pureLookups.has(task.loopWith))
+		&& effectiveDelegate(scope, task) === undefined && effectiveEnvironment(scope, task) === undefined;
+}
+
+/** What the task reads: for each item of its loop, or once. */
+function readsOf(task: ModuleTask, vars: Record<string, unknown>): FileRequest[] {
+	if (task.loop === undefined) {
+		return [...task.module.readsAhead!(renderParams(task, vars) as never)];
+	}
+
+	const items = loopItems(task, vars, whereOf(task, 'loop'));
+	return items.flatMap((_, index) => task.module.readsAhead!(renderParams(task, extendVars(vars, loopItemVars(task, items, index))) as never));
 }
 
 /** The task's variables on the host, and the user its commands run as, compared as text. */
@@ -26,14 +44,16 @@ function varsAndBecome(run: RunContext, task: ModuleTask, scope: Scope, host: Ho
 }
 
 /**
- * What the tasks after `task` in its list will read on `host`, with their parameters rendered as
- * they stand now (a later read asking for anything else finds nothing read ahead, and reads).
- * It stops at the first task that reads otherwise, or as another user.
+ * What the items of `task`'s loop and the tasks after it in its list will read on `host`, with
+ * their parameters rendered as they stand now (a later read asking for anything else finds
+ * nothing read ahead, and reads). It stops at the first task that reads otherwise, or as another
+ * user.
  */
 export function requestsAhead(run: RunContext, task: ModuleTask, following: readonly Task[], scope: Scope, host: HostRun): FileRequest[] {
 	const {become} = varsAndBecome(run, task, scope, host);
 	const requests: FileRequest[] = [];
-	for (const next of following.slice(0, tasksAhead)) {
+	const tasks = task.loop !== undefined && aheadable(task, scope) ? [task, ...following] : following;
+	for (const next of tasks.slice(0, tasksAhead)) {
 		if (!aheadable(next, scope)) {
 			break;
 		}
@@ -44,9 +64,9 @@ export function requestsAhead(run: RunContext, task: ModuleTask, following: read
 		}
 
 		try {
-			requests.push(...next.module.readsAhead!(renderParams(next, vars) as never));
+			requests.push(...readsOf(next, vars));
 		} catch {
-			// A parameter that cannot be rendered yet (a variable a later task registers): that task reads for itself.
+			// A parameter or loop that cannot be rendered yet (a variable a later task registers): that task reads for itself.
 		}
 	}
 

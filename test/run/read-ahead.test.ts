@@ -8,6 +8,7 @@ import {ReadAhead} from '../../engine/host/read-ahead.js';
 import download from '../../modules/download/index.js';
 import {localHost, withDefaults} from '../helpers/host-context.js';
 import {localInventory, runPlaybook, workspace} from '../helpers/playbook-run.js';
+import {pathsReadAhead} from '../helpers/reads-ahead.js';
 import {sha256} from '../modules/download-fixtures.js';
 import {tempDir} from '../modules/tree-snapshot.js';
 
@@ -31,17 +32,44 @@ async function tree(t: Parameters<typeof tempDir>[0]): Promise<{dir: string; req
 		{path: join(dir, 'none')},
 		{path: join(dir, 'no', 'none')},
 		{path: join(dir, 'name\nwith newline')},
+		{path: join(dir, 'file'), options: {content: true}},
+		{path: join(dir, 'link'), options: {content: true, follow: true}},
+		{path: join(dir, 'dir'), options: {content: true, inDirectory: 'inner'}},
+		{path: join(dir, 'none'), options: {content: true}},
 	];
 	return {dir, requests};
 }
 
-test('many paths read at once give the very states each read alone gives, in one command', async t => {
+test('many paths read at once give the very states each read alone gives, contents too, in one command', async t => {
 	const {requests} = await tree(t);
 	const alone = await readFileStates(localHost(), requests);
 	const host = localHost();
 	const together = await readMany(host, requests);
 	t.is(host.commands.length, 1);
 	t.deepEqual(requests.map(request => together?.get(requestKey(request))), alone);
+	const file = together?.get(requestKey(requests.at(-4)!));
+	t.is(file?.exists ? file.content?.toString() : undefined, 'content\n');
+});
+
+test('a loop reads ahead for its items, and the tasks after it for theirs, `with_items` too; a `with_pipe` stops it', async t => {
+	const dir = workspace({
+		hosts: localInventory('node1'),
+		'play.yml': `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - stat: {path: "/srv/{{ item }}"}
+      loop: [a, b]
+    - sysctl: {name: "net.ipv4.{{ item.key }}", value: "1", sysctl_file: /etc/sysctl.d/k8s.conf}
+      loop: [{key: ip_forward}, {key: tcp_syncookies}]
+    - stat: {path: "/srv/{{ item }}"}
+      with_items: [c]
+    - stat: {path: "/srv/{{ item }}"}
+      with_pipe: echo d
+    - stat: {path: /srv/e}
+`,
+	});
+	t.deepEqual(await pathsReadAhead(dir), ['/srv/a', '/srv/b', '/proc/sys/net/ipv4/ip_forward', '/etc/sysctl.d/k8s.conf', '/proc/sys/net/ipv4/tcp_syncookies', '/etc/sysctl.d/k8s.conf', '/srv/c']);
 });
 
 test('reading ahead: the next tasks\' states come with this one\'s, and are read again once something may have changed', async t => {
@@ -65,6 +93,21 @@ test('reading ahead: the next tasks\' states come with this one\'s, and are read
 	readAhead.begin(() => [link!]);
 	await readFileStates(host, [directory!]);
 	t.is(host.commands.length, 3, 'the task after a change reads what it needs and no more');
+
+	// So does a loop's next item after an item that changed something.
+	readAhead.begin(() => [file!, directory!, link!]);
+	await readFileStates(host, [file!]);
+	t.is(host.commands.length, 4);
+	readAhead.nextItem();
+	await readFileStates(host, [directory!]);
+	t.is(host.commands.length, 4, 'read with the first item');
+	readAhead.invalidate();
+	readAhead.nextItem();
+	await readFileStates(host, [link!]);
+	t.is(host.commands.length, 5);
+	readAhead.nextItem();
+	await readFileStates(host, [file!]);
+	t.is(host.commands.length, 6, 'the item after one that changed something reads alone');
 });
 
 test('a task after a command that changed a file reads it as changed, not as read ahead before', async t => {

@@ -1,16 +1,8 @@
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
-import {loadInventory} from '../../engine/inventory/inventory.js';
-import {loadPlaybook} from '../../engine/playbook/parse-play.js';
-import type {BlockTask, ModuleTask} from '../../engine/playbook/types.js';
-import {Redactor} from '../../engine/report/redact.js';
-import {HostRun} from '../../engine/run/host-run.js';
-import {requestsAhead} from '../../engine/run/upcoming-reads.js';
-import {RunContext} from '../../engine/run/run-context.js';
-import {playState} from '../../engine/run/scope.js';
-import {modules} from '../../modules/index.js';
 import {localInventory, runPlaybook, workspace} from '../helpers/playbook-run.js';
+import {pathsReadAhead} from '../helpers/reads-ahead.js';
 
 const oneHost = localInventory('node1');
 
@@ -392,15 +384,5 @@ test('reading ahead goes through a role: the next tasks\' paths are rendered wit
 		'roles/web/defaults/main.yml': 'web_root: /srv/web\n',
 		'roles/web/tasks/main.yml': '- stat: {path: "{{ web_root }}/a"}\n- stat: {path: "{{ web_root }}/b"}\n- file: {path: "{{ web_root }}/c", state: directory}\n',
 	});
-	const parsed = loadPlaybook(join(dir, 'play.yml'), modules, []).plays[0]!;
-	const roleBlock = parsed.tasks[0] as BlockTask;
-	const inventory = await loadInventory([join(dir, 'hosts')]);
-	const nothingRead = async () => {
-		throw new Error('nothing is read here');
-	};
-	const run = new RunContext({check: false, diff: false, forks: 1, tags: [], skipTags: [], extraVars: {}, verbosity: 0, limit: undefined, registry: modules, connectionDefaults: {}, gathering: 'implicit', startAtTask: undefined}, new Redactor(), () => undefined, inventory, name => new HostRun(name, {}, 'root', {connect: nothingRead, reconnect: nothingRead}, () => undefined));
-	const host = run.hosts.get('node1')!;
-	const scope = {play: parsed, playVars: {}, playHosts: [host], playHostsAll: [host], chain: [roleBlock], state: playState()};
-	const [first, ...following] = roleBlock.block as ModuleTask[];
-	t.deepEqual(requestsAhead(run, first!, following, scope, host).map(request => request.path), ['/srv/web/b', '/srv/web/c']);
+	t.deepEqual(await pathsReadAhead(dir), ['/srv/web/b', '/srv/web/c']);
 });

@@ -84,6 +84,9 @@ function globPattern(glob: string): RegExp {
 	return new RegExp(`^${source}$`);
 }
 
+/** Lookups that only reshape their terms: reading nothing and running nothing, they may run ahead of their task. */
+export const pureLookups: ReadonlySet<string> = new Set(['items', 'list', 'dict', 'indexed_items', 'flattened', 'together', 'nested', 'sequence']);
+
 const truthy = (value: unknown) => value === true || ['yes', 'true', '1', 'on'].includes(pyStr(value).toLowerCase());
 
 export const lookups: Readonly<Record<string, Lookup>> = {
