@@ -50,7 +50,8 @@ export const changedSinceLoad = `(
     case $d in /run/systemd/generator*|/run/systemd/transient) ;; *) [ ! -d "$d" ] || dirs="$dirs $d";; esac
   done
   [ -n "$dirs" ] || exit 1
-  sources=$(grep -Rhs '^SourcePath=' $dirs /run/systemd/generator* | sed 's/^SourcePath=//' | sort -u)
+  sources=
+  for s in $(grep -Rhs '^SourcePath=' $dirs /run/systemd/generator*); do sources="$sources \${s#SourcePath=}"; done
   changed=$(find -L $dirs $sources \\( -name '*.wants' -o -name '*.requires' -o -name '*.upholds' \\) -prune -o -newerct "$(printf '@%d.%06d' $((load / 1000000)) $((load % 1000000)))" -print) || exit 1
   echo unit-paths $dirs $sources
   if [ -z "$changed" ]; then echo since-load unchanged; else printf '%s\\n' "$changed" | sed 's/^/since-load changed /'; exit 1; fi
