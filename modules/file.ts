@@ -284,7 +284,8 @@ export default defineModule({
 		};
 	},
 	async apply(ctx, params, plan) {
-		const result = await ctx.run(plan.steps.map(step => stepCommand(params.path, step)).join(' && '));
+		// Commands of pb's own that neither exit nor set anything: the kept shell runs them itself (ExecOptions.inline).
+		const result = await ctx.run(plan.steps.map(step => stepCommand(params.path, step)).join(' && '), {inline: true});
 		if (result.code !== 0) {
 			return {failed: `could not make ${params.path} ${plan.result?.['state'] as string} on ${ctx.host}: ${result.stderr.trim()}`};
 		}

@@ -25,13 +25,20 @@ export interface ExecOptions {
 	readonly env?: Readonly<Record<string, string>> | undefined;
 	readonly become?: Become | undefined;
 	/**
-	 * The script is one of pb's own reads, fit to run inside the shell kept open on the host: it
-	 * never exits, changes directory, exports, sets an option it does not restore, or reads stdin,
-	 * and its status is its last command's. That shell may then run it itself instead of in a
-	 * `/bin/sh -c` of its own: a process less per read, and starting one costs 3 to 7 ms of CPU on
-	 * a small VM. Without env and cwd only; elsewhere (a local host) it runs as any script does.
+	 * The script is pb's own (its reads, and a few small writes in apply), fit to run inside the
+	 * shell kept open on the host: it never exits, changes directory, exports, sets an option it
+	 * does not restore, or reads stdin, and its status is its last command's. That shell may then
+	 * run it itself instead of in a `/bin/sh -c` of its own: a process less, and starting one costs
+	 * 3 to 7 ms of CPU on a small VM. Without env and cwd only; elsewhere (a local host) it runs as
+	 * any script does.
 	 */
 	readonly inline?: boolean | undefined;
+	/**
+	 * The script is pb's own, and may exit, trap and set options, but reads no shell variable it
+	 * did not set: the shell kept open on the host may run it in a subshell of its own, a fork
+	 * without the exec of a new /bin/sh. Elsewhere it runs as any script does.
+	 */
+	readonly subshell?: boolean | undefined;
 	/**
 	 * Where the command's standard output goes, as it arrives, instead of into the result: for
 	 * more bytes than are worth holding (an archive read back from the host). Ended once the

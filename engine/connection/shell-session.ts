@@ -15,8 +15,17 @@ import {quoteShell} from '../shell-words.js';
  * input; then its status and an end tag on stdout and the end tag on stderr. The tag holds a random
  * key per command, so no output can forge it. An inline script (pb's own reads, see ExecOptions)
  * runs in the kept shell itself, through `command eval`: no process of its own, and a syntax
- * error fails that command without ending the shell.
+ * error fails that command without ending the shell. A subshell script (pb's own writes) runs
+ * in `( eval SCRIPT )`: a fork of the kept shell, where its exit and traps stay.
  */
+
+/** How the kept shell runs a command: as `/bin/sh -c`, in a subshell of its own, or itself. */
+export type RunsAs = 'sh' | 'subshell' | 'inline';
+
+function commandLine(script: string, how: RunsAs): string {
+	const quoted = quoteShell(script);
+	return how === 'inline' ? `command eval ${quoted}` : how === 'subshell' ? `( eval ${quoted} )` : `/bin/sh -c ${quoted}`;
+}
 
 /** Larger stdin goes on a channel of its own, streamed, rather than base64 in a here-document. */
 export const maxFramedStdin = 1024 * 1024;
@@ -103,8 +112,8 @@ export class ShellSession {
 		return !this.ended;
 	}
 
-	/** Runs `script` as `/bin/sh -c` would, or inline in this shell; one command at a time per session. */
-	async run(script: string, stdin: string | Buffer | undefined, inline = false): Promise<ExecResult> {
+	/** Runs `script` as `/bin/sh -c` would, or in a subshell, or inline in this shell; one command at a time per session. */
+	async run(script: string, stdin: string | Buffer | undefined, how: RunsAs = 'sh'): Promise<ExecResult> {
 		if (this.ended) {
 			throw this.lostWith();
 		}
@@ -112,7 +121,7 @@ export class ShellSession {
 		const key = randomBytes(9).toString('hex');
 		const tag = `\npb-${key}:`;
 		const input = stdin === undefined || stdin.length === 0 ? undefined : Buffer.from(stdin).toString('base64').replaceAll(/.{76}/g, '$&\n');
-		const command = `${inline ? 'command eval' : '/bin/sh -c'} ${quoteShell(script)}`;
+		const command = commandLine(script, how);
 		const frame = [
 			input === undefined
 				? `${command} </dev/null`

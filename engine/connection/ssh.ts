@@ -11,7 +11,7 @@ import {knownKeysFor, preferredHostKeyAlgorithms, verifyHostKey, type HostKeyPol
 import {prepareCommand, type PreparedCommand} from './prepared-command.js';
 import {quoteShell} from '../shell-words.js';
 import {scriptFor} from './shell.js';
-import {maxFramedStdin, ShellSession} from './shell-session.js';
+import {maxFramedStdin, type RunsAs, ShellSession} from './shell-session.js';
 import {prepareAuthentication, type SshCredentials} from './ssh-auth.js';
 
 export interface SshOptions extends SshCredentials {
@@ -172,7 +172,8 @@ class SshConnection implements Connection {
 		const script = scriptFor(this.host, command, options);
 		const bytes = isStdinFile(stdin) ? await readFile(stdin.path) : stdin;
 		const inline = options.inline === true && options.env === undefined && options.cwd === undefined && (bytes === undefined || bytes.length === 0);
-		return this.slots.add(async () => this.runInShell(script, options.become, bytes, inline));
+		const how: RunsAs = inline ? 'inline' : options.subshell === true ? 'subshell' : 'sh';
+		return this.slots.add(async () => this.runInShell(script, options.become, bytes, how));
 	}
 
 	async close(): Promise<void> {
@@ -185,7 +186,7 @@ class SshConnection implements Connection {
 		await this.closed;
 	}
 
-	private async runInShell(script: string, become: Become | undefined, stdin: string | Buffer | undefined, inline: boolean): Promise<ExecResult> {
+	private async runInShell(script: string, become: Become | undefined, stdin: string | Buffer | undefined, how: RunsAs): Promise<ExecResult> {
 		const key = become === undefined ? '' : `${become.user}\0${become.password ?? ''}`;
 		const waiting = this.idle.get(key) ?? [];
 		this.idle.set(key, waiting);
@@ -196,7 +197,7 @@ class SshConnection implements Connection {
 
 		shell ??= await ShellSession.start(this.host, async commandLine => this.openChannel(commandLine), become, () => this.lost ?? this.channelGone());
 		try {
-			return await this.untilLost(shell.run(script, stdin, inline));
+			return await this.untilLost(shell.run(script, stdin, how));
 		} finally {
 			if (shell.usable) {
 				waiting.push(shell);

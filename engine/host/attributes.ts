@@ -93,7 +93,7 @@ export function attributeCommands(path: string, attributes: Attributes, options:
 
 /** Sets mode, owner and group of `path` in one round trip. */
 export async function setAttributes(ctx: HostRunner, path: string, attributes: Attributes): Promise<void> {
-	const result = await ctx.run(attributeCommands(path, attributes).join(' && '));
+	const result = await ctx.run(attributeCommands(path, attributes).join(' && '), {inline: true});
 	if (result.code !== 0) {
 		throw new HostFileError(ctx.host, path, `cannot set ${attributeLines(attributes).trim().replaceAll('\n', ', ')} on ${path} on ${ctx.host}`, result.stderr);
 	}

@@ -84,7 +84,8 @@ export async function writeFileAtomic(ctx: HostRunner, path: string, content: Bu
 		'mv -f -- "$t" "$d" || exit 1',
 		remembered === undefined ? '' : identityScript('written', '"$d"'),
 	].filter(Boolean).join('\n');
-	const result = await ctx.run(script, text === undefined ? {stdin: content} : {});
+	// A user's validate command runs in a /bin/sh of its own, as it would alone.
+	const result = await ctx.run(script, {...(text === undefined ? {stdin: content} : {}), subshell: options.validate === undefined});
 	if (result.code === validateFailed) {
 		throw new HostFileError(ctx.host, path, `validate (${options.validate ?? ''}) rejected the new ${path}; ${path} was left as it was`, result.stderr);
 	}

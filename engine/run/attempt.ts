@@ -130,7 +130,8 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 			predictedState: (key: string) => acting.predictedStates.get(key),
 		} : {}),
 		async run(command, options = {}) {
-			// Only pb's own reads leave the host as it was: anything else may change what was read ahead.
+			// Outside apply (which forgets what was read ahead before it begins), what runs inline is
+			// pb's own reads, which leave the host as it was: anything else may change what was read ahead.
 			if (options.inline !== true) {
 				acting.readAhead.invalidate();
 			}

@@ -100,6 +100,22 @@ test('an inline script runs in the kept shell itself; one with env or a syntax e
 	t.is((await connection.exec('echo still $$', {inline: true})).stdout, `still ${kept}`);
 });
 
+test('a subshell script runs in a fork of the kept shell: its exit, traps, options and variables stay its own', async t => {
+	const connection = await openSsh(await trustingOptions(sshd, user.name));
+	t.teardown(async () => connection.close());
+	const kept = (await connection.exec('echo $PPID')).stdout;
+	// A subshell keeps its parent's $$; a new sh -c would have its own.
+	t.is((await connection.exec('echo $$', {subshell: true})).stdout, kept);
+	t.deepEqual(await connection.exec('trap "echo bye" EXIT; pb_x=set; set -e; false; echo not here', {subshell: true}), {stdout: 'bye\n', stderr: '', code: 1});
+	t.is((await connection.exec('exit 4', {subshell: true})).code, 4);
+	t.is((await connection.exec('printf "%s" "${pb_x:-unset}"; false; echo on', {inline: true})).stdout, 'unseton\n');
+	t.is((await connection.exec('cat', {subshell: true, stdin: 'from stdin'})).stdout, 'from stdin');
+	const broken = await connection.exec('if then', {subshell: true});
+	t.is(broken.code, 2);
+	t.regex(broken.stderr, /syntax error/i);
+	t.is((await connection.exec('echo still $$', {inline: true})).stdout, `still ${kept}`);
+});
+
 test('stdin of any bytes, and output without a final newline, come through the shell intact', async t => {
 	const connection = await openSsh(await trustingOptions(sshd, user.name));
 	t.teardown(async () => connection.close());
