@@ -77,7 +77,7 @@ function attemptFailure(url: string, host: string, stderr: string, seconds: numb
 export async function hostFetchText(ctx: HostRunner, what: string, sources: readonly string[], options: HostFetchOptions): Promise<{text: string; url: string}> {
 	const seconds = Math.ceil(options.timeoutMs / 1000);
 	const {value, url} = await firstServed(what, sources, options.retry, async source => {
-		const result = await ctx.run([`u=${quoteShell(source)}`, ...fetchLines('-', options)].join('\n'));
+		const result = await ctx.run([`u=${quoteShell(source)}`, ...fetchLines('-', options)].join('\n'), {subshell: true});
 		const failure = attemptFailure(source, ctx.host, result.stderr, seconds);
 		if (failure) {
 			throw failure;
@@ -129,7 +129,7 @@ export async function hostDownload(ctx: HostRunner, what: string, sources: reado
 			`if [ "$n" -ge ${rememberedFrom} ]; then ${identityScript('dest', '"$d"')}; fi`,
 			'echo "written $h $n"',
 		].filter(Boolean).join('\n');
-		const result = await ctx.run(script);
+		const result = await ctx.run(script, {subshell: true});
 		const last = result.stdout.trimEnd().split('\n').at(-1) ?? '';
 		const [outcome = '', sha256 = '', size = '0'] = last.split(' ');
 		if (result.code !== 0) {

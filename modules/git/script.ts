@@ -39,7 +39,9 @@ export function readScript(options: GitOptions): string {
 		'  echo cloned',
 		`  echo "before $(git -C ${dest} rev-parse -q --verify HEAD 2>/dev/null)"`,
 		`  echo "url $(git -C ${dest} config --get ${quoteShell(`remote.${options.remote}.url`)})"`,
-		...(options.bare ? [] : [`  if git -C ${dest} status --porcelain --untracked-files=no | grep -q .; then echo mods; fi`]),
+		// A read changes nothing: status would otherwise rewrite the index's stat data where it finds
+		// it stale, as it is when the checkout was made within the index's own second (git 2.15 on).
+		...(options.bare ? [] : [`  if GIT_OPTIONAL_LOCKS=0 git -C ${dest} status --porcelain --untracked-files=no | grep -q .; then echo mods; fi`]),
 		`  echo "local $(git -C ${dest} rev-parse -q --verify ${quoteShell(`${options.version}^{commit}`)} 2>/dev/null)"`,
 		'fi',
 		`echo ${refsMarker}`,

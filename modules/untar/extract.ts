@@ -202,17 +202,26 @@ function extractScript(archive: ArchiveSource, spec: ExtractSpec, steps: Extract
 		fromController ? 's="$t.archive"; trap \'rm -rf -- "$t" "$s"\' EXIT; trap \'rm -rf -- "$t" "$s"; exit 1\' HUP INT TERM; cat > "$s" || exit 1' : archive.kind === 'host' ? `s=${quoteShell(archive.path)}` : '',
 		unpackLine(steps, spec.strip),
 	];
+	// Each directory once, and a process only for one not there yet.
+	const made = new Set<string>();
+	const makeDirectory = (path: string) => {
+		if (!made.has(path)) {
+			made.add(path);
+			lines.push(`[ -d "$d"/${quoteShell(path)} ] || mkdir -p -- "$d"/${quoteShell(path)} || exit 1`);
+		}
+	};
+
 	for (const [index, member] of steps.written.entries()) {
 		const path = quoteShell(member.path);
 		if (member.type === 'directory') {
-			lines.push(`mkdir -p -- "$d"/${path} || exit 1`);
+			makeDirectory(member.path);
 			continue;
 		}
 
 		// unzip cannot strip leading parts: a zip member lands under its stored name.
 		const unpacked = steps.format === 'zip' ? quoteShell(member.name.replace(/^\/+/, '')) : path;
+		makeDirectory(posix.dirname(member.path));
 		lines.push(
-			`mkdir -p -- "$d"/${quoteShell(posix.dirname(member.path))} || exit 1`,
 			owners === undefined ? '' : `chown -h ${quoteShell(owners)} -- "$t"/${unpacked} || exit 1`,
 			mode === undefined || member.type === 'link' ? '' : `chmod ${mode.toString(8)} -- "$t"/${unpacked} || exit 1`,
 			`mv -f -T -- "$t"/${unpacked} "$d"/${path} || exit 1`,
@@ -349,7 +358,7 @@ export function planExtract(state: ExtractState, spec: ExtractSpec): Plan<Extrac
 export async function applyExtract(ctx: HostContext, spec: ExtractSpec, archive: ArchiveSource, plan: Plan<ExtractSteps>): Promise<ApplyResult> {
 	// Directories alone need no archive.
 	const stdin = archive.kind === 'controller' && plan.steps.names.length > 0 ? {path: archive.cachePath, size: (await stat(archive.cachePath)).size} : undefined;
-	const result = await ctx.run(extractScript(archive, spec, plan.steps), stdin === undefined ? {} : {stdin});
+	const result = await ctx.run(extractScript(archive, spec, plan.steps), {...(stdin === undefined ? {} : {stdin}), subshell: true});
 	if (result.code !== 0) {
 		return {failed: `cannot extract ${spec.src} into ${spec.dest} on ${ctx.host}: ${result.stderr.trim() || `exit status ${result.code}`}`};
 	}
