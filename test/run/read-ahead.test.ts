@@ -7,7 +7,7 @@ import {readFileStates} from '../../engine/host/read-files.js';
 import {ReadAhead} from '../../engine/host/read-ahead.js';
 import download from '../../modules/download/index.js';
 import {localHost, withDefaults} from '../helpers/host-context.js';
-import {localInventory, runPlaybook, workspace} from '../helpers/playbook-run.js';
+import {factlessPlay, localInventory, runPlaybook, workspace} from '../helpers/playbook-run.js';
 import {pathsReadAhead} from '../helpers/reads-ahead.js';
 import {sha256} from '../modules/download-fixtures.js';
 import {tempDir} from '../modules/tree-snapshot.js';
@@ -54,11 +54,7 @@ test('many paths read at once give the very states each read alone gives, conten
 test('a loop reads ahead for its items, and the tasks after it for theirs, `with_items` too; a `with_pipe` stops it', async t => {
 	const dir = workspace({
 		hosts: localInventory('node1'),
-		'play.yml': `
-- hosts: all
-  gather_facts: false
-  tasks:
-    - stat: {path: "/srv/{{ item }}"}
+		'play.yml': factlessPlay(`    - stat: {path: "/srv/{{ item }}"}
       loop: [a, b]
     - sysctl: {name: "net.ipv4.{{ item.key }}", value: "1", sysctl_file: /etc/sysctl.d/k8s.conf}
       loop: [{key: ip_forward}, {key: tcp_syncookies}]
@@ -67,7 +63,7 @@ test('a loop reads ahead for its items, and the tasks after it for theirs, `with
     - stat: {path: "/srv/{{ item }}"}
       with_pipe: echo d
     - stat: {path: /srv/e}
-`,
+`),
 	});
 	t.deepEqual(await pathsReadAhead(dir), ['/srv/a', '/srv/b', '/proc/sys/net/ipv4/ip_forward', '/etc/sysctl.d/k8s.conf', '/proc/sys/net/ipv4/tcp_syncookies', '/etc/sysctl.d/k8s.conf', '/srv/c']);
 });
