@@ -20,5 +20,6 @@ function ownPackageJson(): string {
 	while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) {
 		dir = dirname(dir);
 	}
+
 	return join(dir, 'package.json');
 }
