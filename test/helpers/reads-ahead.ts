@@ -11,7 +11,8 @@ import {modules} from '../../modules/index.js';
 
 /**
  * The paths the engine would read ahead on host node1 while the first task of `dir`/play.yml's
- * first play reads (inside the play's first block when that is a role's), without touching any host.
+ * first play reads (the first task inside its first block when the play starts with one, as
+ * with a role), without touching any host.
  */
 export async function pathsReadAhead(dir: string): Promise<string[]> {
 	const play = loadPlaybook(join(dir, 'play.yml'), modules, []).plays[0]!;
