@@ -46,6 +46,11 @@ export interface RunSteps {
 	readonly line: string;
 	/** What the line reads on its stdin instead of the stdin parameter (script: the script itself). */
 	readonly input?: Buffer;
+	/**
+	 * The line is pb's own words (a cd, an exec of quoted words), reading no shell variable: the
+	 * shell kept on the host may run it in a subshell, a fork without a new /bin/sh.
+	 */
+	readonly ownWords?: boolean;
 }
 
 /** A path for sh with its glob characters left active and everything else quoted. */
@@ -82,9 +87,9 @@ export async function readGuards(ctx: HostContext, params: RunParams): Promise<G
 }
 
 /** Skips when creates/removes say so; otherwise the command runs, and check mode cannot tell what it would do. */
-export function planRun(state: GuardState, params: RunParams, cmd: string | readonly string[], line: string): Plan<RunSteps> {
+export function planRun(state: GuardState, params: RunParams, cmd: string | readonly string[], line: string, ownWords: boolean): Plan<RunSteps> {
 	const skip = state.createsExists ? `skipped, since ${params.creates ?? ''} exists` : state.removesExists === false ? `skipped, since ${params.removes ?? ''} does not exist` : undefined;
-	const steps = {line: inDirectory(params.chdir, line)};
+	const steps = {line: inDirectory(params.chdir, line), ownWords};
 	if (skip) {
 		return {changed: false, msg: skip, steps, result: {cmd, rc: 0, stdout: skip, stdout_lines: [skip], stderr: '', stderr_lines: []}};
 	}
@@ -112,7 +117,7 @@ function lines(text: string): string[] {
 export async function runPlanned(ctx: HostContext, params: RunParams, plan: Plan<RunSteps>, display: string): Promise<ApplyResult> {
 	const start = new Date();
 	const stdin = plan.steps.input ?? (params.stdin === undefined ? undefined : params.stdin + (params.stdin_add_newline ? '\n' : ''));
-	const output = await ctx.run(plan.steps.line, {stdin});
+	const output = await ctx.run(plan.steps.line, {stdin, subshell: plan.steps.ownWords});
 	const end = new Date();
 	const strip = (text: string) => (params.strip_empty_ends ? text.replace(/[\r\n]+$/, '') : text);
 	const stdout = strip(output.stdout);
@@ -165,7 +170,7 @@ export default defineModule({
 	read: readGuards,
 	plan(state, params) {
 		const argv = params.argv ?? commandWords(params.cmd ?? '');
-		return planRun(state, params, argv, `exec ${argv.map(word => quoteShell(word)).join(' ')}`);
+		return planRun(state, params, argv, `exec ${argv.map(word => quoteShell(word)).join(' ')}`, true);
 	},
 	async apply(ctx, params, plan) {
 		return runPlanned(ctx, params, plan, `command \`${params.cmd ?? params.argv?.join(' ') ?? ''}\``);

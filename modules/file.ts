@@ -21,8 +21,9 @@ type FileStep =
 	/** `parents`: the attributes the directories it creates above the path get, as Ansible gives them. */
 	| {readonly kind: 'mkdir'; readonly parents?: Attributes}
 	| {readonly kind: 'touch'}
-	| {readonly kind: 'symlink'; readonly src: string}
-	| {readonly kind: 'hardlink'; readonly src: string}
+	/** `replaces`: something is at the path, so the link is made beside it and renamed over it. */
+	| {readonly kind: 'symlink'; readonly src: string; readonly replaces: boolean}
+	| {readonly kind: 'hardlink'; readonly src: string; readonly replaces: boolean}
 	| {readonly kind: 'attributes'; readonly attributes: Attributes; readonly recurse: boolean; readonly ofLink: boolean};
 
 /** The state a path is in, in the words of `state:`. */
@@ -121,7 +122,8 @@ function fileSteps(current: FileState, src: FileState | undefined, desired: Desi
 			const beneath = current.exists && recurse && (current.differingBeneath ?? 0) > 0
 				? [{kind: 'attributes', attributes, recurse: true, ofLink: false} as const]
 				: [];
-			const mkdir: FileStep = Object.values(attributes).some(value => value !== undefined) ? {kind: 'mkdir', parents: attributes} : {kind: 'mkdir'};
+			const missingAbove = !current.exists && !current.parentIsDir;
+			const mkdir: FileStep = missingAbove && Object.values(attributes).some(value => value !== undefined) ? {kind: 'mkdir', parents: attributes} : {kind: 'mkdir'};
 			return [...(current.exists ? [] : [mkdir]), ...(beneath.length > 0 ? beneath : setAttributes(existing))];
 		}
 
@@ -147,7 +149,7 @@ function fileSteps(current: FileState, src: FileState | undefined, desired: Desi
 				return `${path} exists as a ${currentState(current)}; force: true replaces it with a link`;
 			}
 
-			const link: FileStep = state === 'link' ? {kind: 'symlink', src: target} : {kind: 'hardlink', src: target};
+			const link: FileStep = {kind: state === 'link' ? 'symlink' : 'hardlink', src: target, replaces: current.exists};
 			return [link, ...setAttributes(attributes, state === 'link')];
 		}
 	}
@@ -176,18 +178,30 @@ function stepCommand(path: string, step: FileStep): string {
 			return `touch -- ${target}`;
 		}
 
-		case 'symlink': {
-			return `ln -s -- ${quoteShell(step.src)} ${temp} && { mv -fT -- ${temp} ${target} || { rm -f -- ${temp}; false; }; }`;
-		}
-
+		case 'symlink':
 		case 'hardlink': {
-			return `ln -- ${quoteShell(step.src)} ${temp} && { mv -fT -- ${temp} ${target} || { rm -f -- ${temp}; false; }; }`;
+			const ln = `ln ${step.kind === 'symlink' ? '-s ' : ''}-- ${quoteShell(step.src)}`;
+			return step.replaces ? `${ln} ${temp} && { mv -fT -- ${temp} ${target} || { rm -f -- ${temp}; false; }; }` : `${ln} ${target}`;
 		}
 
 		case 'attributes': {
 			return attributeCommands(path, step.attributes, step).join(' && ');
 		}
 	}
+}
+
+/**
+ * The steps as one command line. A new directory whose directory above exists, given only a mode,
+ * gets it from mkdir itself: a chmod less.
+ */
+function stepsCommand(path: string, steps: readonly FileStep[]): string {
+	const [first, second] = steps;
+	const {mode, owner, group} = second?.kind === 'attributes' && !second.recurse ? second.attributes : {};
+	if (steps.length === 2 && first?.kind === 'mkdir' && first.parents === undefined && mode !== undefined && owner === undefined && group === undefined) {
+		return `mkdir -m ${mode.toString(8)} -- ${quoteShell(path)}`;
+	}
+
+	return steps.map(step => stepCommand(path, step)).join(' && ');
 }
 
 /** `state: ...` then the attributes that change, for one side of a diff. */
@@ -285,7 +299,7 @@ export default defineModule({
 	},
 	async apply(ctx, params, plan) {
 		// Commands of pb's own that neither exit nor set anything: the kept shell runs them itself (ExecOptions.inline).
-		const result = await ctx.run(plan.steps.map(step => stepCommand(params.path, step)).join(' && '), {inline: true});
+		const result = await ctx.run(stepsCommand(params.path, plan.steps), {inline: true});
 		if (result.code !== 0) {
 			return {failed: `could not make ${params.path} ${plan.result?.['state'] as string} on ${ctx.host}: ${result.stderr.trim()}`};
 		}

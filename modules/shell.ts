@@ -17,8 +17,8 @@ export default defineModule({
 	read: readGuards,
 	plan(state, params) {
 		// Every command already runs in a /bin/sh -c of its own: a second one would only cost the host a process.
-		const line = params.executable === '/bin/sh' ? params.cmd : `exec ${quoteShell(params.executable)} -c ${quoteShell(params.cmd)}`;
-		return planRun(state, params, params.cmd, line);
+		const own = params.executable !== '/bin/sh';
+		return planRun(state, params, params.cmd, own ? `exec ${quoteShell(params.executable)} -c ${quoteShell(params.cmd)}` : params.cmd, own);
 	},
 	async apply(ctx, params, plan) {
 		return runPlanned(ctx, params, plan, `shell command \`${params.cmd}\``);

@@ -64,9 +64,13 @@ export async function writeFileAtomic(ctx: HostRunner, path: string, content: Bu
 	const text = scriptText(content);
 	const size = typeof content === 'string' ? Buffer.byteLength(content) : Buffer.isBuffer(content) ? content.length : content.size;
 	const remembered = options.sha256 !== undefined && size >= rememberedFrom ? {path, sha256: options.sha256} : undefined;
+	// A mode within rw-rw-rw- is given by the umask the temp file is made with: a chmod less
+	// (not with validate, whose command would run under that umask too).
+	const byUmask = options.mode !== undefined && (options.mode & ~0o666) === 0 && options.validate === undefined;
 	const script = [
 		`d=${quoteShell(path)}`,
 		`t=${quoteShell(temp)}`,
+		byUmask ? `umask ${(~options.mode! & 0o777).toString(8).padStart(3, '0')}` : '',
 		// noclobber: the temp file is ours alone, never a file (or link) someone put there.
 		'set -C; : > "$t" || exit 1; set +C',
 		'trap \'rm -f -- "$t"\' EXIT',
@@ -76,12 +80,12 @@ export async function writeFileAtomic(ctx: HostRunner, path: string, content: Bu
 		isStdinFile(content) ? `n=$(stat -c %s -- "$t") || exit 1; if [ "$n" != ${content.size} ]; then echo "the host got $n of the ${content.size} bytes sent" >&2; exit 1; fi` : '',
 		// Owners before mode: chown clears setuid bits. A replaced file keeps its owner where we
 		// may give it (as root) and its mode, unless told otherwise.
-		'm=; if [ -f "$d" ] && [ ! -L "$d" ]; then chown "$(stat -c %u:%g -- "$d")" "$t" 2>/dev/null; m=$(stat -c %a -- "$d"); fi',
-		owners === undefined ? '' : `chown ${quoteShell(owners)} "$t" || exit 1`,
-		options.mode === undefined ? 'if [ -n "${m:-}" ]; then chmod "$m" "$t" || exit 1; fi' : `chmod ${options.mode.toString(8)} "$t" || exit 1`,
+		owners === undefined ? 'if [ -f "$d" ] && [ ! -L "$d" ]; then chown "$(stat -c %u:%g -- "$d")" "$t" 2>/dev/null; fi' : `chown ${quoteShell(owners)} "$t" || exit 1`,
+		options.mode === undefined ? 'if [ -f "$d" ] && [ ! -L "$d" ]; then chmod "$(stat -c %a -- "$d")" "$t" || exit 1; fi' : byUmask ? '' : `chmod ${options.mode.toString(8)} "$t" || exit 1`,
 		options.validate === undefined ? '' : `( ${options.validate.replaceAll('%s', '"$t"')} ) >&2 || exit ${validateFailed}`,
 		backup === undefined ? '' : `if [ -f "$d" ]; then cp -p -- "$d" ${quoteShell(backup)} || exit 1; echo backup; fi`,
 		'mv -f -- "$t" "$d" || exit 1',
+		'trap - EXIT HUP INT TERM',
 		remembered === undefined ? '' : identityScript('written', '"$d"'),
 	].filter(Boolean).join('\n');
 	// A user's validate command runs in a /bin/sh of its own, as it would alone.

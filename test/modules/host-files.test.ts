@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto';
-import {mkdir, readFile, rename, symlink, writeFile} from 'node:fs/promises';
+import {mkdir, readdir, readFile, rename, stat, symlink, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
 import {quoteShell} from '../../engine/shell-words.js';
@@ -79,6 +79,20 @@ test('writeFileAtomic: small text is written by the script itself, other bytes t
 	}
 
 	t.deepEqual(stdins, [undefined, binary, large, undefined]);
+});
+
+test('writeFileAtomic: a new file gets its mode (from the umask, or a chmod with an execute bit), a replaced one keeps its own, and no temp file stays', async t => {
+	const dir = await tempDir(t);
+	const modeOf = async (name: string) => (await stat(join(dir, name))).mode & 0o7777;
+	for (const [name, mode] of [['private', 0o600], ['shared', 0o640], ['script', 0o750], ['sticky', 0o1644]] as const) {
+		await writeFileAtomic(localHost(), join(dir, name), name, {mode});
+		t.is(await modeOf(name), mode, name);
+	}
+
+	await writeFileAtomic(localHost(), join(dir, 'shared'), 'again');
+	t.is(await modeOf('shared'), 0o640);
+	t.is(await readFile(join(dir, 'shared'), 'utf8'), 'again');
+	t.deepEqual((await readdir(dir)).sort(), ['private', 'script', 'shared', 'sticky']);
 });
 
 /** A host's sums kept in a state file of the test's own, and the sum planted in place of one taken, to tell the two apart. */

@@ -11,6 +11,14 @@ export const fileCases: PlanCase[] = [
 		plan: {
 			changed: true, msg: '/srv/data: directory created, mode: 0750',
 			diff: [{header: path, before: 'state: absent\n', after: 'state: directory\nmode: 0750\n'}],
+			steps: [{kind: 'mkdir', parents: undefined}, {kind: 'attributes', attributes: {mode: 0o750}, recurse: false, ofLink: false}],
+		},
+	},
+	{
+		title: 'directory: the directories made above a missing one get its attributes too',
+		module, state: {path: absent(path, false)}, params: {path, state: 'directory', mode: '0750'},
+		plan: {
+			changed: true, msg: '/srv/data: directory created, mode: 0750',
 			steps: [{kind: 'mkdir', parents: {mode: 0o750, owner: undefined, group: undefined}}, {kind: 'attributes', attributes: {mode: 0o750}, recurse: false, ofLink: false}],
 		},
 	},
@@ -84,7 +92,7 @@ export const fileCases: PlanCase[] = [
 		plan: {
 			changed: true, msg: '/srv/data: link to /data',
 			diff: [{header: path, before: 'state: absent\n', after: 'state: link\nsrc: /data\n'}],
-			steps: [{kind: 'symlink', src: '/data'}],
+			steps: [{kind: 'symlink', src: '/data', replaces: false}],
 		},
 	},
 	{
@@ -98,7 +106,7 @@ export const fileCases: PlanCase[] = [
 		plan: {
 			changed: true,
 			diff: [{header: path, before: 'state: link\nsrc: /old\nowner: root\n', after: 'state: link\nsrc: /data\nowner: app\n'}],
-			steps: [{kind: 'symlink', src: '/data'}, {kind: 'attributes', attributes: {owner: 'app'}, recurse: false, ofLink: true}],
+			steps: [{kind: 'symlink', src: '/data', replaces: true}, {kind: 'attributes', attributes: {owner: 'app'}, recurse: false, ofLink: true}],
 		},
 	},
 	{
@@ -109,7 +117,7 @@ export const fileCases: PlanCase[] = [
 	{
 		title: 'link: with force a file in the way is replaced',
 		module, state: {path: file(path, 'x'), src: directory('/data')}, params: {path, state: 'link', src: '/data', force: true},
-		plan: {changed: true, steps: [{kind: 'symlink', src: '/data'}]},
+		plan: {changed: true, steps: [{kind: 'symlink', src: '/data', replaces: true}]},
 	},
 	{
 		title: 'link: a src that does not exist needs force',
@@ -124,6 +132,6 @@ export const fileCases: PlanCase[] = [
 	{
 		title: 'hard: a missing path is linked',
 		module, state: {path: absent(path), src: file('/a', 'x')}, params: {path, state: 'hard', src: '/a'},
-		plan: {changed: true, steps: [{kind: 'hardlink', src: '/a'}], diff: [{header: path, before: 'state: absent\n', after: 'state: hard\nsrc: /a\n'}]},
+		plan: {changed: true, steps: [{kind: 'hardlink', src: '/a', replaces: false}], diff: [{header: path, before: 'state: absent\n', after: 'state: hard\nsrc: /a\n'}]},
 	},
 ];

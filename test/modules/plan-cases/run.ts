@@ -9,17 +9,17 @@ export const runCases: PlanCase[] = [
 	{
 		title: 'command: runs (changed), check mode cannot predict it',
 		module: command, state: {}, params: {cmd: 'echo "a b" $HOME'},
-		plan: {changed: true, unpredictable, steps: {line: 'exec echo \'a b\' \'$HOME\''}, result: {cmd: ['echo', 'a b', '$HOME']}},
+		plan: {changed: true, unpredictable, steps: {line: 'exec echo \'a b\' \'$HOME\'', ownWords: true}, result: {cmd: ['echo', 'a b', '$HOME']}},
 	},
 	{
 		title: 'command: argv words are quoted, never expanded',
 		module: command, state: {}, params: {argv: ['printf', '%s', 'it\'s', '*']},
-		plan: {steps: {line: 'exec printf %s \'it\'\\\'\'s\' \'*\''}},
+		plan: {steps: {line: 'exec printf %s \'it\'\\\'\'s\' \'*\'', ownWords: true}},
 	},
 	{
 		title: 'command: chdir runs it in that directory',
 		module: command, state: {}, params: {cmd: 'make install', chdir: '/opt/src dir'},
-		plan: {steps: {line: 'cd -- \'/opt/src dir\' || exit 1\nexec make install'}},
+		plan: {steps: {line: 'cd -- \'/opt/src dir\' || exit 1\nexec make install', ownWords: true}},
 	},
 	{
 		title: 'command: creates exists, so it is skipped with Ansible\'s message',
@@ -40,14 +40,14 @@ export const runCases: PlanCase[] = [
 		plan: {changed: false, msg: 'skipped, since /tmp/x does not exist'},
 	},
 	{
-		title: 'shell: the line is the script the connection gives to /bin/sh -c, whole',
+		title: 'shell: the line is the script the connection gives to /bin/sh -c, whole, not to a subshell of the kept shell',
 		module: shell, state: {}, params: {cmd: 'echo $HOME | wc -c'},
-		plan: {changed: true, unpredictable, steps: {line: 'echo $HOME | wc -c'}, result: {cmd: 'echo $HOME | wc -c'}},
+		plan: {changed: true, unpredictable, steps: {line: 'echo $HOME | wc -c', ownWords: false}, result: {cmd: 'echo $HOME | wc -c'}},
 	},
 	{
-		title: 'shell: executable picks the shell',
+		title: 'shell: executable picks the shell, started from a subshell of the kept shell',
 		module: shell, state: {}, params: {cmd: 'set -o pipefail; false | true', executable: '/bin/bash'},
-		plan: {steps: {line: 'exec /bin/bash -c \'set -o pipefail; false | true\''}},
+		plan: {steps: {line: 'exec /bin/bash -c \'set -o pipefail; false | true\'', ownWords: true}},
 	},
 	{
 		title: 'stat: a missing path',
