@@ -15,15 +15,28 @@ const byCodePoint = (a: string, b: string): number => (a < b ? -1 : (a > b ? 1 :
 
 const names = (hosts: readonly HostRun[]): string[] => hosts.map(host => host.name);
 
+/**
+ * Variables computed when read, from what they stand for then. Each of these walks every host of
+ * the play: made for every task on every host, they cost a 1000-host run more CPU than its tasks.
+ */
+function withComputed(vars: Record<string, unknown>, computed: Readonly<Record<string, () => unknown>>): Record<string, unknown> {
+	for (const [name, get] of Object.entries(computed)) {
+		Object.defineProperty(vars, name, {get, enumerable: true, configurable: true});
+	}
+
+	return vars;
+}
+
 /** The host's own names, which hostvars shows of other hosts too. */
 export function hostMagicVars(run: RunContext, host: HostRun): Record<string, unknown> {
-	return {
+	return withComputed({
 		inventory_hostname: host.name,
 		inventory_hostname_short: host.name.split('.')[0],
-		group_names: Object.entries(run.groups).filter(([group, members]) => group !== 'all' && members.includes(host.name)).map(([group]) => group).sort(byCodePoint),
 		groups: run.groups,
 		...(host.inventoryFile === undefined ? {} : {inventory_file: host.inventoryFile, inventory_dir: dirname(host.inventoryFile)}),
-	};
+	}, {
+		group_names: () => Object.entries(run.groups).filter(([group, members]) => group !== 'all' && members.includes(host.name)).map(([group]) => group).sort(byCodePoint),
+	});
 }
 
 /**
@@ -34,15 +47,10 @@ export function hostMagicVars(run: RunContext, host: HostRun): Record<string, un
  */
 export function magicVars(run: RunContext, host: HostRun, scope: Scope, check: boolean): Record<string, unknown> {
 	const {options} = run;
-	const batch = names(scope.playHosts.filter(other => other.active));
-	return {
-		...hostMagicVars(run, host),
+	const batch = () => names(scope.playHosts.filter(other => other.active));
+	return withComputed(Object.assign(hostMagicVars(run, host), {
 		playbook_dir: scope.play.dir,
 		ansible_play_name: scope.play.name,
-		ansible_play_hosts_all: names(scope.playHostsAll),
-		ansible_play_hosts: names(scope.playHostsAll.filter(other => other.active)),
-		ansible_play_batch: batch,
-		play_hosts: batch,
 		ansible_version: ansibleVersion,
 		ansible_check_mode: check,
 		ansible_diff_mode: options.diff,
@@ -51,5 +59,10 @@ export function magicVars(run: RunContext, host: HostRun, scope: Scope, check: b
 		ansible_run_tags: options.tags.length === 0 ? ['all'] : [...new Set(options.tags)],
 		ansible_skip_tags: [...new Set(options.skipTags)],
 		...(options.limit === undefined ? {} : {ansible_limit: options.limit}),
-	};
+	}), {
+		ansible_play_hosts_all: () => names(scope.playHostsAll),
+		ansible_play_hosts: () => names(scope.playHostsAll.filter(other => other.active)),
+		ansible_play_batch: batch,
+		play_hosts: batch,
+	});
 }

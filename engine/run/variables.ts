@@ -77,6 +77,13 @@ function layered(layers: readonly Layer[], where: SourcePosition): Record<string
 
 	const vars: Record<string, unknown> = {};
 	for (const [name, layer] of winners) {
+		const computed = layer.written ? undefined : Object.getOwnPropertyDescriptor(layer.vars, name)?.get;
+		if (computed !== undefined) {
+			// A magic variable computed when read (magic-vars.ts) stays so.
+			Object.defineProperty(vars, name, {get: computed, enumerable: true, configurable: true});
+			continue;
+		}
+
 		const value = layer.vars[name];
 		if (layer.written && hasTemplate(value)) {
 			Object.defineProperty(vars, name, lazy(name, value, where));
@@ -160,7 +167,7 @@ export function taskVars(run: RunContext, host: HostRun, scope: Scope, task: Tas
 		{vars: factVars(host.facts), written: false},
 		{vars: scope.playVars, written: true},
 	];
-	const magic: Layer = {vars: {...magicVars(run, host, scope, check), hostvars: hostvarsOf(run), omit, ...(role ? {role_name: role.name, role_path: role.path} : {})}, written: false};
+	const magic: Layer = {vars: Object.assign(magicVars(run, host, scope, check), {hostvars: hostvarsOf(run), omit}, role ? {role_name: role.name, role_path: role.path} : {}), written: false};
 	const where = task?.where ?? scope.play.where;
 	return layered([
 		...below,
