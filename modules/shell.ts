@@ -16,7 +16,8 @@ export default defineModule({
   register: images`,
 	read: readGuards,
 	plan(state, params) {
-		// Every command already runs in a /bin/sh -c of its own: a second one would only cost the host a process.
+		// A script for /bin/sh goes to the kept shell's own `/bin/sh -c` as it is (a second would only cost a
+		// process); another shell is started by an exec of pb's own words, which a subshell may run.
 		const own = params.executable !== '/bin/sh';
 		return planRun(state, params, params.cmd, own ? `exec ${quoteShell(params.executable)} -c ${quoteShell(params.cmd)}` : params.cmd, own);
 	},

@@ -40,6 +40,13 @@ export interface ExecOptions {
 	 */
 	readonly subshell?: boolean | undefined;
 	/**
+	 * A script of pb's own reads (fit to run inline), run right after the command in the same
+	 * round trip, whatever the command's status; its output comes back as `ExecResult.after`.
+	 * Only the shell kept on an SSH host does this; elsewhere `after` is left out and the script
+	 * is not run.
+	 */
+	readonly after?: string | undefined;
+	/**
 	 * Where the command's standard output goes, as it arrives, instead of into the result: for
 	 * more bytes than are worth holding (an archive read back from the host). Ended once the
 	 * command exits. Over SSH the command then runs on a channel of its own, whose bytes need no
@@ -53,6 +60,8 @@ export interface ExecResult {
 	readonly stderr: string;
 	/** Exit status: over SSH 128+n for a command killed by signal n, as sh says; -1 when a local command was. */
 	readonly code: number;
+	/** What ExecOptions.after printed, and its status, when it ran. */
+	readonly after?: Omit<ExecResult, 'after'>;
 }
 
 /**

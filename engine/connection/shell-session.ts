@@ -15,8 +15,9 @@ import {quoteShell} from '../shell-words.js';
  * input; then its status and an end tag on stdout and the end tag on stderr. The tag holds a random
  * key per command, so no output can forge it. An inline script (pb's own reads, see ExecOptions)
  * runs in the kept shell itself, through `command eval`: no process of its own, and a syntax
- * error fails that command without ending the shell. A subshell script (pb's own writes) runs
- * in `( eval SCRIPT )`: a fork of the kept shell, where its exit and traps stay.
+ * error fails that command without ending the shell. A subshell script (pb's own writes, and
+ * command's exec of quoted words) runs in `( eval SCRIPT )`: a fork of the kept shell, where its
+ * exit and traps stay.
  */
 
 /** How the kept shell runs a command: as `/bin/sh -c`, in a subshell of its own, or itself. */
@@ -112,25 +113,42 @@ export class ShellSession {
 		return !this.ended;
 	}
 
-	/** Runs `script` as `/bin/sh -c` would, or in a subshell, or inline in this shell; one command at a time per session. */
-	async run(script: string, stdin: string | Buffer | undefined, how: RunsAs = 'sh'): Promise<ExecResult> {
+	/**
+	 * Runs `script` as `/bin/sh -c` would, or in a subshell, or inline in this shell; one command at
+	 * a time per session. `after`, an inline script, runs next in the same frame: one round trip.
+	 */
+	async run(script: string, stdin: string | Buffer | undefined, how: RunsAs = 'sh', after?: string): Promise<ExecResult> {
 		if (this.ended) {
 			throw this.lostWith();
 		}
 
 		const key = randomBytes(9).toString('hex');
-		const tag = `\npb-${key}:`;
+		const afterKey = after === undefined ? key : randomBytes(9).toString('hex');
 		const input = stdin === undefined || stdin.length === 0 ? undefined : Buffer.from(stdin).toString('base64').replaceAll(/.{76}/g, '$&\n');
 		const command = commandLine(script, how);
+		const ended = (ending: string) => [`printf '\\n%s%03d\\n' pb-${ending}: $?`, `printf '\\n%s\\n' pb-${ending}: >&2`];
 		const frame = [
 			input === undefined
 				? `${command} </dev/null`
 				: `base64 -d <<'pb-${key}' | ${command}`,
-			`printf '\\n%s%03d\\n' pb-${key}: $?`,
-			`printf '\\n%s\\n' pb-${key}: >&2\n`,
-		].join('; ') + (input === undefined ? '' : `${input}\npb-${key}\n`);
+			...ended(key),
+			...(after === undefined ? [] : [`${commandLine(after, 'inline')} </dev/null`, ...ended(afterKey)]),
+		].join('; ') + (input === undefined ? '\n' : `\n${input}\npb-${key}\n`);
+		const tag = Buffer.from(`\npb-${afterKey}:`);
 		return new Promise((resolve, reject) => {
-			this.running = {stdout: new Framed(Buffer.from(tag), 4), stderr: new Framed(Buffer.from(tag), 1), resolve, reject};
+			this.running = {
+				stdout: new Framed(tag, 4),
+				stderr: new Framed(tag, 1),
+				resolve: after === undefined ? resolve : result => {
+					const split = splitAfter(result, `\npb-${key}:`);
+					if (split === undefined) {
+						reject(new Error(`the shell's output lacks the end of the command before the read after it (pb-${key})`));
+					} else {
+						resolve(split);
+					}
+				},
+				reject,
+			};
 			this.channel.write(frame);
 		});
 	}
@@ -160,6 +178,23 @@ export class ShellSession {
 			code: Number(running.stdout.trailer().trim()),
 		});
 	}
+}
+
+/** A command's result and, after its tag and status, the `after` script's. */
+function splitAfter(whole: ExecResult, tag: string): ExecResult | undefined {
+	const out = whole.stdout.indexOf(tag);
+	const err = whole.stderr.indexOf(`${tag}\n`);
+	if (out === -1 || err === -1) {
+		return undefined;
+	}
+
+	const status = out + tag.length;
+	return {
+		stdout: whole.stdout.slice(0, out),
+		stderr: whole.stderr.slice(0, err),
+		code: Number(whole.stdout.slice(status, status + 3)),
+		after: {stdout: whole.stdout.slice(status + 4), stderr: whole.stderr.slice(err + tag.length + 1), code: whole.code},
+	};
 }
 
 /** Lets sudo ask for the password (answered once) and waits for the become user's shell to say it runs. */

@@ -173,7 +173,7 @@ class SshConnection implements Connection {
 		const bytes = isStdinFile(stdin) ? await readFile(stdin.path) : stdin;
 		const inline = options.inline === true && options.env === undefined && options.cwd === undefined && (bytes === undefined || bytes.length === 0);
 		const how: RunsAs = inline ? 'inline' : options.subshell === true ? 'subshell' : 'sh';
-		return this.slots.add(async () => this.runInShell(script, options.become, bytes, how));
+		return this.slots.add(async () => this.runInShell(script, options.become, bytes, how, options.after));
 	}
 
 	async close(): Promise<void> {
@@ -186,7 +186,7 @@ class SshConnection implements Connection {
 		await this.closed;
 	}
 
-	private async runInShell(script: string, become: Become | undefined, stdin: string | Buffer | undefined, how: RunsAs): Promise<ExecResult> {
+	private async runInShell(script: string, become: Become | undefined, stdin: string | Buffer | undefined, how: RunsAs, after: string | undefined): Promise<ExecResult> {
 		const key = become === undefined ? '' : `${become.user}\0${become.password ?? ''}`;
 		const waiting = this.idle.get(key) ?? [];
 		this.idle.set(key, waiting);
@@ -197,7 +197,7 @@ class SshConnection implements Connection {
 
 		shell ??= await ShellSession.start(this.host, async commandLine => this.openChannel(commandLine), become, () => this.lost ?? this.channelGone());
 		try {
-			return await this.untilLost(shell.run(script, stdin, how));
+			return await this.untilLost(shell.run(script, stdin, how, after));
 		} finally {
 			if (shell.usable) {
 				waiting.push(shell);

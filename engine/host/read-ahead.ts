@@ -1,14 +1,25 @@
+import type {ExecResult} from '../connection/connection.js';
 import type {FileRequest, FileState, HostRunner, ReadAheadCache} from './file-state.js';
-import {readableAhead, readMany, requestKey} from './read-many.js';
+import {batchRead, readableAhead, readMany, requestKey} from './read-many.js';
 
 /*
  * Reading ahead: when a task reads file states on a host that the tasks just before it left
  * unchanged, the states the next tasks will read are read with it, in one round trip and one
  * `stat` (read-many.ts). They stay good until a command that may change the host runs
  * there: any apply, any command not one of pb's own reads. A re-run of a playbook of file tasks
- * then costs a round trip per batch, not per task. On a first run every task changes something,
- * so nothing is read ahead after the first.
+ * then costs a round trip per batch, not per task. On a first run every task changes something:
+ * what the next task will read is then read right after each command of an apply, in that
+ * command's round trip (ExecOptions.after), so a task that changes something costs one.
  */
+
+/** A read run right after a command that may change the host, and what to do with its output. */
+export interface ReadAfter {
+	readonly script: string;
+	keep(result: ExecResult): void;
+}
+
+/** How many tasks one batch reads for. */
+const tasksAhead = 32;
 
 /** One host's states read ahead; the engine tells it when a task begins and when the host may have changed. */
 export class ReadAhead implements ReadAheadCache {
@@ -18,10 +29,10 @@ export class ReadAhead implements ReadAheadCache {
 	/** Whether the host may have changed since the current task began, and when the one before began. */
 	private changed = false;
 	private changedBefore = false;
-	private upcoming: () => FileRequest[] = () => [];
+	private upcoming: (tasks: number) => FileRequest[] = () => [];
 
-	/** A task begins on this host; `upcoming` gives what the tasks right after it will read. */
-	begin(upcoming: () => FileRequest[]): void {
+	/** A task begins on this host; `upcoming` gives what the next `tasks` tasks (its own loop first) will read. */
+	begin(upcoming: (tasks: number) => FileRequest[]): void {
 		this.changedBefore = this.changed;
 		this.changed = false;
 		this.upcoming = upcoming;
@@ -40,6 +51,30 @@ export class ReadAhead implements ReadAheadCache {
 		this.changed = true;
 	}
 
+	/**
+	 * A command of an apply is about to run: as invalidate, and the read the next task (or the
+	 * task's next loop item) will ask for, to run after that command, or undefined.
+	 */
+	change(ctx: HostRunner): ReadAfter | undefined {
+		this.invalidate();
+		const requests = new Map(this.upcoming(1).filter(request => readableAhead(ctx, request)).map(request => [requestKey(request), request]));
+		if (requests.size === 0) {
+			return undefined;
+		}
+
+		const read = batchRead(ctx, [...requests.values()]);
+		const generation = this.generation;
+		return {
+			script: read.script,
+			keep: result => {
+				const states = result.after === undefined || generation !== this.generation ? undefined : read.states(result.after);
+				for (const [key, state] of states ?? []) {
+					this.states.set(key, state);
+				}
+			},
+		};
+	}
+
 	async statesFor(ctx: HostRunner, requests: readonly FileRequest[]): Promise<FileState[] | undefined> {
 		if (!requests.every(request => readableAhead(ctx, request))) {
 			return undefined;
@@ -51,7 +86,7 @@ export class ReadAhead implements ReadAheadCache {
 				return undefined;
 			}
 
-			const wanted = new Map([...requests, ...this.upcoming()].filter(request => readableAhead(ctx, request)).map(request => [requestKey(request), request]));
+			const wanted = new Map([...requests, ...this.upcoming(tasksAhead)].filter(request => readableAhead(ctx, request)).map(request => [requestKey(request), request]));
 			if (wanted.size === new Set(requests.map(request => requestKey(request))).size) {
 				return undefined;
 			}

@@ -1,3 +1,4 @@
+import type {ExecResult} from '../connection/connection.js';
 import {type FileRequest, type FileState, type HostRunner, knownHash, locateScript, parseFileState, rememberHash, statFormat} from './file-state.js';
 import {readScript} from './read-files.js';
 
@@ -105,11 +106,15 @@ function splitAnswers(requests: readonly FileRequest[], stdout: string): string[
 	return complete ? answers.map(answer => answer.join('\n')) : undefined;
 }
 
-/**
- * The states at every request's path, by requestKey, as they are now (no check-mode prediction),
- * in one round trip; undefined when the batch could not be read whole.
- */
-export async function readMany(ctx: HostRunner, requests: readonly FileRequest[]): Promise<Map<string, FileState> | undefined> {
+/** A batch read: its inline script, and how to take the states from what that script printed. */
+export interface BatchRead {
+	readonly script: string;
+	/** The states by requestKey, as they were when the script ran; undefined when they could not be read whole. */
+	states(result: ExecResult): Map<string, FileState> | undefined;
+}
+
+/** The read of every request's path as it is (no check-mode prediction), in one script. */
+export function batchRead(ctx: HostRunner, requests: readonly FileRequest[]): BatchRead {
 	const listed = requests.filter(request => !request.options?.content);
 	const whole = requests.filter(request => request.options?.content);
 	const script = [
@@ -121,21 +126,34 @@ export async function readMany(ctx: HostRunner, requests: readonly FileRequest[]
 		'[ "$f" = 0 ]',
 	];
 	const hashedFrom = ctx.fileSums?.hostNow();
-	const result = await ctx.run(script.join('\n'), {inline: true});
-	const at = result.stdout.indexOf('\n==whole\n');
-	const answers = result.code === 0 && at !== -1 ? splitAnswers(listed, result.stdout.slice(0, at + 1)) : undefined;
-	const contents = result.stdout.slice(at + '\n==whole\n'.length).split(/^--\n/m);
-	if (answers === undefined || contents.length !== whole.length + 1) {
-		return undefined;
-	}
+	return {
+		script: script.join('\n'),
+		states(result) {
+			const at = result.stdout.indexOf('\n==whole\n');
+			const answers = result.code === 0 && at !== -1 ? splitAnswers(listed, result.stdout.slice(0, at + 1)) : undefined;
+			const contents = result.stdout.slice(at + '\n==whole\n'.length).split(/^--\n/m);
+			if (answers === undefined || contents.length !== whole.length + 1) {
+				return undefined;
+			}
 
-	const read = [...listed.map((request, index) => [request, answers[index]!] as const), ...whole.map((request, index) => [request, contents[index]!] as const)];
-	const states = new Map<string, FileState>();
-	for (const [request, answer] of read) {
-		const {identity, ...state} = parseFileState(request.path, answer, request.options ?? {});
-		rememberHash(ctx, state, identity, hashedFrom);
-		states.set(requestKey(request), state);
-	}
+			const read = [...listed.map((request, index) => [request, answers[index]!] as const), ...whole.map((request, index) => [request, contents[index]!] as const)];
+			const states = new Map<string, FileState>();
+			for (const [request, answer] of read) {
+				const {identity, ...state} = parseFileState(request.path, answer, request.options ?? {});
+				rememberHash(ctx, state, identity, hashedFrom);
+				states.set(requestKey(request), state);
+			}
 
-	return states;
+			return states;
+		},
+	};
+}
+
+/**
+ * The states at every request's path, by requestKey, as they are now (no check-mode prediction),
+ * in one round trip; undefined when the batch could not be read whole.
+ */
+export async function readMany(ctx: HostRunner, requests: readonly FileRequest[]): Promise<Map<string, FileState> | undefined> {
+	const read = batchRead(ctx, requests);
+	return read.states(await ctx.run(read.script, {inline: true}));
 }

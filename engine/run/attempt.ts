@@ -7,6 +7,7 @@ import {checkParams} from '../playbook/params.js';
 import {type ModuleTask, whereOf} from '../playbook/types.js';
 import type {HostStatus} from '../report/events.js';
 import {renderValue} from '../vars/template.js';
+import type {ReadAfter} from '../host/read-ahead.js';
 import type {Connector, HostRun} from './host-run.js';
 import type {RunContext} from './run-context.js';
 import {effectiveBecome, effectiveEnvironment, type Scope} from './scope.js';
@@ -103,6 +104,9 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 	// A module that connects itself (wait_for_connection) may find no connection until it has made one.
 	let conn: Connection | undefined = task.module.controlOnly ? localhost : task.module.connectsItself ? undefined : await connector.connect();
 	const connection = () => conn ?? notConnected(host.name);
+	// Read ahead on the task's own host only: a delegated task's host walks another list.
+	const readsAhead = delegatedTo === undefined && !task.module.controlOnly && env === undefined;
+	let applying = false;
 	const ctx: HostContext = {
 		host: delegatedTo ?? host.name,
 		check,
@@ -122,21 +126,26 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 		},
 		fileSums: acting.fileSums,
 		verifyContent: run.options.verifyContent || task.verify === 'content',
-		// Read ahead on the task's own host only: a delegated task's host walks another list.
-		...(delegatedTo === undefined && !task.module.controlOnly && env === undefined ? {readAhead: acting.readAhead} : {}),
+		...(readsAhead ? {readAhead: acting.readAhead} : {}),
 		...(check ? {
 			predictedPath: (path: string) => acting.predicted.get(normalPath(path)),
 			predictedBelow: (directory: string) => [...acting.predicted.values()].filter(predicted => normalPath(predicted.path).startsWith(`${normalPath(directory)}/`)),
 			predictedState: (key: string) => acting.predictedStates.get(key),
 		} : {}),
 		async run(command, options = {}) {
-			// Outside apply (which forgets what was read ahead before it begins), what runs inline is
-			// pb's own reads, which leave the host as it was: anything else may change what was read ahead.
-			if (options.inline !== true) {
+			let readAfter: ReadAfter | undefined;
+			if (applying && readsAhead) {
+				// Any command of an apply may change the host: what the next task will read is read
+				// right after it, in its round trip.
+				readAfter = acting.readAhead.change(ctx);
+			} else if (applying || options.inline !== true) {
+				// Outside apply, what runs inline is pb's own reads, which leave the host as it was.
 				acting.readAhead.invalidate();
 			}
 
-			return connection().exec(command, {...options, become, env: env || options.env ? {...env, ...options.env} : undefined});
+			const result = await connection().exec(command, {...options, ...(readAfter ? {after: readAfter.script} : {}), become, env: env || options.env ? {...env, ...options.env} : undefined});
+			readAfter?.keep(result);
+			return result;
 		},
 		warn: msg => run.emit({kind: 'warning', host: host.name, msg}),
 		progress: throttledProgress(run, host.name),
@@ -170,7 +179,12 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 	if (!check && (plan.changed || task.module.alwaysApply)) {
 		// Even an apply that changes things without ctx.run (through ctx.connection).
 		acting.readAhead.invalidate();
-		applied = await task.module.apply(ctx, params, plan);
+		applying = true;
+		try {
+			applied = await task.module.apply(ctx, params, plan);
+		} finally {
+			applying = false;
+		}
 	}
 
 	const effects = {...plan.effects, ...applied.effects};

@@ -14,9 +14,6 @@ import {taskVars} from './variables.js';
  * them in the same round trip.
  */
 
-/** How many tasks one batch reads for. */
-const tasksAhead = 32;
-
 /**
  * A task whose read can be done ahead: on its own host, without environment (the user it reads as
  * is checked apart), its loop if any a plain one (`with_items`, but not `with_pipe`, which runs a
@@ -44,16 +41,16 @@ function varsAndBecome(run: RunContext, task: ModuleTask, scope: Scope, host: Ho
 }
 
 /**
- * What the items of `task`'s loop and the tasks after it in its list will read on `host`, with
- * their parameters rendered as they stand now (a later read asking for anything else finds
- * nothing read ahead, and reads). It stops at the first task that reads otherwise, or as another
- * user.
+ * What the next `count` tasks of `task`'s list will read on `host` (`task` itself first when it
+ * loops: its items), with their parameters rendered as they stand now (a later read asking for
+ * anything else finds nothing read ahead, and reads). It stops at the first task that reads
+ * otherwise, or as another user.
  */
-export function requestsAhead(run: RunContext, task: ModuleTask, following: readonly Task[], scope: Scope, host: HostRun): FileRequest[] {
+export function requestsAhead(run: RunContext, task: ModuleTask, following: readonly Task[], scope: Scope, host: HostRun, count: number): FileRequest[] {
 	const {become} = varsAndBecome(run, task, scope, host);
 	const requests: FileRequest[] = [];
 	const tasks = task.loop !== undefined && aheadable(task, scope) ? [task, ...following] : following;
-	for (const next of tasks.slice(0, tasksAhead)) {
+	for (const next of tasks.slice(0, count)) {
 		if (!aheadable(next, scope)) {
 			break;
 		}

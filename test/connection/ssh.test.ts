@@ -116,6 +116,20 @@ test('a subshell script runs in a fork of the kept shell: its exit, traps, optio
 	t.is((await connection.exec('echo still $$', {inline: true})).stdout, `still ${kept}`);
 });
 
+test('a read after a command runs next in the kept shell, in the same round trip: each has its own output and status, whatever the command did', async t => {
+	const connection = await openSsh(await trustingOptions(sshd, user.name));
+	t.teardown(async () => connection.close());
+	const kept = (await connection.exec('echo $PPID')).stdout;
+	t.deepEqual(await connection.exec('printf one; echo err >&2; exit 3', {after: 'echo two; echo err2 >&2; [ -n "$$" ]'}), {
+		stdout: 'one', stderr: 'err\n', code: 3,
+		after: {stdout: 'two\n', stderr: 'err2\n', code: 0},
+	});
+	t.deepEqual(await connection.exec('exit 5', {subshell: true, stdin: 'ignored', after: 'false'}), {stdout: '', stderr: '', code: 5, after: {stdout: '', stderr: '', code: 1}});
+	t.deepEqual(await connection.exec('cat', {subshell: true, stdin: 'from stdin', after: 'pb_after=set; echo "$pb_after"'}), {stdout: 'from stdin', stderr: '', code: 0, after: {stdout: 'set\n', stderr: '', code: 0}});
+	t.is((await connection.exec('echo still $$', {inline: true})).stdout, `still ${kept}`, 'the read runs in the kept shell itself');
+	t.deepEqual(await connection.exec('echo alone'), {stdout: 'alone\n', stderr: '', code: 0}, 'a command without a read after it has no `after`');
+});
+
 test('stdin of any bytes, and output without a final newline, come through the shell intact', async t => {
 	const connection = await openSsh(await trustingOptions(sshd, user.name));
 	t.teardown(async () => connection.close());

@@ -88,6 +88,44 @@ test.serial('--check on a fresh host changes nothing there, and predicts what th
 	}
 });
 
+const commands = `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: stdin
+      command: cat
+      args: {stdin: "from stdin"}
+    - name: chdir
+      command: pwd
+      args: {chdir: /etc}
+    - name: environment
+      command: printenv PB_WORDS
+      environment: {PB_WORDS: "two words"}
+    - name: missing program
+      command: no-such-program-pb
+      ignore_errors: true
+    - name: a read that leaves f set in the kept shell
+      systemd: {name: ssh, state: started}
+    - name: shell variables
+      shell: echo "\${d:-unset} \${t:-unset} \${f:-unset}"
+`;
+
+test.serial('commands over the kept shell: stdin, chdir, environment and a missing program as alone; a shell script sees none of pb\'s variables', t => {
+	const dir = workspace({'play.yml': commands});
+	const result = run(dir, '--limit', lab().hosts[0]!.name);
+	t.is(result.code, 0, result.stderr);
+	const outputs = Object.fromEntries(result.results.map(each => [each.task, [each.result?.['rc'], each.result?.['stdout']]]));
+	t.deepEqual(outputs, {
+		stdin: [0, 'from stdin'],
+		chdir: [0, '/etc'],
+		environment: [0, 'two words'],
+		'missing program': [127, ''],
+		'a read that leaves f set in the kept shell': [undefined, undefined],
+		'shell variables': [0, 'unset unset unset'],
+	});
+	t.regex(result.results.find(each => each.task === 'missing program')?.msg ?? '', /no-such-program-pb: not found/);
+});
+
 test.serial('a host whose network is cut is reported unreachable while the others finish', async t => {
 	const dir = workspace({'play.yml': playbook});
 	const cut = lab().hosts[1]!;

@@ -2,7 +2,9 @@ import {mkdir, symlink, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
 import {readMany, requestKey} from '../../engine/host/read-many.js';
+import type {ExecOptions} from '../../engine/connection/connection.js';
 import {type FileRequest} from '../../engine/host/file-state.js';
+import {quoteShell} from '../../engine/shell-words.js';
 import {readFileStates} from '../../engine/host/read-files.js';
 import {ReadAhead} from '../../engine/host/read-ahead.js';
 import download from '../../modules/download/index.js';
@@ -104,6 +106,39 @@ test('reading ahead: the next tasks\' states come with this one\'s, and are read
 	readAhead.nextItem();
 	await readFileStates(host, [file!]);
 	t.is(host.commands.length, 6, 'the item after one that changed something reads alone');
+});
+
+test('a command of an apply takes the next task\'s read after it: that task makes no round trip of its own, and a later command forgets it', async t => {
+	const {dir, requests: [file, , directory]} = await tree(t);
+	const local = localHost();
+	const readAhead = new ReadAhead();
+	// As the shell kept on an SSH host runs ExecOptions.after: next, in the same round trip.
+	const host = {...local, readAhead, async run(command: string, options: Omit<ExecOptions, 'become'> = {}) {
+		const {after, ...alone} = options;
+		const result = await local.run(command, alone);
+		return after === undefined ? result : {...result, after: await local.connection.exec(after, {inline: true})};
+	}};
+	const asked: number[] = [];
+	readAhead.begin(count => {
+		asked.push(count);
+		return [file!, directory!];
+	});
+	const after = readAhead.change(host)!;
+	after.keep(await host.run(`printf changed > ${quoteShell(join(dir, 'file'))}`, {after: after.script}));
+	t.deepEqual(asked, [1], 'only the next task\'s read');
+	readAhead.begin(() => []);
+	t.like(await readFileStates(host, [file!, directory!]), [{size: 'changed'.length}, {type: 'directory'}]);
+	t.is(local.commands.length, 1, 'the next task read after the command, in its round trip');
+
+	// A second command of the same apply: what was read after the first is forgotten.
+	readAhead.begin(() => [file!]);
+	const first = readAhead.change(host)!;
+	first.keep(await host.run(':', {after: first.script}));
+	const second = readAhead.change(host)!;
+	second.keep(await host.run(`printf again > ${quoteShell(join(dir, 'file'))}`));
+	readAhead.begin(() => []);
+	t.like(await readFileStates(host, [file!]), [{size: 'again'.length}]);
+	t.is(local.commands.length, 4);
 });
 
 test('a task after a command that changed a file reads it as changed, not as read ahead before', async t => {
