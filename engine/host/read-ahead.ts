@@ -21,6 +21,12 @@ export interface ReadAfter {
 /** How many tasks one batch reads for. */
 const tasksAhead = 32;
 
+/**
+ * At most this many requests are read after a change: a loop's items all come with the next
+ * item's read, so a long loop's items read alone rather than all of them after every item.
+ */
+const requestsAfterChange = 16;
+
 /** One host's states read ahead; the engine tells it when a task begins and when the host may have changed. */
 export class ReadAhead implements ReadAheadCache {
 	private readonly states = new Map<string, FileState>();
@@ -58,7 +64,7 @@ export class ReadAhead implements ReadAheadCache {
 	change(ctx: HostRunner): ReadAfter | undefined {
 		this.invalidate();
 		const requests = new Map(this.upcoming(1).filter(request => readableAhead(ctx, request)).map(request => [requestKey(request), request]));
-		if (requests.size === 0) {
+		if (requests.size === 0 || requests.size > requestsAfterChange) {
 			return undefined;
 		}
 

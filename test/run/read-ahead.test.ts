@@ -108,7 +108,7 @@ test('reading ahead: the next tasks\' states come with this one\'s, and are read
 	t.is(host.commands.length, 6, 'the item after one that changed something reads alone');
 });
 
-test('a command of an apply takes the next task\'s read after it: that task makes no round trip of its own, and a later command forgets it', async t => {
+test('a command of an apply takes the next task\'s read after it: that task makes no round trip of its own; a later command forgets it; a long loop\'s items are not all read after each', async t => {
 	const {dir, requests: [file, , directory]} = await tree(t);
 	const local = localHost();
 	const readAhead = new ReadAhead();
@@ -139,6 +139,9 @@ test('a command of an apply takes the next task\'s read after it: that task make
 	readAhead.begin(() => []);
 	t.like(await readFileStates(host, [file!]), [{size: 'again'.length}]);
 	t.is(local.commands.length, 4);
+
+	readAhead.begin(() => Array.from({length: 17}, (_, index) => ({path: join(dir, `item-${index}`)})));
+	t.is(readAhead.change(host), undefined, 'a long loop\'s items read alone, not all of them after each');
 });
 
 test('a task after a command that changed a file reads it as changed, not as read ahead before', async t => {
