@@ -9,7 +9,7 @@ import {LabHosts} from './lab-hosts.js';
 import {startLightLab} from './light/light-lab.js';
 import {describeMachine, formatMachine} from './machine.js';
 import {type BenchOptions, parseBenchArgs, usage} from './options.js';
-import {profilePbRerun} from './profile.js';
+import {profilePbRun} from './profile.js';
 import {markdownTable, summarize} from './report.js';
 import {runScenario} from './run-scenario.js';
 import type {Sample} from './samples.js';
@@ -44,6 +44,7 @@ async function withHosts<T>(start: () => Promise<BenchHosts>, use: (hosts: Bench
 interface Profiled {
 	readonly scenario: string;
 	readonly hosts: string;
+	readonly mode: 'first' | 'rerun';
 	readonly path: string;
 	readonly summary: ProfileSummary;
 }
@@ -54,13 +55,12 @@ function pbVars(options: BenchOptions): string[] {
 }
 
 async function profileIfAsked(options: BenchOptions, hosts: BenchHosts, scenario: Scenario, directory: string, mirrorUrl: string | undefined, profiles: Profiled[]): Promise<void> {
-	if (!options.profile) {
-		return;
+	const modes = [...(options.profile ? ['rerun' as const] : []), ...(options.profileFirst ? ['first' as const] : [])];
+	for (const mode of modes) {
+		const {path, summary} = await profilePbRun(hosts, scenario, mode, directory, mirrorUrl, pbVars(options));
+		profiles.push({scenario: scenario.id, hosts: `${hosts.hosts.length} ${hosts.kind}`, mode, path, summary});
+		log(`pb ${mode === 'first' ? 'first run' : 're-run'} of ${scenario.id} on ${hosts.hosts.length} ${hosts.kind} hosts, profiled (${path}):\n${formatProfile(summary)}`);
 	}
-
-	const {path, summary} = await profilePbRerun(hosts, scenario, directory, mirrorUrl, pbVars(options));
-	profiles.push({scenario: scenario.id, hosts: `${hosts.hosts.length} ${hosts.kind}`, path, summary});
-	log(`pb re-run of ${scenario.id} on ${hosts.hosts.length} ${hosts.kind} hosts, profiled (${path}):\n${formatProfile(summary)}`);
 }
 
 async function labScenarios(options: BenchOptions, samples: Sample[], profiles: Profiled[], save: () => Promise<void>): Promise<void> {

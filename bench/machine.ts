@@ -28,3 +28,8 @@ export async function describeMachine(): Promise<Machine> {
 export function formatMachine(machine: Machine): string {
 	return `${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGb} GB, Linux ${machine.kernel}, Node ${machine.node}, open files ${machine.openFiles}, load ${machine.load.map(value => value.toFixed(2)).join(' ')}`;
 }
+
+/** The machine's busy CPU time so far, over all CPUs and everything running (the tool, the hosts, the mirror, the kernel). */
+export function machineBusyMs(): number {
+	return cpus().reduce((sum, cpu) => sum + cpu.times.user + cpu.times.nice + cpu.times.sys + cpu.times.irq, 0);
+}

@@ -18,10 +18,12 @@ export interface BenchOptions {
 	readonly artifactVia: 'host' | 'controller';
 	/** A CPU profile of pb re-running each scenario, summarised. */
 	readonly profile: boolean;
+	/** A CPU profile of pb's first run of each scenario on fresh hosts, summarised. */
+	readonly profileFirst: boolean;
 	readonly out: string;
 }
 
-export const usage = `npm run bench -- [--hosts N] [--runs R] [--scenarios ${scenarios.map(scenario => scenario.id).join(',')}] [--scale 100,200 | --scale none] [--scale-runs R] [--without-ansible] [--artifact-via host|controller] [--profile] [--out results.json]`;
+export const usage = `npm run bench -- [--hosts N] [--runs R] [--scenarios ${scenarios.map(scenario => scenario.id).join(',')}] [--scale 100,200 | --scale none] [--scale-runs R] [--without-ansible] [--artifact-via host|controller] [--profile] [--profile-first] [--out results.json]`;
 
 function wholeNumber(text: string, flag: string, min: number): number {
 	const value = Number(text);
@@ -44,6 +46,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
 			'without-ansible': {type: 'boolean', default: false},
 			'artifact-via': {type: 'string', default: 'host'},
 			profile: {type: 'boolean', default: false},
+			'profile-first': {type: 'boolean', default: false},
 			out: {type: 'string', default: '/var/lib/pb-bench/results.json'},
 		},
 		strict: true,
@@ -69,6 +72,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
 		withoutAnsible: values['without-ansible'],
 		artifactVia,
 		profile: values.profile,
+		profileFirst: values['profile-first'],
 		out: values.out,
 	};
 }

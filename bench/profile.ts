@@ -6,10 +6,17 @@ import {measure} from './measure.js';
 import type {Scenario} from './scenarios/scenario.js';
 import {pbCommand, pbSurroundings} from './tools/pb.js';
 
-/** One pb re-run of the scenario on the (converged) hosts under node --cpu-prof; the profile stays in `directory`. */
-export async function profilePbRerun(hosts: BenchHosts, scenario: Scenario, directory: string, mirrorUrl: string | undefined, pbVars: readonly string[]): Promise<{path: string; summary: ProfileSummary}> {
+/**
+ * One pb run of the scenario under node --cpu-prof: a re-run on the hosts as the rounds left them
+ * (converged), or a first run on hosts reset for it. The profile stays in `directory`.
+ */
+export async function profilePbRun(hosts: BenchHosts, scenario: Scenario, mode: 'first' | 'rerun', directory: string, mirrorUrl: string | undefined, pbVars: readonly string[]): Promise<{path: string; summary: ProfileSummary}> {
+	if (mode === 'first') {
+		await hosts.reset();
+	}
+
 	const playbooks = await scenario.writePlaybooks(directory, mirrorUrl);
-	const profiles = join(directory, `cpu-profile-${scenario.id}-${hosts.hosts.length}-${hosts.kind}`);
+	const profiles = join(directory, `cpu-profile-${scenario.id}-${hosts.hosts.length}-${hosts.kind}-${mode}`);
 	await mkdir(profiles, {recursive: true});
 	const command = pbCommand({
 		playbook: playbooks.pb, inventory: hosts.inventoryPath, forks: hosts.hosts.length, check: false, extraVars: [...playbooks.extraVars, ...pbVars],

@@ -1,14 +1,15 @@
 import {loadavg} from 'node:os';
 import {runCommand} from '../test/lab/run-command.js';
 import {sshCommand} from '../test/lab/ssh-keys.js';
-import type {BenchHosts} from './bench-hosts.js';
+import type {BenchHost, BenchHosts} from './bench-hosts.js';
+import {machineBusyMs} from './machine.js';
 import {measure} from './measure.js';
 import type {Mode, Sample, Tool} from './samples.js';
 import type {Scenario, ScenarioPlaybooks} from './scenarios/scenario.js';
 import {type AnsibleSetup, closeControlMasters} from '../test/helpers/ansible-playbook.js';
 import {ansibleCommand, ansibleCounts} from './tools/ansible.js';
 import {runFloor} from './tools/floor.js';
-import {pbCommand, pbCounts, pbSurroundings} from './tools/pb.js';
+import {pbCommand, pbCounts, pbSurroundings, pbTaskTimes} from './tools/pb.js';
 import type {RunCounts} from './tools/run-counts.js';
 
 export interface ScenarioRun {
@@ -49,7 +50,7 @@ export async function runScenario(run: ScenarioRun): Promise<Sample[]> {
 		const sample: Sample = {scenario: scenario.id, hostKind: hosts.kind, hosts: hosts.hosts.length, tasksPerHost: scenario.tasksPerHost, tool, mode, wallMs, load, ...extra};
 		samples.push(sample);
 		const said = sample.failed === undefined ? '' : `, FAILED: ${sample.failed}`;
-		log(`  ${tool} ${mode}: ${(wallMs / 1000).toFixed(2)} s${sample.changed === undefined ? '' : `, ${sample.changed} changed`}${sample.peakRssMb === undefined ? '' : `, peak RSS ${sample.peakRssMb.toFixed(0)} MB`} (load ${load.toFixed(1)})${said}`);
+		log(`  ${tool} ${mode}: ${(wallMs / 1000).toFixed(2)} s${sample.changed === undefined ? '' : `, ${sample.changed} changed`}${sample.peakRssMb === undefined ? '' : `, peak RSS ${sample.peakRssMb.toFixed(0)} MB`}${sample.machineBusyMs === undefined ? '' : `, machine CPU ${(sample.machineBusyMs / 1000).toFixed(2)} s`} (load ${load.toFixed(1)})${said}`);
 	};
 
 	const freshHosts = async () => {
@@ -97,14 +98,14 @@ export async function runScenario(run: ScenarioRun): Promise<Sample[]> {
 				}
 			}
 
-			const load = loadavg()[0]!;
-			record('floor', 'check', await runFloor(hosts.hosts, hosts.identity, host => scenario.floorCheck(host)), load);
+			const floorCheck = await measureFloor(hosts, host => scenario.floorCheck(host));
+			record('floor', 'check', floorCheck.wallMs, floorCheck.load, floorCheck.extra);
 		}
 
 		log(`round ${round}/${run.runs}: fresh hosts, the floor's first run`);
 		await freshHosts();
-		const load = loadavg()[0]!;
-		record('floor', 'first', await runFloor(hosts.hosts, hosts.identity, host => scenario.floorApply(host, run.mirrorUrl)), load);
+		const floorFirst = await measureFloor(hosts, host => scenario.floorApply(host, run.mirrorUrl));
+		record('floor', 'first', floorFirst.wallMs, floorFirst.load, floorFirst.extra);
 		await sameState('the floor script');
 	}
 
@@ -118,10 +119,12 @@ export async function runScenario(run: ScenarioRun): Promise<Sample[]> {
 async function runTool(tool: 'pb' | 'ansible', mode: Mode, run: ScenarioRun, playbooks: ScenarioPlaybooks): Promise<{wallMs: number; load: number; counts: RunCounts | undefined; extra: Partial<Sample>}> {
 	const check = mode === 'check';
 	const load = loadavg()[0]!;
+	const busyBefore = machineBusyMs();
 	const command = tool === 'pb'
 		? pbCommand({playbook: playbooks.pb, inventory: run.hosts.inventoryPath, forks: run.hosts.hosts.length, check, extraVars: [...playbooks.extraVars, ...run.pbVars]})
 		: ansibleCommand(playbooks.ansible, run.hosts.inventoryPath, check, playbooks.extraVars);
 	const result = await measure(command, tool === 'ansible' ? {env: run.ansible!.env, cwd: run.directory} : await pbSurroundings(run.directory));
+	const machineBusy = machineBusyMs() - busyBefore;
 	if (tool === 'ansible') {
 		await closeControlMasters(run.ansible!);
 	}
@@ -132,8 +135,15 @@ async function runTool(tool: 'pb' | 'ansible', mode: Mode, run: ScenarioRun, pla
 	}
 
 	const counts = tool === 'pb' ? pbCounts(result.stdout) : ansibleCounts(result.stdout);
-	const extra: Partial<Sample> = {cpuMs: result.cpuMs, peakRssMb: result.peakRssMb, changed: counts.changed};
+	const extra: Partial<Sample> = {cpuMs: result.cpuMs, peakRssMb: result.peakRssMb, machineBusyMs: machineBusy, changed: counts.changed, ...(tool === 'pb' ? {taskMs: pbTaskTimes(result.stdout)} : {})};
 	return {wallMs: result.wallMs, load, counts, extra};
+}
+
+async function measureFloor(hosts: BenchHosts, scriptFor: (host: BenchHost) => string): Promise<{wallMs: number; load: number; extra: Partial<Sample>}> {
+	const load = loadavg()[0]!;
+	const busyBefore = machineBusyMs();
+	const wallMs = await runFloor(hosts.hosts, hosts.identity, scriptFor);
+	return {wallMs, load, extra: {machineBusyMs: machineBusyMs() - busyBefore}};
 }
 
 async function fingerprints(hosts: BenchHosts, scenario: Scenario): Promise<string[]> {

@@ -15,10 +15,14 @@ export interface Sample {
 	/** pb and ansible-playbook only. */
 	readonly cpuMs?: number;
 	readonly peakRssMb?: number;
+	/** The whole machine's busy CPU time during the run: the tool, the hosts' processes, the mirror. */
+	readonly machineBusyMs?: number;
 	/** Changes the tool reported, over all hosts. */
 	readonly changed?: number;
 	/** The 1-minute load average when the run started: how busy the machine was. */
 	readonly load: number;
+	/** pb only: each task's wall time over all hosts, in the order the play ran them, to see where a run went. */
+	readonly taskMs?: ReadonlyArray<{readonly name: string; readonly ms: number}>;
 	/** Set when the run failed: its exit code and the end of its output. Not counted in the times. */
 	readonly failed?: string;
 }

@@ -38,11 +38,20 @@ export async function pbSurroundings(directory: string): Promise<{env: NodeJS.Pr
 	return {env: {...process.env, FORCE_COLOR: '0', PB_CACHE_DIR: join(directory, 'pb-cache')}, cwd};
 }
 
+function pbEvents(stdout: string): RunEvent[] {
+	return stdout.trim().split('\n').map(line => JSON.parse(line) as RunEvent);
+}
+
 export function pbCounts(stdout: string): RunCounts {
-	const recap = stdout.trim().split('\n').map(line => JSON.parse(line) as RunEvent).findLast((event): event is Extract<RunEvent, {kind: 'recap'}> => event.kind === 'recap');
+	const recap = pbEvents(stdout).findLast((event): event is Extract<RunEvent, {kind: 'recap'}> => event.kind === 'recap');
 	if (!recap) {
 		throw new Error(`pb printed no recap; its output ended with:\n${stdout.slice(-2000)}`);
 	}
 
 	return sumCounts(Object.values(recap.hosts));
+}
+
+/** Each task's wall time, from its task-end event. */
+export function pbTaskTimes(stdout: string): Array<{name: string; ms: number}> {
+	return pbEvents(stdout).flatMap(event => (event.kind === 'task-end' ? [{name: event.name, ms: Math.round(event.durationMs)}] : []));
 }
