@@ -1,3 +1,5 @@
+import type {FileRequest} from '../engine/host/file-state.js';
+import {readFileStates} from '../engine/host/read-files.js';
 import {defineModule, type ApplyResult, type HostContext, type Plan} from '../engine/module.js';
 import {quoteShell, splitWords, UnclosedQuoteError} from '../engine/shell-words.js';
 
@@ -62,28 +64,54 @@ function inDirectory(chdir: string | undefined, line: string): string {
 	return chdir === undefined ? line : `cd -- ${quoteShell(chdir)} || exit 1\n${line}`;
 }
 
-/** One round trip, and only when creates or removes is given. */
+type Guard = readonly ['creates' | 'removes', string];
+
+function guards(params: RunParams): Guard[] {
+	return ([['creates', params.creates], ['removes', params.removes]] as const).flatMap(([name, path]) => (path === undefined ? [] : [[name, path] as const]));
+}
+
+/**
+ * The guards as file reads, when every one is an absolute path without glob characters and there
+ * is no chdir: the engine then reads them with other tasks' files, ahead or after the task before.
+ */
+function guardRequests(params: RunParams): FileRequest[] | undefined {
+	const all = guards(params);
+	const plain = params.chdir === undefined && all.every(([, path]) => path.startsWith('/') && !/[*?[\]]/.test(path));
+	return plain ? all.map(([, path]) => ({path, options: {checksum: false}})) : undefined;
+}
+
+/** The reads the engine may make ahead of the task: none when a guard needs the shell (a glob, a chdir). */
+export function guardsAhead(params: RunParams): FileRequest[] {
+	return guardRequests(params) ?? [];
+}
+
+/** Whether each guard's path exists; read only when creates or removes is given. */
 export async function readGuards(ctx: HostContext, params: RunParams): Promise<GuardState> {
-	const checks = [['creates', params.creates], ['removes', params.removes]] as const;
-	const script = checks
-		.filter(([, path]) => path !== undefined)
-		.map(([name, path]) => `set -- ${globWord(path!)}; if [ -e "$1" ] || [ -L "$1" ]; then echo ${name}; fi`)
-		.join('\n');
-	if (!script) {
+	const given = guards(params);
+	if (given.length === 0) {
 		return {};
 	}
 
+	const requests = guardRequests(params);
+	const found = requests === undefined ? await globGuards(ctx, params, given) : (await readFileStates(ctx, requests)).map(state => state.exists);
+	const exists = (name: Guard[0]) => found[given.findIndex(([guard]) => guard === name)];
+	return {
+		...(params.creates === undefined ? {} : {createsExists: exists('creates')}),
+		...(params.removes === undefined ? {} : {removesExists: exists('removes')}),
+	};
+}
+
+/** Guards the shell must expand (a glob, a relative path under chdir): one round trip of their own. */
+async function globGuards(ctx: HostContext, params: RunParams, given: readonly Guard[]): Promise<boolean[]> {
+	const script = given.map(([name, path]) => `set -- ${globWord(path)}; if [ -e "$1" ] || [ -L "$1" ]; then echo ${name}; fi`).join('\n');
 	// Without chdir the test is pb's own and needs no process of its own on the host (ExecOptions.inline).
 	const result = await ctx.run(inDirectory(params.chdir, script), {inline: params.chdir === undefined});
 	if (result.code !== 0) {
 		throw new Error(`cannot check creates/removes in ${params.chdir ?? 'the home directory'} on ${ctx.host}: ${result.stderr.trim()}`);
 	}
 
-	const found = result.stdout.split('\n');
-	return {
-		...(params.creates === undefined ? {} : {createsExists: found.includes('creates')}),
-		...(params.removes === undefined ? {} : {removesExists: found.includes('removes')}),
-	};
+	const lines = result.stdout.split('\n');
+	return given.map(([name]) => lines.includes(name));
 }
 
 /** Skips when creates/removes say so; otherwise the command runs, and check mode cannot tell what it would do. */
@@ -167,6 +195,7 @@ export default defineModule({
 			return (error as Error).message;
 		}
 	},
+	readsAhead: guardsAhead,
 	read: readGuards,
 	plan(state, params) {
 		const argv = params.argv ?? commandWords(params.cmd ?? '');

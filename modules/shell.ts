@@ -1,6 +1,6 @@
 import {defineModule} from '../engine/module.js';
 import {quoteShell} from '../engine/shell-words.js';
-import {planRun, readGuards, runParams, runPlanned} from './command.js';
+import {guardsAhead, planRun, readGuards, runParams, runPlanned} from './command.js';
 
 export default defineModule({
 	name: 'shell',
@@ -14,6 +14,7 @@ export default defineModule({
 	example: `- name: Count the pods' images
   shell: crictl images -q | wc -l
   register: images`,
+	readsAhead: guardsAhead,
 	read: readGuards,
 	plan(state, params) {
 		// A script for /bin/sh goes to the kept shell's own `/bin/sh -c` as it is (a second would only cost a

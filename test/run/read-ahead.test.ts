@@ -7,6 +7,7 @@ import {type FileRequest} from '../../engine/host/file-state.js';
 import {quoteShell} from '../../engine/shell-words.js';
 import {readFileStates} from '../../engine/host/read-files.js';
 import {ReadAhead} from '../../engine/host/read-ahead.js';
+import command from '../../modules/command.js';
 import download from '../../modules/download/index.js';
 import {localHost, withDefaults} from '../helpers/host-context.js';
 import {factlessPlay, localInventory, runPlaybook, workspace} from '../helpers/playbook-run.js';
@@ -188,4 +189,39 @@ test('download reads ahead what its read asks for: read after a batch, it makes 
 	readAhead.begin(() => []);
 	t.deepEqual(await download.read(host, params), readAlone);
 	t.is(host.commands.length, 1, 'the batch read dest');
+});
+
+test('command reads an absolute creates and removes ahead with other tasks\' files: no round trip of its own; a glob or a chdir reads them in the shell', async t => {
+	const dir = await tempDir(t);
+	await writeFile(join(dir, 'made'), '');
+	await symlink(join(dir, 'nowhere'), join(dir, 'dangling'));
+	type CommandParams = Parameters<typeof command.read>[1];
+	const params = (given: Record<string, unknown>) => withDefaults(command, {cmd: 'true', ...given}) as CommandParams;
+	const cases: Array<[CommandParams, unknown]> = [
+		[params({creates: join(dir, 'made'), removes: join(dir, 'missing')}), {createsExists: true, removesExists: false}],
+		// As Ansible's os.path.lexists: a link that leads nowhere is there.
+		[params({creates: join(dir, 'dangling')}), {createsExists: true}],
+		[params({removes: join(dir, 'made')}), {removesExists: true}],
+	];
+	for (const [given, expected] of cases) {
+		const alone = localHost();
+		t.deepEqual(await command.read(alone, given), expected);
+		t.is(alone.commands.length, 1);
+
+		const readAhead = new ReadAhead();
+		const host = {...localHost(), readAhead};
+		readAhead.begin(() => [...command.readsAhead!(given)]);
+		await readFileStates(host, [{path: dir}]);
+		readAhead.begin(() => []);
+		t.deepEqual(await command.read(host, given), expected);
+		t.is(host.commands.length, 1, 'the batch read the guards');
+	}
+
+	t.deepEqual(command.readsAhead!(params({creates: join(dir, 'ma*')})), [], 'a glob is the shell\'s to expand');
+	t.deepEqual(command.readsAhead!(params({creates: join(dir, 'made'), chdir: dir})), [], 'with chdir, the guard is read where the command runs');
+	t.deepEqual(command.readsAhead!(params({creates: 'made'})), [], 'a relative path is the shell\'s');
+	t.deepEqual(command.readsAhead!(params({})), []);
+	const glob = localHost();
+	t.deepEqual(await command.read(glob, params({creates: join(dir, 'ma*')})), {createsExists: true});
+	t.is(glob.commands.length, 1);
 });
