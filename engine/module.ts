@@ -227,6 +227,11 @@ export interface ModuleDefinition<S extends ParamSchema = ParamSchema, State = u
 	 * else only loses the batching.
 	 */
 	readsAhead?(params: Params<S>): readonly FileRequest[];
+	/**
+	 * Its apply runs what the user wrote (command, shell), which may change anything: what a later
+	 * task, or its own next loop item, would read is not read ahead with its read.
+	 */
+	readonly endsReadAhead?: boolean;
 }
 
 export interface ControllerArtifact {

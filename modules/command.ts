@@ -196,6 +196,7 @@ export default defineModule({
 		}
 	},
 	readsAhead: guardsAhead,
+	endsReadAhead: true,
 	read: readGuards,
 	plan(state, params) {
 		const argv = params.argv ?? commandWords(params.cmd ?? '');

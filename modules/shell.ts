@@ -15,6 +15,7 @@ export default defineModule({
   shell: crictl images -q | wc -l
   register: images`,
 	readsAhead: guardsAhead,
+	endsReadAhead: true,
 	read: readGuards,
 	plan(state, params) {
 		// A script for /bin/sh goes to the kept shell's own `/bin/sh -c` as it is (a second would only cost a

@@ -35,12 +35,18 @@ export class ReadAhead implements ReadAheadCache {
 	/** Whether the host may have changed since the current task began, and when the one before began. */
 	private changed = false;
 	private changedBefore = false;
-	private upcoming: (tasks: number) => FileRequest[] = () => [];
+	/** The item of the task's loop running now (0 without a loop). */
+	private item = 0;
+	private upcoming: (tasks: number, fromItem: number) => FileRequest[] = () => [];
 
-	/** A task begins on this host; `upcoming` gives what the next `tasks` tasks (its own loop first) will read. */
-	begin(upcoming: (tasks: number) => FileRequest[]): void {
+	/**
+	 * A task begins on this host; `upcoming` gives what the next `tasks` tasks will read, the
+	 * task's own loop items from `fromItem` on counting as the first while any are left.
+	 */
+	begin(upcoming: (tasks: number, fromItem: number) => FileRequest[]): void {
 		this.changedBefore = this.changed;
 		this.changed = false;
+		this.item = 0;
 		this.upcoming = upcoming;
 	}
 
@@ -48,6 +54,7 @@ export class ReadAhead implements ReadAheadCache {
 	nextItem(): void {
 		this.changedBefore = this.changed;
 		this.changed = false;
+		this.item++;
 	}
 
 	/** Something may change the host now: nothing read before is known any more. */
@@ -63,7 +70,8 @@ export class ReadAhead implements ReadAheadCache {
 	 */
 	change(ctx: HostRunner): ReadAfter | undefined {
 		this.invalidate();
-		const requests = new Map(this.upcoming(1).filter(request => readableAhead(ctx, request)).map(request => [requestKey(request), request]));
+		// The loop's items after this one, or once they are done the next task's.
+		const requests = new Map(this.upcoming(1, this.item + 1).filter(request => readableAhead(ctx, request)).map(request => [requestKey(request), request]));
 		if (requests.size === 0 || requests.size > requestsAfterChange) {
 			return undefined;
 		}
@@ -92,7 +100,7 @@ export class ReadAhead implements ReadAheadCache {
 				return undefined;
 			}
 
-			const wanted = new Map([...requests, ...this.upcoming(tasksAhead)].filter(request => readableAhead(ctx, request)).map(request => [requestKey(request), request]));
+			const wanted = new Map([...requests, ...this.upcoming(tasksAhead, this.item)].filter(request => readableAhead(ctx, request)).map(request => [requestKey(request), request]));
 			if (wanted.size === new Set(requests.map(request => requestKey(request))).size) {
 				return undefined;
 			}

@@ -24,14 +24,14 @@ function aheadable(task: Task, scope: Scope): task is ModuleTask {
 		&& effectiveDelegate(scope, task) === undefined && effectiveEnvironment(scope, task) === undefined;
 }
 
-/** What the task reads: for each item of its loop, or once. */
-function readsOf(task: ModuleTask, vars: Record<string, unknown>): FileRequest[] {
+/** What the task reads: for each item of its loop from `fromItem` on, or once. */
+function readsOf(task: ModuleTask, vars: Record<string, unknown>, fromItem = 0): FileRequest[] {
 	if (task.loop === undefined) {
 		return [...task.module.readsAhead!(renderParams(task, vars) as never)];
 	}
 
 	const items = loopItems(task, vars, whereOf(task, 'loop'));
-	return items.flatMap((_, index) => task.module.readsAhead!(renderParams(task, extendVars(vars, loopItemVars(task, items, index))) as never));
+	return items.slice(fromItem, task.module.endsReadAhead ? fromItem + 1 : undefined).flatMap((_, index) => task.module.readsAhead!(renderParams(task, extendVars(vars, loopItemVars(task, items, fromItem + index))) as never));
 }
 
 /** The task's variables on the host, and the user its commands run as, compared as text. */
@@ -41,16 +41,17 @@ function varsAndBecome(run: RunContext, task: ModuleTask, scope: Scope, host: Ho
 }
 
 /**
- * What the next `count` tasks of `task`'s list will read on `host` (`task` itself first when it
- * loops: its items), with their parameters rendered as they stand now (a later read asking for
- * anything else finds nothing read ahead, and reads). It stops at the first task that reads
- * otherwise, or as another user.
+ * What the next `count` tasks of `task`'s list will read on `host`, `task`'s own loop items from
+ * `fromItem` on counting as the first while any are left, with their parameters rendered as they
+ * stand now (a later read asking for anything else finds nothing read ahead, and reads). It stops
+ * at the first task that reads otherwise, or as another user.
  */
-export function requestsAhead(run: RunContext, task: ModuleTask, following: readonly Task[], scope: Scope, host: HostRun, count: number): FileRequest[] {
+export function requestsAhead(run: RunContext, task: ModuleTask, following: readonly Task[], scope: Scope, host: HostRun, count: number, fromItem: number): FileRequest[] {
 	const {become} = varsAndBecome(run, task, scope, host);
 	const requests: FileRequest[] = [];
-	const tasks = task.loop !== undefined && aheadable(task, scope) ? [task, ...following] : following;
-	for (const next of tasks.slice(0, count)) {
+	const ownItems = task.loop !== undefined && aheadable(task, scope) ? itemsLeft(task, run, scope, host, fromItem) : 0;
+	const tasks = ownItems === 0 ? following : [task, ...following];
+	for (const [position, next] of tasks.slice(0, count).entries()) {
 		if (!aheadable(next, scope)) {
 			break;
 		}
@@ -61,11 +62,24 @@ export function requestsAhead(run: RunContext, task: ModuleTask, following: read
 		}
 
 		try {
-			requests.push(...readsOf(next, vars));
+			requests.push(...readsOf(next, vars, position === 0 && ownItems > 0 ? fromItem : 0));
 		} catch {
 			// A parameter or loop that cannot be rendered yet (a variable a later task registers): that task reads for itself.
+		}
+
+		if (next.module.endsReadAhead) {
+			break;
 		}
 	}
 
 	return requests;
+}
+
+/** How many items of the task's loop are left from `fromItem` on; one when its loop cannot be rendered yet (it reads for itself). */
+function itemsLeft(task: ModuleTask, run: RunContext, scope: Scope, host: HostRun, fromItem: number): number {
+	try {
+		return Math.max(0, loopItems(task, varsAndBecome(run, task, scope, host).vars, whereOf(task, 'loop')).length - fromItem);
+	} catch {
+		return 1;
+	}
 }

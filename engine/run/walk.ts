@@ -138,7 +138,7 @@ async function runModuleTask(run: RunContext, task: ModuleTask, scope: Scope, ho
 
 		run.running.set(host, name);
 		try {
-			host.readAhead.begin(count => requestsAhead(run, task, following, scope, host, count));
+			host.readAhead.begin((count, fromItem) => requestsAhead(run, task, following, scope, host, count, fromItem));
 			return await executeModuleTask(run, task, scope, host, name);
 		} finally {
 			run.running.delete(host);

@@ -12,9 +12,9 @@ import {modules} from '../../modules/index.js';
 /**
  * The paths the engine would read ahead on host node1 while the first task of `dir`/play.yml's
  * first play reads (the first task inside its first block when the play starts with one, as
- * with a role), without touching any host.
+ * with a role), from item `fromItem` of its loop, without touching any host.
  */
-export async function pathsReadAhead(dir: string, count = 32): Promise<string[]> {
+export async function pathsReadAhead(dir: string, count = 32, fromItem = 0): Promise<string[]> {
 	const play = loadPlaybook(join(dir, 'play.yml'), modules, []).plays[0]!;
 	const inventory = await loadInventory([join(dir, 'hosts')]);
 	const nothingRead = async () => {
@@ -26,5 +26,5 @@ export async function pathsReadAhead(dir: string, count = 32): Promise<string[]>
 	const tasks: readonly Task[] = role?.block ?? play.tasks;
 	const scope = {play, playVars: {}, playHosts: [host], playHostsAll: [host], chain: role ? [role] : [], state: playState()};
 	const [first, ...following] = tasks;
-	return requestsAhead(run, first as ModuleTask, following, scope, host, count).map(request => request.path);
+	return requestsAhead(run, first as ModuleTask, following, scope, host, count, fromItem).map(request => request.path);
 }

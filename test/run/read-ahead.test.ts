@@ -69,6 +69,31 @@ test('a loop reads ahead for its items, and the tasks after it for theirs, `with
 `),
 	});
 	t.deepEqual(await pathsReadAhead(dir), ['/srv/a', '/srv/b', '/proc/sys/net/ipv4/ip_forward', '/etc/sysctl.d/k8s.conf', '/proc/sys/net/ipv4/tcp_syncookies', '/etc/sysctl.d/k8s.conf', '/srv/c']);
+	// From the loop's second item: what is left of it, then the next task's, as after a change to the first (count 1).
+	t.deepEqual(await pathsReadAhead(dir, 1, 1), ['/srv/b']);
+	t.deepEqual(await pathsReadAhead(dir, 2, 1), ['/srv/b', '/proc/sys/net/ipv4/ip_forward', '/etc/sysctl.d/k8s.conf', '/proc/sys/net/ipv4/tcp_syncookies', '/etc/sysctl.d/k8s.conf']);
+	t.deepEqual(await pathsReadAhead(dir, 1, 2), ['/proc/sys/net/ipv4/ip_forward', '/etc/sysctl.d/k8s.conf', '/proc/sys/net/ipv4/tcp_syncookies', '/etc/sysctl.d/k8s.conf'], 'after the last item, the next task\'s');
+});
+
+test('nothing after a command or shell task is read ahead with it, which its command may change; its own absolute creates is', async t => {
+	const dir = workspace({
+		hosts: localInventory('node1'),
+		'play.yml': factlessPlay(`    - stat: {path: /srv/a}
+    - command: {cmd: "mkdir /srv/{{ item }}", creates: "/srv/{{ item }}"}
+      loop: [b, c]
+    - stat: {path: /srv/d}
+    - shell: echo
+    - stat: {path: /srv/e}
+`),
+	});
+	// The first task's own read is not among them: only what the tasks after it will read.
+	t.deepEqual(await pathsReadAhead(dir), ['/srv/b']);
+	const play = join(dir, 'play.yml');
+	await writeFile(play, factlessPlay(`    - stat: {path: /srv/a}
+    - shell: echo
+    - stat: {path: /srv/e}
+`));
+	t.deepEqual(await pathsReadAhead(dir), []);
 });
 
 test('reading ahead: the next tasks\' states come with this one\'s, and are read again once something may have changed', async t => {
