@@ -155,6 +155,11 @@ function fileSteps(current: FileState, src: FileState | undefined, desired: Desi
 	}
 }
 
+/** Opens a subshell whose "$@" are the directories missing above `path`, outermost first. */
+function missingAbove(path: string): string {
+	return `(set -- && d=${quoteShell(posix.dirname(path))} && while [ -n "$d" ] && [ ! -e "$d" ]; do set -- "$d" "$@"; d=\${d%/*}; done`;
+}
+
 function stepCommand(path: string, step: FileStep): string {
 	const target = quoteShell(path);
 	// Links are made beside the path and renamed over it: the path is never missing meanwhile.
@@ -171,7 +176,7 @@ function stepCommand(path: string, step: FileStep): string {
 
 			// The missing directories above the path, outermost first, get its attributes too.
 			const parents = attributeCommands(path, step.parents, {shellWord: '"$d"'}).join(' && ');
-			return `(set -- && d=${quoteShell(posix.dirname(path))} && while [ -n "$d" ] && [ ! -e "$d" ]; do set -- "$d" "$@"; d=\${d%/*}; done && mkdir -p -- ${target} && for d do ${parents} || exit 1; done)`;
+			return `${missingAbove(path)} && mkdir -p -- ${target} && for d do ${parents} || exit 1; done)`;
 		}
 
 		case 'touch': {
@@ -191,14 +196,22 @@ function stepCommand(path: string, step: FileStep): string {
 }
 
 /**
- * The steps as one command line. A new directory whose directory above exists, given only a mode,
- * gets it from mkdir itself: a chmod less.
+ * The steps as one command line. A new directory given only a mode gets it from mkdir itself, and
+ * so do the directories made above it: a chmod less for each. (Not a mode without the owner's
+ * rwx, which could stop mkdir from making the next one inside.)
  */
 function stepsCommand(path: string, steps: readonly FileStep[]): string {
 	const [first, second] = steps;
 	const {mode, owner, group} = second?.kind === 'attributes' && !second.recurse ? second.attributes : {};
-	if (steps.length === 2 && first?.kind === 'mkdir' && first.parents === undefined && mode !== undefined && owner === undefined && group === undefined) {
-		return `mkdir -m ${mode.toString(8)} -- ${quoteShell(path)}`;
+	if (steps.length === 2 && first?.kind === 'mkdir' && mode !== undefined && owner === undefined && group === undefined) {
+		const parents = first.parents;
+		if (parents === undefined) {
+			return `mkdir -m ${mode.toString(8)} -- ${quoteShell(path)}`;
+		}
+
+		if (parents.mode === mode && parents.owner === undefined && parents.group === undefined && (mode & 0o700) === 0o700) {
+			return `${missingAbove(path)} && mkdir -m ${mode.toString(8)} -- "$@" ${quoteShell(path)})`;
+		}
 	}
 
 	return steps.map(step => stepCommand(path, step)).join(' && ');

@@ -198,7 +198,7 @@ export default defineModule({
 		const {live, file} = plan.steps;
 		// Live first: a value the kernel refuses is never persisted, to fail again at every boot.
 		if (live) {
-			const set = await ctx.run(`printf '%s\\n' ${quoteShell(live.value)} > ${quoteShell(live.path)} && cat ${quoteShell(live.path)}`);
+			const set = await ctx.run(`printf '%s\\n' ${quoteShell(live.value)} > ${quoteShell(live.path)} && cat ${quoteShell(live.path)}`, {subshell: true});
 			if (set.code !== 0) {
 				return {failed: `cannot set ${params.name} to ${live.value} on ${ctx.host}: ${set.stderr.trim()}; ${params.sysctl_file} was left as it was`};
 			}

@@ -4,6 +4,7 @@ import {quoteShell} from '../shell-words.js';
 import {ownership} from '../host/attributes.js';
 import {HostFileError, type HostRunner, type Attributes, identityScript, rememberWritten} from '../host/file-state.js';
 import {rememberedFrom} from '../host/file-sums.js';
+import {keptAttributesScript} from '../host/write-file.js';
 import {firstServed, TransferError, transientStatus, type RetryPolicy} from './sources.js';
 
 /*
@@ -122,11 +123,12 @@ export async function hostDownload(ctx: HostRunner, what: string, sources: reado
 			'if [ -n "$want" ] && [ "$h" != "$want" ]; then echo "mismatch $h $n"; exit 0; fi',
 			'if [ -z "$want" ] && [ -f "$d" ] && [ ! -L "$d" ] && [ "$(sha256sum < "$d")" = "$h  -" ]; then echo "same $h $n"; exit 0; fi',
 			// A replaced file keeps its owner and mode unless told otherwise, as writeFileAtomic does.
-			'if [ -f "$d" ] && [ ! -L "$d" ]; then chown "$(stat -c %u:%g -- "$d")" "$t" 2>/dev/null; chmod "$(stat -c %a -- "$d")" "$t" || exit 1; fi',
+			keptAttributesScript(owners === undefined, mode === undefined),
 			owners === undefined ? '' : `chown ${quoteShell(owners)} "$t" || exit 1`,
 			mode === undefined ? '' : `chmod ${mode.toString(8)} "$t" || exit 1`,
 			'mv -f -- "$t" "$d" || exit 1',
-			`if [ "$n" -ge ${rememberedFrom} ]; then ${identityScript('dest', '"$d"')}; fi`,
+			'trap - EXIT HUP INT TERM',
+			`if [ "$n" -ge ${rememberedFrom} ]; then ${identityScript([['dest', '"$d"']])}; fi`,
 			'echo "written $h $n"',
 		].filter(Boolean).join('\n');
 		const result = await ctx.run(script, {subshell: true});

@@ -208,23 +208,34 @@ export function knownHash(ctx: HostRunner, {path, options = {}}: FileRequest): K
 	return ctx.fileSums?.get(options.inDirectory === undefined ? path : posix.join(path, options.inDirectory)) ?? ctx.fileSums?.get(path);
 }
 
-/** Script lines printing `identity KEY <stat line>` of the file at `word` (a shell word): what a write leaves, for the quick check. */
-export function identityScript(key: string, word: string): string {
-	return `printf 'identity %s ' ${quoteShell(key)}; stat -c '${statFormat}' -- ${word} || echo`;
+/**
+ * Script lines printing, for the quick check, what a write left at each file: `identities KEY...`,
+ * then one stat line per file in that order (`files`: each file's key and shell word), from one
+ * `stat`; `identities-failed` when a stat failed, and then none is kept.
+ */
+export function identityScript(files: ReadonlyArray<readonly [key: string, word: string]>): string {
+	if (files.length === 0) {
+		return '';
+	}
+
+	return `printf 'identities %s\\n' ${quoteShell(files.map(([key]) => key).join(' '))}; stat -c '${statFormat}' -- ${files.map(([, word]) => word).join(' ')} || echo identities-failed`;
 }
 
 /** Remembers the sums of large files a write just left, from the lines identityScript printed: `files` by their keys. */
 export function rememberWritten(ctx: HostRunner, stdout: string, files: ReadonlyMap<string, {readonly path: string; readonly sha256: string}>): void {
-	for (const line of stdout.split('\n')) {
-		const [word, key = '', ...rest] = line.split(' ');
-		const file = files.get(key);
-		// A stat that failed left its line short: that file is hashed next time.
-		if (word !== 'identity' || file === undefined || rest.length < 7) {
-			continue;
-		}
+	const lines = stdout.split('\n');
+	const at = lines.findIndex(line => line.startsWith('identities '));
+	const keys = lines[at]?.split(' ').slice(1) ?? [];
+	const stats = lines.slice(at + 1, at + 1 + keys.length);
+	// A stat that failed left a line out: those files are hashed next time.
+	if (at === -1 || [...stats, lines[at + 1 + keys.length]].includes('identities-failed') || stats.length < keys.length) {
+		return;
+	}
 
-		const {identity} = parseFileState(file.path, `stat ${rest.join(' ')}`, {checksum: false});
-		if (identity !== undefined) {
+	for (const [index, key] of keys.entries()) {
+		const file = files.get(key);
+		const {identity} = file === undefined ? {} : parseFileState(file.path, `stat ${stats[index]!}`, {checksum: false});
+		if (file !== undefined && identity !== undefined) {
 			ctx.fileSums?.rememberWritten(file.path, {identity, sha256: file.sha256});
 		}
 	}

@@ -196,7 +196,7 @@ export class FileSums {
 			'cat > "$t" && mv -f -- "$t" "$f" || { rm -f -- "$t"; exit 1; }',
 		].join('\n');
 		const connection = await this.host.connect();
-		const result = await connection.exec(script, {stdin: formatSums(lasting)});
+		const result = await connection.exec(script, {stdin: formatSums(lasting), subshell: true});
 		if (result.code !== 0) {
 			this.host.warn(`cannot write pb's file sums to ${file.name}: ${result.stderr.trim() || `exit status ${result.code}`}; the next run hashes large files in full`);
 			return;

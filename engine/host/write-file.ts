@@ -52,6 +52,25 @@ function scriptText(content: Buffer | string | StdinFile): string | undefined {
 }
 
 /**
+ * A replaced file ("$d") keeps its owner, where we may give it (as root), and its mode, unless
+ * told otherwise: the temp file ("$t") gets them from one stat of both, and a chown or chmod only
+ * where they differ (a process each, and most often they do not).
+ */
+export function keptAttributesScript(owner: boolean, mode: boolean): string {
+	if (!owner && !mode) {
+		return '';
+	}
+
+	const fields = owner && mode ? 2 : 1;
+	const steps = [
+		owner ? `[ "$1" = "$${fields + 1}" ] || chown "$1" "$t" 2>/dev/null` : '',
+		mode ? `[ "$${fields}" = "$${2 * fields}" ] || chmod "$${fields}" "$t" || exit 1` : '',
+	].filter(Boolean);
+	const format = [owner ? '%u:%g' : '', mode ? '%a' : ''].filter(Boolean).join(' ');
+	return `if [ -f "$d" ] && [ ! -L "$d" ]; then k=$(stat -c '${format}' -- "$d" "$t") || exit 1; set -- $k; ${steps.join('; ')}; fi`;
+}
+
+/**
  * Writes `content` to `path` atomically: into a temp file beside it, given its mode and owner,
  * validated, then renamed over `path`. A failure at any point leaves `path` as it was and no temp
  * file behind. Small text is written by the script's own printf; anything else is streamed
@@ -78,15 +97,15 @@ export async function writeFileAtomic(ctx: HostRunner, path: string, content: Bu
 		text === undefined ? 'cat > "$t" || exit 1' : `printf '%s' ${quoteShell(text)} > "$t" || exit 1`,
 		// A file streamed from the controller whose read was cut short must not replace dest.
 		isStdinFile(content) ? `n=$(stat -c %s -- "$t") || exit 1; if [ "$n" != ${content.size} ]; then echo "the host got $n of the ${content.size} bytes sent" >&2; exit 1; fi` : '',
-		// Owners before mode: chown clears setuid bits. A replaced file keeps its owner where we
-		// may give it (as root) and its mode, unless told otherwise.
-		owners === undefined ? 'if [ -f "$d" ] && [ ! -L "$d" ]; then chown "$(stat -c %u:%g -- "$d")" "$t" 2>/dev/null; fi' : `chown ${quoteShell(owners)} "$t" || exit 1`,
-		options.mode === undefined ? 'if [ -f "$d" ] && [ ! -L "$d" ]; then chmod "$(stat -c %a -- "$d")" "$t" || exit 1; fi' : byUmask ? '' : `chmod ${options.mode.toString(8)} "$t" || exit 1`,
+		// Owners before mode: chown clears setuid bits.
+		keptAttributesScript(owners === undefined, options.mode === undefined),
+		owners === undefined ? '' : `chown ${quoteShell(owners)} "$t" || exit 1`,
+		options.mode === undefined || byUmask ? '' : `chmod ${options.mode.toString(8)} "$t" || exit 1`,
 		options.validate === undefined ? '' : `( ${options.validate.replaceAll('%s', '"$t"')} ) >&2 || exit ${validateFailed}`,
 		backup === undefined ? '' : `if [ -f "$d" ]; then cp -p -- "$d" ${quoteShell(backup)} || exit 1; echo backup; fi`,
 		'mv -f -- "$t" "$d" || exit 1',
 		'trap - EXIT HUP INT TERM',
-		remembered === undefined ? '' : identityScript('written', '"$d"'),
+		remembered === undefined ? '' : identityScript([['written', '"$d"']]),
 	].filter(Boolean).join('\n');
 	// A user's validate command runs in a /bin/sh of its own, as it would alone.
 	const result = await ctx.run(script, {...(text === undefined ? {stdin: content} : {}), subshell: options.validate === undefined});

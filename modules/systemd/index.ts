@@ -338,7 +338,7 @@ export default defineModule({
 	},
 	async apply(ctx, params, plan) {
 		const name = String(plan.result?.['name'] ?? '');
-		const result = await ctx.run(applyScript(params.scope, name, plan.steps));
+		const result = await ctx.run(applyScript(params.scope, name, plan.steps), {subshell: true});
 		if (result.code !== 0) {
 			const verb = plan.steps[Number(/^failed (\d+)$/m.exec(result.stdout)?.[1] ?? -1)] ?? 'a command';
 			return {failed: `systemctl ${verb}${verb === 'daemon-reload' ? '' : ` ${name}`} failed on ${ctx.host}: ${result.stderr.trim()}`};

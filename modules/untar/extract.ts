@@ -211,23 +211,32 @@ function extractScript(archive: ArchiveSource, spec: ExtractSpec, steps: Extract
 		}
 	};
 
-	for (const [index, member] of steps.written.entries()) {
-		const path = quoteShell(member.path);
+	// The files and links of each directory in one chown, chmod and mv (-t: into the directory, by
+	// the same name), and what they left read for the quick check in one stat.
+	const byDirectory = new Map<string, Array<{member: SelectedMember; unpacked: string}>>();
+	for (const member of steps.written) {
 		if (member.type === 'directory') {
 			makeDirectory(member.path);
 			continue;
 		}
 
-		// unzip cannot strip leading parts: a zip member lands under its stored name.
-		const unpacked = steps.format === 'zip' ? quoteShell(member.name.replace(/^\/+/, '')) : path;
-		makeDirectory(posix.dirname(member.path));
+		// unzip cannot strip leading parts: a zip member lands under its stored name (its base name the same).
+		const unpacked = `"$t"/${quoteShell(steps.format === 'zip' ? member.name.replace(/^\/+/, '') : member.path)}`;
+		const directory = posix.dirname(member.path);
+		byDirectory.set(directory, [...byDirectory.get(directory) ?? [], {member, unpacked}]);
+	}
+
+	for (const [directory, members] of byDirectory) {
+		makeDirectory(directory);
+		const chmodded = members.filter(({member}) => member.type !== 'link');
 		lines.push(
-			owners === undefined ? '' : `chown -h ${quoteShell(owners)} -- "$t"/${unpacked} || exit 1`,
-			mode === undefined || member.type === 'link' ? '' : `chmod ${mode.toString(8)} -- "$t"/${unpacked} || exit 1`,
-			`mv -f -T -- "$t"/${unpacked} "$d"/${path} || exit 1`,
-			remembered(member) ? identityScript(String(index), `"$d"/${path}`) : '',
+			owners === undefined ? '' : `chown -h ${quoteShell(owners)} -- ${members.map(({unpacked}) => unpacked).join(' ')} || exit 1`,
+			mode === undefined || chmodded.length === 0 ? '' : `chmod ${mode.toString(8)} -- ${chmodded.map(({unpacked}) => unpacked).join(' ')} || exit 1`,
+			`mv -f -t "$d"/${quoteShell(directory)} -- ${members.map(({unpacked}) => unpacked).join(' ')} || exit 1`,
 		);
 	}
+
+	lines.push(identityScript([...steps.written.entries()].flatMap(([index, member]) => (remembered(member) ? [[String(index), `"$d"/${quoteShell(member.path)}`] as const] : []))));
 
 	for (const member of steps.written.filter(member => member.type === 'directory').reverse()) {
 		lines.push(

@@ -19,6 +19,19 @@ test('directory: created with its mode in one apply, then unchanged', async t =>
 	t.like(await checkThenApply(t, fileModule, {path, state: 'directory', mode: '0750'}, dir), {status: 'ok', roundTrips: 1});
 });
 
+test('directory: the directories made above it get its mode too, from mkdir itself or, without the owner\'s rwx, a chmod after', async t => {
+	for (const mode of [0o750, 0o500]) {
+		const dir = await tempDir(t);
+		const path = join(dir, 'a', 'b', 'c');
+		t.like(await checkThenApply(t, fileModule, {path, state: 'directory', mode: mode.toString(8)}, dir), {status: 'changed'});
+		for (const made of [join(dir, 'a'), join(dir, 'a', 'b'), path]) {
+			t.deepEqual([made, (await stat(made)).mode & 0o7777], [made, mode]);
+		}
+
+		t.like(await checkThenApply(t, fileModule, {path, state: 'directory', mode: mode.toString(8)}, dir), {status: 'ok'});
+	}
+});
+
 test('directory, recurse: owner and mode set on everything beneath, then unchanged', async t => {
 	const dir = await tempDir(t);
 	await mkdir(join(dir, 'a', 'b'), {recursive: true});

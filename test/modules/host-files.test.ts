@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto';
-import {mkdir, readdir, readFile, rename, stat, symlink, writeFile} from 'node:fs/promises';
+import {chown, mkdir, readdir, readFile, rename, stat, symlink, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import test from 'ava';
 import {quoteShell} from '../../engine/shell-words.js';
@@ -81,7 +81,7 @@ test('writeFileAtomic: small text is written by the script itself, other bytes t
 	t.deepEqual(stdins, [undefined, binary, large, undefined]);
 });
 
-test('writeFileAtomic: a new file gets its mode (from the umask, or a chmod with an execute bit), a replaced one keeps its own, and no temp file stays', async t => {
+test('writeFileAtomic: a new file gets its mode (from the umask, or a chmod with an execute bit), a replaced one keeps its own and its owner, and no temp file stays', async t => {
 	const dir = await tempDir(t);
 	const modeOf = async (name: string) => (await stat(join(dir, name))).mode & 0o7777;
 	for (const [name, mode] of [['private', 0o600], ['shared', 0o640], ['script', 0o750], ['sticky', 0o1644]] as const) {
@@ -89,9 +89,14 @@ test('writeFileAtomic: a new file gets its mode (from the umask, or a chmod with
 		t.is(await modeOf(name), mode, name);
 	}
 
+	// Owned by someone else (the tests run as root, who may give it back): its owner stays too.
+	await chown(join(dir, 'shared'), 65_534, 65_534);
 	await writeFileAtomic(localHost(), join(dir, 'shared'), 'again');
 	t.is(await modeOf('shared'), 0o640);
+	t.like(await stat(join(dir, 'shared')), {uid: 65_534, gid: 65_534});
 	t.is(await readFile(join(dir, 'shared'), 'utf8'), 'again');
+	await writeFileAtomic(localHost(), join(dir, 'sticky'), 'again');
+	t.is(await modeOf('sticky'), 0o1644);
 	t.deepEqual((await readdir(dir)).sort(), ['private', 'script', 'shared', 'sticky']);
 });
 
