@@ -1,7 +1,8 @@
 import {posix} from 'node:path';
 import {defineModule, type HostContext, type Plan} from '../../engine/module.js';
-import {parseReadOutput, type SinceLoad} from './parse.js';
-import {applyScript, readScript, type Scope, type Verb} from './script.js';
+import {quoteShell} from '../../engine/shell-words.js';
+import {parseReadOutput, type SinceLoad, unitsNeedingReload} from './parse.js';
+import {applyScript, readScript, type Scope, systemctl, type Verb} from './script.js';
 
 /** The unit as `systemctl show` describes it (Id, LoadState, ActiveState, UnitFileState...). */
 interface UnitInfo {
@@ -116,6 +117,40 @@ function changedOnDisk(ctx: HostContext, units: readonly string[], sinceLoad: Si
 	const predicted = sinceLoad.watched.flatMap(directory => (ctx.predictedBelow?.(directory) ?? []).map(below => below.path));
 	const dropIns = [...sinceLoad.changed, ...predicted].flatMap(path => dropInUnit(path, sinceLoad.watched) ?? []);
 	return [...new Set([...units, ...dropIns])];
+}
+
+/**
+ * The units whose NeedDaemonReload to ask, when files changed since the last load: those the
+ * changed unit files and drop-ins name, far cheaper than asking every unit (`'*'`: 50-150 ms of
+ * PID 1's time on each host, as it reads every unit's cgroup). Every unit still, when a watched
+ * directory changed with nothing changed inside it: a file removed, which names no unit. (A file
+ * removed beside one added is taken for the addition alone.)
+ */
+export function unitsToAsk(sinceLoad: Extract<SinceLoad, {known: true}>): string[] {
+	const {changed, watched} = sinceLoad;
+	const emptied = changed.some(path => watched.includes(path) && !changed.some(inside => inside.startsWith(`${path}/`)));
+	if (emptied) {
+		return ['*'];
+	}
+
+	const names = changed.filter(path => !watched.includes(path)).map(path => posix.basename(/^(.+)\.d(?:\/[^/]+)?$/.exec(path)?.[1] ?? path));
+	// A drop-in for a whole type (service.d) or a prefix (web-.service.d) is every such unit's.
+	if (names.some(name => !name.includes('.') || /-\.[^.]+$/.test(name))) {
+		return ['*'];
+	}
+
+	// A template's file is its instances' (web@.service: web@*.service).
+	return [...new Set(names.map(name => name.replace(/@(\.[^.]+)$/, '@*$1')))];
+}
+
+/** The loaded units among `units` (names or patterns) that systemd says need a daemon-reload. */
+async function askReload(ctx: HostContext, scope: Scope, units: readonly string[]): Promise<string[]> {
+	const result = await ctx.run(`${systemctl(scope)} show --property=Id,NeedDaemonReload -- ${units.map(unit => quoteShell(unit)).join(' ')}`, {inline: true});
+	if (result.code !== 0) {
+		throw new Error(`cannot ask systemd which units need a daemon-reload on ${ctx.host}: ${result.stderr.trim()}`);
+	}
+
+	return unitsNeedingReload(result.stdout);
 }
 
 /** Check mode: a unit whose file or drop-in an earlier task would rewrite would need a daemon-reload. */
@@ -274,7 +309,8 @@ export default defineModule({
 			return output;
 		}
 
-		const {home, needReload, sinceLoad} = output;
+		const {home, sinceLoad} = output;
+		const needReload = sinceLoad.known && sinceLoad.changed.length > 0 ? await askReload(ctx, scope, unitsToAsk(sinceLoad)) : output.needReload;
 		if (name === undefined) {
 			return {kind: 'systemd', unit: undefined, needReload: changedOnDisk(ctx, needReload, sinceLoad)};
 		}

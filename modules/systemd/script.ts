@@ -16,8 +16,9 @@ export function systemctl(scope: Scope): string {
  * none changed since systemd last loaded units, or a `since-load changed PATH` line for each that
  * did; it exits 0 only for `unchanged`, and prints nothing when it cannot tell. Asking every unit
  * for its NeedDaemonReload (`systemctl show '*'`, 50-150 ms of PID 1's time: it reads each unit's
- * cgroup) is then skipped when nothing changed; and a drop-in added since, which systemd 252 does
- * not count (its cache of paths is from the load), is seen.
+ * cgroup) is then skipped when nothing changed, and when something did only the units it names
+ * are asked (index.ts); a drop-in added since, which systemd 252 does not count (its cache of
+ * paths is from the load), is seen too.
  * - The load: UnitsLoadTimestamp, when the last daemon-reload began (systemd 250 on), else
  *   UnitsLoadStartTimestamp, when the boot began loading units.
  * - Files are judged by ctime, which no tool can set back, unlike the mtime systemd compares: a
@@ -57,6 +58,20 @@ export const changedSinceLoad = `(
   if [ -z "$changed" ]; then echo since-load unchanged; else printf '%s\\n' "$changed" | sed 's/^/since-load changed /'; exit 1; fi
 )`;
 
+/** What changed since the last load, and every loaded unit's NeedDaemonReload only when that cannot be told (the user scope: always). */
+function everyUnitUnlessTold(scope: Scope): string {
+	const everyUnit = `${systemctl(scope)} show --property=Id,NeedDaemonReload -- '*' || f=1`;
+	if (scope === 'user') {
+		return `  ${everyUnit}`;
+	}
+
+	return [
+		// A space after $(: $(( would be arithmetic.
+		`  c=$( ${changedSinceLoad}); k=$?; printf '%s\\n' "$c"`,
+		`  if [ $k != 0 ]; then case $c in *'since-load changed '*) ;; *) ${everyUnit};; esac; fi`,
+	].join('\n');
+}
+
 /**
  * Whether systemd runs the host, then the home directory, the unit's properties and, with
  * `daemonReload`, what changed since the last load and, unless nothing did, every loaded unit's
@@ -73,7 +88,7 @@ export function readScript(scope: Scope, unit: string | undefined, daemonReload:
 		'  f=0',
 		unit === undefined ? '' : `  ${systemctl(scope)} show --property=${properties.join(',')} -- ${quoteShell(unit)} || f=1`,
 		'  echo --',
-		daemonReload ? `  ${scope === 'system' ? `${changedSinceLoad} || ` : ''}${systemctl(scope)} show --property=Id,NeedDaemonReload -- '*' || f=1` : '',
+		daemonReload ? everyUnitUnlessTold(scope) : '',
 		'  [ "$f" = 0 ]',
 		'fi',
 	].filter(Boolean).join('\n');

@@ -1,7 +1,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import test from 'ava';
 import {checkParams} from '../../engine/playbook/params.js';
-import systemd, {unitName} from '../../modules/systemd/index.js';
+import systemd, {unitName, unitsToAsk} from '../../modules/systemd/index.js';
 import {parseReadOutput} from '../../modules/systemd/parse.js';
 import {localHost, runTask} from '../helpers/host-context.js';
 
@@ -55,4 +55,16 @@ test('the read output: units systemd names, and what changed since its last load
 		needReload: ['a.service'], sinceLoad: {known: true, changed: ['/etc/systemd/system/x.service.d', '/etc/systemd/system/x.service.d/a.conf']},
 	});
 	t.like(parseReadOutput(`${head}${units}`), {needReload: ['a.service'], sinceLoad: {known: false}}, 'an older systemd, or the user scope');
+});
+
+test('files changed since the last load: only the units they name are asked whether they need a reload, every unit when a file was removed or a drop-in is for many', t => {
+	const watched = ['/etc/systemd/system', '/lib/systemd/system', '/etc/fstab'];
+	const ask = (...changed: string[]) => unitsToAsk({known: true, watched, changed});
+	t.deepEqual(ask('/etc/systemd/system', '/etc/systemd/system/containerd.service'), ['containerd.service'], 'a unit file added (its directory changes with it)');
+	t.deepEqual(ask('/etc/systemd/system/x.service.d', '/etc/systemd/system/x.service.d/a.conf', '/lib/systemd/system/y.socket'), ['x.service', 'y.socket']);
+	t.deepEqual(ask('/etc/systemd/system/web@.service'), ['web@*.service'], 'a template: its instances');
+	t.deepEqual(ask('/etc/systemd/system'), ['*'], 'a directory with nothing changed inside: a file removed');
+	t.deepEqual(ask('/etc/fstab'), ['*'], 'a source of generated units');
+	t.deepEqual(ask('/etc/systemd/system/service.d/limits.conf'), ['*'], 'a drop-in for every service');
+	t.deepEqual(ask('/etc/systemd/system/web-.service.d/limits.conf'), ['*'], 'a drop-in for every web-*.service');
 });
