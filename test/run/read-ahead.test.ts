@@ -197,23 +197,31 @@ test('a task after a command that changed a file reads it as changed, not as rea
 	t.deepEqual(again.printed.map(line => line.msg), ['4']);
 });
 
+/**
+ * A module's read on a host of its own, and on one whose batch read `dir` with what its readsAhead
+ * named: what each read gave, and the round trips each host made in all.
+ */
+async function readAloneAndAhead<T>(dir: string, requests: readonly FileRequest[], read: (host: ReturnType<typeof localHost>) => Promise<T>) {
+	const alone = localHost();
+	const readAlone = await read(alone);
+	const readAhead = new ReadAhead();
+	const host = {...localHost(), readAhead};
+	readAhead.begin(() => [...requests]);
+	await readFileStates(host, [{path: dir}]);
+	readAhead.begin(() => []);
+	const ahead = await read(host);
+	return {alone: readAlone, aloneTrips: alone.commands.length, ahead, aheadTrips: host.commands.length};
+}
+
 test('download reads ahead what its read asks for: read after a batch, it makes no round trip', async t => {
 	const dir = await tempDir(t);
 	const archive = Buffer.from('the archive');
 	await writeFile(join(dir, 'tool.tgz'), archive);
 	// Nothing is fetched: dest holds the bytes the checksum names.
 	const params = withDefaults(download, {url: 'http://127.0.0.1:9/v1/tool.tgz', dest: `${dir}/`, checksum: `sha256:${sha256(archive)}`}) as Parameters<typeof download.read>[1];
-	const alone = localHost();
-	const readAlone = await download.read(alone, params);
-	t.is(alone.commands.length, 1);
-
-	const readAhead = new ReadAhead();
-	const host = {...localHost(), readAhead};
-	readAhead.begin(() => [...download.readsAhead!(params)]);
-	await readFileStates(host, [{path: dir}]);
-	readAhead.begin(() => []);
-	t.deepEqual(await download.read(host, params), readAlone);
-	t.is(host.commands.length, 1, 'the batch read dest');
+	const read = await readAloneAndAhead(dir, download.readsAhead!(params), async host => download.read(host, params));
+	t.like(read, {aloneTrips: 1, aheadTrips: 1}, 'the batch read dest');
+	t.deepEqual(read.ahead, read.alone);
 });
 
 test('command reads an absolute creates and removes ahead with other tasks\' files: no round trip of its own; a glob or a chdir reads them in the shell', async t => {
@@ -229,17 +237,9 @@ test('command reads an absolute creates and removes ahead with other tasks\' fil
 		[params({removes: join(dir, 'made')}), {removesExists: true}],
 	];
 	for (const [given, expected] of cases) {
-		const alone = localHost();
-		t.deepEqual(await command.read(alone, given), expected);
-		t.is(alone.commands.length, 1);
-
-		const readAhead = new ReadAhead();
-		const host = {...localHost(), readAhead};
-		readAhead.begin(() => [...command.readsAhead!(given)]);
-		await readFileStates(host, [{path: dir}]);
-		readAhead.begin(() => []);
-		t.deepEqual(await command.read(host, given), expected);
-		t.is(host.commands.length, 1, 'the batch read the guards');
+		const read = await readAloneAndAhead(dir, command.readsAhead!(given), async host => command.read(host, given));
+		t.deepEqual([read.alone, read.ahead], [expected, expected]);
+		t.like(read, {aloneTrips: 1, aheadTrips: 1}, 'the batch read the guards');
 	}
 
 	t.deepEqual(command.readsAhead!(params({creates: join(dir, 'ma*')})), [], 'a glob is the shell\'s to expand');
