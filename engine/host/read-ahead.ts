@@ -27,6 +27,11 @@ const tasksAhead = 32;
  */
 const requestsAfterChange = 16;
 
+/** The requests a batch can read, each once, by requestKey. */
+function readableByKey(ctx: HostRunner, requests: readonly FileRequest[]): Map<string, FileRequest> {
+	return new Map(requests.filter(request => readableAhead(ctx, request)).map(request => [requestKey(request), request]));
+}
+
 /** One host's states read ahead; the engine tells it when a task begins and when the host may have changed. */
 export class ReadAhead implements ReadAheadCache {
 	private readonly states = new Map<string, FileState>();
@@ -71,7 +76,7 @@ export class ReadAhead implements ReadAheadCache {
 	change(ctx: HostRunner): ReadAfter | undefined {
 		this.invalidate();
 		// The loop's items after this one, or once they are done the next task's.
-		const requests = new Map(this.upcoming(1, this.item + 1).filter(request => readableAhead(ctx, request)).map(request => [requestKey(request), request]));
+		const requests = readableByKey(ctx, this.upcoming(1, this.item + 1));
 		if (requests.size === 0 || requests.size > requestsAfterChange) {
 			return undefined;
 		}
@@ -100,7 +105,7 @@ export class ReadAhead implements ReadAheadCache {
 				return undefined;
 			}
 
-			const wanted = new Map([...requests, ...this.upcoming(tasksAhead, this.item)].filter(request => readableAhead(ctx, request)).map(request => [requestKey(request), request]));
+			const wanted = readableByKey(ctx, [...requests, ...this.upcoming(tasksAhead, this.item)]);
 			if (wanted.size === new Set(requests.map(request => requestKey(request))).size) {
 				return undefined;
 			}

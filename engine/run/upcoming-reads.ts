@@ -47,17 +47,17 @@ function varsAndBecome(run: RunContext, task: ModuleTask, scope: Scope, host: Ho
  * at the first task that reads otherwise, or as another user.
  */
 export function requestsAhead(run: RunContext, task: ModuleTask, following: readonly Task[], scope: Scope, host: HostRun, count: number, fromItem: number): FileRequest[] {
-	const {become} = varsAndBecome(run, task, scope, host);
+	const own = varsAndBecome(run, task, scope, host);
 	const requests: FileRequest[] = [];
-	const ownItems = task.loop !== undefined && aheadable(task, scope) ? itemsLeft(task, run, scope, host, fromItem) : 0;
+	const ownItems = task.loop !== undefined && aheadable(task, scope) ? itemsLeft(task, own.vars, fromItem) : 0;
 	const tasks = ownItems === 0 ? following : [task, ...following];
 	for (const [position, next] of tasks.slice(0, count).entries()) {
 		if (!aheadable(next, scope)) {
 			break;
 		}
 
-		const {vars, become: nextBecome} = varsAndBecome(run, next, scope, host);
-		if (nextBecome !== become) {
+		const {vars, become: nextBecome} = next === task ? own : varsAndBecome(run, next, scope, host);
+		if (nextBecome !== own.become) {
 			break;
 		}
 
@@ -76,9 +76,9 @@ export function requestsAhead(run: RunContext, task: ModuleTask, following: read
 }
 
 /** How many items of the task's loop are left from `fromItem` on; one when its loop cannot be rendered yet (it reads for itself). */
-function itemsLeft(task: ModuleTask, run: RunContext, scope: Scope, host: HostRun, fromItem: number): number {
+function itemsLeft(task: ModuleTask, vars: Record<string, unknown>, fromItem: number): number {
 	try {
-		return Math.max(0, loopItems(task, varsAndBecome(run, task, scope, host).vars, whereOf(task, 'loop')).length - fromItem);
+		return Math.max(0, loopItems(task, vars, whereOf(task, 'loop')).length - fromItem);
 	} catch {
 		return 1;
 	}

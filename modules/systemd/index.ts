@@ -98,10 +98,20 @@ function predictedUnitFile(ctx: HostContext, unit: string, scope: Scope, home: s
 	return undefined;
 }
 
-/** The unit a drop-in configures (`x.service` for /etc/systemd/system/x.service.d/y.conf), when `path` is one in `directories`. */
-function dropInUnit(path: string, directories: readonly string[]): string | undefined {
+/**
+ * A drop-in directory in one of `directories`, or a file in one, and the unit it configures
+ * (`x.service` for /etc/systemd/system/x.service.d or its y.conf); undefined for anything else.
+ */
+function dropInOf(path: string, directories: readonly string[]): {readonly unit: string; readonly file: string | undefined} | undefined {
 	const directory = directories.find(directory => path.startsWith(`${directory}/`));
-	return directory === undefined ? undefined : /^([^/]+)\.d\/[^/]+\.conf$/.exec(path.slice(directory.length + 1))?.[1];
+	const match = directory === undefined ? undefined : /^([^/]+)\.d(?:\/([^/]+))?$/.exec(path.slice(directory.length + 1));
+	return match ? {unit: match[1]!, file: match[2]} : undefined;
+}
+
+/** The unit a drop-in file (`*.conf`) in one of `directories` configures. */
+function dropInUnit(path: string, directories: readonly string[]): string | undefined {
+	const dropIn = dropInOf(path, directories);
+	return dropIn?.file?.endsWith('.conf') ? dropIn.unit : undefined;
 }
 
 /**
@@ -133,7 +143,7 @@ export function unitsToAsk(sinceLoad: Extract<SinceLoad, {known: true}>): string
 		return ['*'];
 	}
 
-	const names = changed.filter(path => !watched.includes(path)).map(path => posix.basename(/^(.+)\.d(?:\/[^/]+)?$/.exec(path)?.[1] ?? path));
+	const names = changed.filter(path => !watched.includes(path)).map(path => dropInOf(path, watched)?.unit ?? posix.basename(path));
 	// A drop-in for a whole type (service.d) or a prefix (web-.service.d) is every such unit's.
 	if (names.some(name => !name.includes('.') || /-\.[^.]+$/.test(name))) {
 		return ['*'];

@@ -228,11 +228,12 @@ function extractScript(archive: ArchiveSource, spec: ExtractSpec, steps: Extract
 
 	for (const [directory, members] of byDirectory) {
 		makeDirectory(directory);
+		const all = members.map(({unpacked}) => unpacked).join(' ');
 		const chmodded = members.filter(({member}) => member.type !== 'link');
 		lines.push(
-			owners === undefined ? '' : `chown -h ${quoteShell(owners)} -- ${members.map(({unpacked}) => unpacked).join(' ')} || exit 1`,
+			owners === undefined ? '' : `chown -h ${quoteShell(owners)} -- ${all} || exit 1`,
 			mode === undefined || chmodded.length === 0 ? '' : `chmod ${mode.toString(8)} -- ${chmodded.map(({unpacked}) => unpacked).join(' ')} || exit 1`,
-			`mv -f -t "$d"/${quoteShell(directory)} -- ${members.map(({unpacked}) => unpacked).join(' ')} || exit 1`,
+			`mv -f -t "$d"/${quoteShell(directory)} -- ${all} || exit 1`,
 		);
 	}
 
