@@ -207,6 +207,13 @@ export interface ModuleDefinition<S extends ParamSchema = ParamSchema, State = u
 	 */
 	readonly bypassHostLoop?: boolean;
 	/**
+	 * It may reach past its own host: it changes the inventory (add_host, group_by) or the play
+	 * (meta), writes files on the controller (fetch), or renders words only known when it runs,
+	 * which may read other hosts' variables (template's files, include_vars' files). Hosts do not
+	 * run ahead of one another across it (engine/run/run-ahead.ts).
+	 */
+	readonly lockstep?: boolean;
+	/**
 	 * What the task would fetch into the controller's artifact cache (download via controller),
 	 * for `pb artifacts pull` and `pb run --offline`; undefined when it fetches nothing there.
 	 */

@@ -19,6 +19,7 @@ export default defineModule({
 	// Any other parameter is a variable of the host.
 	freeParams: true,
 	bypassHostLoop: true,
+	lockstep: true,
 	async read() {
 		return undefined;
 	},

@@ -72,6 +72,7 @@ export default defineModule({
   fetch:
     src: /var/lib/kubelet/kubeadm-flags.env
     dest: collected/`,
+	lockstep: true,
 	async read(ctx, params): Promise<FetchState> {
 		const src = await readFileState(ctx, params.src, {follow: true});
 		const host = typeof ctx.vars['inventory_hostname'] === 'string' ? ctx.vars['inventory_hostname'] : ctx.host;

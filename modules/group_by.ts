@@ -12,6 +12,7 @@ export default defineModule({
 	},
 	example: '- group_by:\n    key: os_{{ ansible_facts.distribution }}\n    parents: [linux]',
 	controlOnly: true,
+	lockstep: true,
 	definesVariables: true,
 	async read(ctx) {
 		return ctx.host;

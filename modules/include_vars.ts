@@ -139,6 +139,7 @@ export default defineModule({
 	example: '- include_vars:\n    file: "vars/{{ ansible_facts.os_family }}.yml"\n- include_vars:\n    dir: vars/sites\n    files_matching: \\.yml$\n    name: sites',
 	controlOnly: true,
 	definesVariables: true,
+	lockstep: true,
 	async read(ctx, params): Promise<Included> {
 		let included: Included;
 		try {

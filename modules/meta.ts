@@ -9,6 +9,7 @@ export default defineModule({
 	freeForm: 'action',
 	example: '- meta: flush_handlers',
 	controlOnly: true,
+	lockstep: true,
 	outOfRecap: true,
 	async read() {
 		return undefined;

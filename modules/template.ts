@@ -59,6 +59,7 @@ export default defineModule({
 		return fileWriteProblem(params);
 	},
 	readsAhead: params => [{path: params.dest}],
+	lockstep: true,
 	async read(ctx, params): Promise<TemplateState> {
 		const file = await findSource(ctx, 'templates', params.src, 'template');
 		// Strict: an undefined variable fails the task with the template's file:line, never renders as ''.

@@ -16,7 +16,7 @@ import {gatherFactsTask, playVars} from './prepare.js';
 import type {RunContext} from './run-context.js';
 import {inheritedConditions, inner, playState, type Scope} from './scope.js';
 import {taskVars} from './variables.js';
-import {displayName} from './walk.js';
+import {displayName} from './task-name.js';
 
 /*
  * Which files a run would fetch into the controller's cache, host by host, read from the

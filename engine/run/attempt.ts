@@ -147,7 +147,7 @@ export async function attempt(run: RunContext, task: ModuleTask, scope: Scope, h
 			readAfter?.keep(result);
 			return result;
 		},
-		warn: msg => run.emit({kind: 'warning', host: host.name, msg}),
+		warn: msg => run.hostEvents(host)({kind: 'warning', host: host.name, msg}),
 		progress: throttledProgress(run, host.name),
 	};
 	const state: unknown = await task.module.read(ctx, params);

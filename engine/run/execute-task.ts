@@ -153,7 +153,7 @@ async function runItem(current: TaskRun, vars: Record<string, unknown>): Promise
 function report(current: TaskRun, item: ItemResult, startedAt: number, label: string | undefined, delegatedTo: string | undefined): void {
 	const {run, host, name, noLog, ignoreErrors} = current;
 	const showDiff = run.options.diff && !noLog && item.plan?.diff && item.plan.diff.length > 0 && item.status !== 'skipped';
-	run.emit({
+	run.hostEvents(host)({
 		kind: 'host-result',
 		host: host.name,
 		task: name,
@@ -167,7 +167,7 @@ function report(current: TaskRun, item: ItemResult, startedAt: number, label: st
 		durationMs: Date.now() - startedAt,
 	});
 	if (item.effects?.print !== undefined && run.options.verbosity >= (item.effects.verbosity ?? 0) && !noLog) {
-		run.emit({kind: 'debug', host: host.name, msg: item.effects.print});
+		run.hostEvents(host)({kind: 'debug', host: host.name, msg: item.effects.print});
 	}
 }
 
@@ -266,7 +266,7 @@ export async function executeModuleTask(run: RunContext, task: ModuleTask, scope
 
 		host.unreachable = true;
 		host.recap.unreachable++;
-		run.emit({kind: 'host-result', host: host.name, task: name, status: 'unreachable', msg: error.message, durationMs: Date.now() - startedAt});
+		run.hostEvents(host)({kind: 'host-result', host: host.name, task: name, status: 'unreachable', msg: error.message, durationMs: Date.now() - startedAt});
 		return {status: 'unreachable', fatal: true, meta: undefined, setVars: {}, includedVars: {}};
 	}
 
@@ -277,7 +277,7 @@ export async function executeModuleTask(run: RunContext, task: ModuleTask, scope
 	const status: HostStatus = failed ? 'failed' : allSkipped ? 'skipped' : changed ? 'changed' : 'ok';
 	const single = task.loop === undefined ? results[0] : undefined;
 	if (results.length === 0) {
-		run.emit({kind: 'host-result', host: host.name, task: name, status: 'skipped', msg: 'No items in the list', durationMs: Date.now() - startedAt});
+		run.hostEvents(host)({kind: 'host-result', host: host.name, task: name, status: 'skipped', msg: 'No items in the list', durationMs: Date.now() - startedAt});
 	} else if (single !== undefined || results.length > reported) {
 		// Without a loop, or when the loop itself failed before any item ran.
 		const delegatedTo = current.delegateTo === undefined || results.at(-1)!.error ? undefined : String(renderValue(current.delegateTo, vars, whereOf(task, 'delegate_to')));

@@ -61,6 +61,8 @@ export class RunContext {
 	/** Whether --step still asks: until it is answered 'continue'. */
 	stepping: boolean;
 	private readonly conditions = new WeakMap<ConditionSource, CompiledCondition>();
+	/** Hosts running a task ahead of the one shown (run-ahead.ts): where their events wait. */
+	private readonly waiting = new Map<HostRun, EventSink>();
 	private current: Inventory;
 	private hostRuns: ReadonlyMap<string, HostRun>;
 	private groupMembers: Readonly<Record<string, readonly string[]>>;
@@ -86,6 +88,20 @@ export class RunContext {
 		const names = [...inventory.hosts.keys(), ...localhostNames.filter(name => !inventory.hosts.has(name))];
 		this.hostRuns = new Map(names.map(name => [name, makeHost(name, inventory)]));
 		this.groupMembers = groupsOf(inventory);
+	}
+
+	/** Where a host's results, prints and warnings go: the output, or where they wait while the host runs ahead. */
+	hostEvents(host: HostRun): EventSink {
+		return this.waiting.get(host) ?? this.emit;
+	}
+
+	/** Sends a host's events to `sink`, or (undefined) back to the output. */
+	holdHostEvents(host: HostRun, sink: EventSink | undefined): void {
+		if (sink) {
+			this.waiting.set(host, sink);
+		} else {
+			this.waiting.delete(host);
+		}
 	}
 
 	/** The inventory as add_host and group_by have left it so far. */

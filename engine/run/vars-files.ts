@@ -61,3 +61,8 @@ export function templatedVarsFiles(play: Play, host: HostRun, vars: () => Record
 	readFor.set(host, plays);
 	return read;
 }
+
+/** The play's templated vars files as read for the host so far: undefined while some are still to be read. */
+export function templatedVarsFilesRead(play: Play, host: HostRun): Readonly<Record<string, unknown>> | undefined {
+	return play.varsFiles.some(file => file.vars === undefined) ? readFor.get(host)?.get(play) : {};
+}

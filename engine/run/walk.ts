@@ -9,40 +9,23 @@ import {failureVars} from './failed-task.js';
 import type {HostRun} from './host-run.js';
 import {includePasses, readPass} from './include-passes.js';
 import {requestsAhead} from './upcoming-reads.js';
+import {mayRunAhead, runAhead, stretchAt} from './run-ahead.js';
 import type {RunContext} from './run-context.js';
 import {startsHere} from '../playbook/start-at.js';
 import {selectedByTags} from '../playbook/tags.js';
 import {effectiveTags, firstRuns, inner, joinPlay, runsOnce, type PlayState, type Scope} from './scope.js';
-import {taskVars} from './variables.js';
+import {displayName} from './task-name.js';
 
 /*
  * Walks a task list over a group of hosts. With the linear strategy the group is the play's
- * batch, and each task runs on all of it (up to --forks at once) before the next one starts;
- * with the free strategy each host walks the list as a group of one.
+ * batch, and each task runs on all of it (up to --forks at once) before the next one starts,
+ * except through tasks that keep to their own host, where each host goes on as soon as its own
+ * result is in (run-ahead.ts); with the free strategy each host walks the list as a group of one.
  *
  * A host that fails a task leaves the list. Inside a block with a rescue, that failure is the
  * rescue's to handle; outside one, the host has failed the play, and any_errors_fatal and
  * max_fail_percentage count it at once.
  */
-
-/** The name shown for a task: its own (templates rendered where they can be) or the module's. */
-export function displayName(run: RunContext, task: ModuleTask, scope: Scope, host: HostRun | undefined): string {
-	// A role's tasks are shown as Ansible shows them: `role : task`.
-	const prefix = task.role ? `${task.role.name} : ` : '';
-	if (task.name === undefined) {
-		return `${prefix}${task.module.name}`;
-	}
-
-	if (!task.name.includes('{{') || !host) {
-		return `${prefix}${task.name}`;
-	}
-
-	try {
-		return `${prefix}${String(renderValue(task.name, taskVars(run, host, scope, task, run.options.check), whereOf(task, 'name')))}`;
-	} catch {
-		return `${prefix}${task.name}`;
-	}
-}
 
 /** Ends the play for every host of the batch, and the batches after it. */
 function abortPlay(scope: Scope): void {
@@ -292,17 +275,23 @@ export async function runTasks(run: RunContext, tasks: readonly Task[], scope: S
 	let active = hosts.filter(host => !host.unreachable && !host.ended);
 	// A host that had failed before (it runs an `always`) stays; one that fails now, even in a handler, leaves.
 	const failedBefore = new Set(active.filter(host => host.failed));
-	for (const [index, task] of tasks.entries()) {
+	const selected = (task: Task) => selectedByTags(effectiveTags(scope, task), run.options.tags, run.options.skipTags);
+	for (let index = 0; index < tasks.length; index++) {
 		if (active.length === 0 || run.interrupted) {
 			break;
 		}
 
+		const task = tasks[index]!;
+		const stretch = stretchAt(scope, tasks, index, selected);
 		let failedHere: Set<HostRun>;
-		if (task.kind === 'block') {
+		if (stretch.steps.length > 1 && mayRunAhead(run, scope, active)) {
+			failedHere = await runAhead(run, stretch.steps, scope, active);
+			index = stretch.end - 1;
+		} else if (task.kind === 'block') {
 			failedHere = await runBlock(run, task, scope, active, rescuable);
 		} else if (beforeStart(scope.state, task, active)) {
 			continue;
-		} else if (!selectedByTags(effectiveTags(scope, task), run.options.tags, run.options.skipTags)) {
+		} else if (!selected(task)) {
 			continue;
 		} else if (!await stepAllows(run, task)) {
 			continue;

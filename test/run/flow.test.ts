@@ -169,7 +169,7 @@ test('until and retries repeat a task until its condition holds; retries and del
 	t.true(notACount?.msg?.includes('play.yml:18:16: retries must be a whole number, 0 or more; "{{ allowed }}" gave "many"'), notACount?.msg);
 });
 
-test('linear runs each task on every host before the next; free lets each host run ahead', async t => {
+test('linear shows each task on every host before the next; free shows each host\'s tasks as it runs them', async t => {
 	const play = (strategy: string) => `
 - hosts: all
   gather_facts: false
