@@ -106,7 +106,9 @@ export async function runScenario(run: ScenarioRun): Promise<Sample[]> {
 		await freshHosts();
 		const floorFirst = await measureFloor(hosts, host => scenario.floorApply(host, run.mirrorUrl));
 		record('floor', 'first', floorFirst.wallMs, floorFirst.load, floorFirst.extra);
-		await sameState('the floor script');
+		if (floorFirst.extra.failed === undefined) {
+			await sameState('the floor script');
+		}
 	}
 
 	return samples;
@@ -139,11 +141,17 @@ async function runTool(tool: 'pb' | 'ansible', mode: Mode, run: ScenarioRun, pla
 	return {wallMs: result.wallMs, load, counts, extra};
 }
 
+/** The floor's run, measured; like a tool's, a run that fails (an ssh connection reset among 1000) is a failed sample. */
 async function measureFloor(hosts: BenchHosts, scriptFor: (host: BenchHost) => string): Promise<{wallMs: number; load: number; extra: Partial<Sample>}> {
 	const load = loadavg()[0]!;
 	const busyBefore = machineBusyMs();
-	const wallMs = await runFloor(hosts.hosts, hosts.identity, scriptFor);
-	return {wallMs, load, extra: {machineBusyMs: machineBusyMs() - busyBefore}};
+	const startedAt = performance.now();
+	try {
+		const wallMs = await runFloor(hosts.hosts, hosts.identity, scriptFor);
+		return {wallMs, load, extra: {machineBusyMs: machineBusyMs() - busyBefore}};
+	} catch (error) {
+		return {wallMs: performance.now() - startedAt, load, extra: {failed: (error as Error).message}};
+	}
 }
 
 async function fingerprints(hosts: BenchHosts, scenario: Scenario): Promise<string[]> {

@@ -1,12 +1,11 @@
 import type {ModuleTask, Task} from '../playbook/types.js';
 import type {EventSink, RunEvent} from '../report/events.js';
 import {ownVars, roleDefaults, roleParams, roleVars} from '../roles/role.js';
-import {executeModuleTask} from './execute-task.js';
 import type {HostRun} from './host-run.js';
 import type {RunContext} from './run-context.js';
 import {effectiveDelegate, runsOnce, type Scope} from './scope.js';
-import {displayName} from './task-name.js';
-import {requestsAhead} from './upcoming-reads.js';
+import {queuedTask} from './queued-task.js';
+import {displayName, taskStart} from './task-name.js';
 import {templatedVarsFilesRead} from './vars-files.js';
 
 /*
@@ -67,12 +66,12 @@ export function mayRunAhead(run: RunContext, scope: Scope, hosts: readonly HostR
 
 /** Whether the task keeps to its own host (see above); the play's variables are mayRunAhead's to look at. */
 function keepsToItsHost(scope: Scope, task: Task): task is ModuleTask {
-	if (task.kind !== 'module' || task.module.lockstep || task.module.bypassHostLoop || runsOnce(scope, task) || effectiveDelegate(scope, task) !== undefined) {
+	// A templated name is shown as the first host renders it when the task starts: that host must be there.
+	if (task.kind !== 'module' || task.module.lockstep || task.module.bypassHostLoop || runsOnce(scope, task) || effectiveDelegate(scope, task) !== undefined || task.name?.includes('{{')) {
 		return false;
 	}
 
-	// A templated name is shown as the first host renders it when the task starts: that host must be there.
-	const words = [task.name?.includes('{{') ? 'hostvars' : task.name, task.args, task.when, task.changedWhen, task.failedWhen, task.until, task.loop, task.loopLabel, task.vars, task.environment, task.becomeUser, task.retries, task.delay];
+	const words = [task.args, task.when, task.changedWhen, task.failedWhen, task.until, task.loop, task.loopLabel, task.vars, task.environment, task.becomeUser, task.retries, task.delay];
 	const around = scope.chain.flatMap(block => [block.vars, block.when, block.environment, block.includeParams, block.becomeUser]);
 	const role = task.role ? [roleDefaults(task.role), roleVars(task.role), roleParams(task.role)] : [];
 	return ![...words, ...around, ...role].some(value => readsOtherHosts(value));
@@ -135,8 +134,9 @@ class InOrder {
 		this.open(0, hosts);
 	}
 
-	/** Where the events of a host running task `index` go. */
-	sink(index: number): EventSink {
+	/** A host starts task `index`: where its events go. */
+	enter(index: number): EventSink {
+		this.tasks[index]!.startedAt ??= Date.now();
 		return event => {
 			if (index === this.shown) {
 				this.emit(event);
@@ -144,10 +144,6 @@ class InOrder {
 				this.tasks[index]!.held.push(event);
 			}
 		};
-	}
-
-	start(index: number): void {
-		this.tasks[index]!.startedAt ??= Date.now();
 	}
 
 	/** A host ended task `index`; `goesOn`: it runs the next one. */
@@ -177,7 +173,7 @@ class InOrder {
 
 		const task = this.tasks[index]!;
 		task.expected = hosts;
-		this.emit({kind: 'task-start', name: task.name, module: task.task.module.name, where: `${task.task.where.file}:${task.task.where.line}`, handler: false});
+		this.emit(taskStart(task.task, task.name, false));
 		for (const event of task.held.splice(0)) {
 			this.emit(event);
 		}
@@ -195,22 +191,7 @@ export async function runAhead(run: RunContext, steps: readonly Step[], scope: S
 	const shown = new InOrder(run.emit, steps.map(({task}, index) => ({task, name: names[index]!})), hosts.length);
 	await Promise.all(hosts.map(async host => {
 		for (const [index, {task, following}] of steps.entries()) {
-			const outcome = await run.queue.add(async () => {
-				if (run.interrupted) {
-					return undefined;
-				}
-
-				shown.start(index);
-				run.running.set(host, names[index]!);
-				run.holdHostEvents(host, shown.sink(index));
-				try {
-					host.readAhead.begin((count, fromItem) => requestsAhead(run, task, following, scope, host, count, fromItem));
-					return await executeModuleTask(run, task, scope, host, names[index]!);
-				} finally {
-					run.holdHostEvents(host, undefined);
-					run.running.delete(host);
-				}
-			});
+			const outcome = await queuedTask(run, task, following, scope, host, names[index]!, () => shown.enter(index));
 			if (outcome?.fatal && outcome.status !== 'unreachable') {
 				failed.add(host);
 			}

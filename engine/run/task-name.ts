@@ -1,4 +1,5 @@
 import {type ModuleTask, whereOf} from '../playbook/types.js';
+import type {RunEvent} from '../report/events.js';
 import {renderValue} from '../vars/template.js';
 import type {HostRun} from './host-run.js';
 import type {RunContext} from './run-context.js';
@@ -22,4 +23,9 @@ export function displayName(run: RunContext, task: ModuleTask, scope: Scope, hos
 	} catch {
 		return `${prefix}${task.name}`;
 	}
+}
+
+/** The banner event of a task shown under `name`. */
+export function taskStart(task: ModuleTask, name: string, handler: boolean): Extract<RunEvent, {kind: 'task-start'}> {
+	return {kind: 'task-start', name, module: task.module.name, where: `${task.where.file}:${task.where.line}`, handler};
 }

@@ -4,17 +4,17 @@ import {type BlockTask, handlerTopics, type IncludedRole, type IncludeRoleTask, 
 import {taskFilePath} from '../roles/role-files.js';
 import {type RoleInstance, withDependencies} from '../roles/role.js';
 import {renderValue} from '../vars/template.js';
-import {executeModuleTask, type TaskOutcome} from './execute-task.js';
+import type {TaskOutcome} from './execute-task.js';
 import {failureVars} from './failed-task.js';
 import type {HostRun} from './host-run.js';
 import {includePasses, readPass} from './include-passes.js';
-import {requestsAhead} from './upcoming-reads.js';
+import {queuedTask} from './queued-task.js';
 import {mayRunAhead, runAhead, stretchAt} from './run-ahead.js';
 import type {RunContext} from './run-context.js';
 import {startsHere} from '../playbook/start-at.js';
 import {selectedByTags} from '../playbook/tags.js';
 import {effectiveTags, firstRuns, inner, joinPlay, runsOnce, type PlayState, type Scope} from './scope.js';
-import {displayName} from './task-name.js';
+import {displayName, taskStart} from './task-name.js';
 
 /*
  * Walks a task list over a group of hosts. With the linear strategy the group is the play's
@@ -110,23 +110,10 @@ export async function flushHandlers(run: RunContext, scope: Scope, hosts: readon
 async function runModuleTask(run: RunContext, task: ModuleTask, scope: Scope, hosts: readonly HostRun[], handler: boolean, following: readonly Task[] = []): Promise<Set<HostRun>> {
 	const startedAt = Date.now();
 	const name = displayName(run, task, scope, hosts[0]);
-	run.emit({kind: 'task-start', name, module: task.module.name, where: `${task.where.file}:${task.where.line}`, handler});
+	run.emit(taskStart(task, name, handler));
 	const once = runsOnce(scope, task);
 	const targets = once || task.module.bypassHostLoop ? hosts.slice(0, 1) : hosts;
-	const outcomes = await Promise.all(targets.map(async host => run.queue.add(async () => {
-		// Interrupted while it waited for a fork: it does not start.
-		if (run.interrupted) {
-			return undefined;
-		}
-
-		run.running.set(host, name);
-		try {
-			host.readAhead.begin((count, fromItem) => requestsAhead(run, task, following, scope, host, count, fromItem));
-			return await executeModuleTask(run, task, scope, host, name);
-		} finally {
-			run.running.delete(host);
-		}
-	})));
+	const outcomes = await Promise.all(targets.map(async host => queuedTask(run, task, following, scope, host, name)));
 	run.emit({kind: 'task-end', name, durationMs: Date.now() - startedAt});
 	const failed = new Set<HostRun>();
 	const first = outcomes[0];
