@@ -15,7 +15,7 @@ export interface SummaryRow {
 	readonly pbPeakRssMb: number | undefined;
 	readonly pbCpuMs: Spread | undefined;
 	readonly load: Spread | undefined;
-	/** Runs of this line (any tool) that failed, left out of its times. */
+	/** Runs of this line (any tool, and the floor it is compared with) that failed, left out of its times. */
 	readonly failedRuns: number;
 }
 
@@ -33,7 +33,7 @@ export function summarize(samples: readonly Sample[]): SummaryRow[] {
 		const all = (tool: Tool, wanted: Mode) => group.filter(sample => sample.tool === tool && sample.mode === wanted);
 		const of = (tool: Tool, wanted: Mode) => all(tool, wanted).filter(sample => sample.failed === undefined);
 		const pb = of('pb', mode);
-		const failedRuns = [...all('pb', mode), ...all('ansible', mode)].filter(sample => sample.failed !== undefined).length;
+		const failedRuns = [...all('pb', mode), ...all('ansible', mode), ...all('floor', floorMode)].filter(sample => sample.failed !== undefined).length;
 		if (pb.length === 0 && failedRuns === 0) {
 			return [];
 		}

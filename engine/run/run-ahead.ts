@@ -1,6 +1,6 @@
 import type {ModuleTask, Task} from '../playbook/types.js';
 import type {EventSink, RunEvent} from '../report/events.js';
-import {ownVars, roleDefaults, roleParams, roleVars} from '../roles/role.js';
+import {ownVars, roleDefaults, roleParams, roleVars, type RoleInstance} from '../roles/role.js';
 import type {HostRun} from './host-run.js';
 import type {RunContext} from './run-context.js';
 import {effectiveDelegate, runsOnce, type Scope} from './scope.js';
@@ -73,8 +73,20 @@ function keepsToItsHost(scope: Scope, task: Task): task is ModuleTask {
 
 	const words = [task.args, task.when, task.changedWhen, task.failedWhen, task.until, task.loop, task.loopLabel, task.vars, task.environment, task.becomeUser, task.retries, task.delay];
 	const around = scope.chain.flatMap(block => [block.vars, block.when, block.environment, block.includeParams, block.becomeUser]);
-	const role = task.role ? [roleDefaults(task.role), roleVars(task.role), roleParams(task.role)] : [];
-	return ![...words, ...around, ...role].some(value => readsOtherHosts(value));
+	return !(task.role && roleReadsOtherHosts(task.role)) && ![...words, ...around].some(value => readsOtherHosts(value));
+}
+
+const rolesScanned = new WeakMap<RoleInstance, boolean>();
+
+/** Whether the variables a role's tasks see as its own (defaults, vars, params, with those of its chain) may read other hosts. */
+function roleReadsOtherHosts(role: RoleInstance): boolean {
+	let found = rolesScanned.get(role);
+	if (found === undefined) {
+		found = [roleDefaults(role), roleVars(role), roleParams(role)].some(vars => readsOtherHosts(vars, false));
+		rolesScanned.set(role, found);
+	}
+
+	return found;
 }
 
 /** A task of a stretch, with the tasks after it in its list (whose reads may be done with its own). */

@@ -263,15 +263,22 @@ export async function runTasks(run: RunContext, tasks: readonly Task[], scope: S
 	// A host that had failed before (it runs an `always`) stays; one that fails now, even in a handler, leaves.
 	const failedBefore = new Set(active.filter(host => host.failed));
 	const selected = (task: Task) => selectedByTags(effectiveTags(scope, task), run.options.tags, run.options.skipTags);
+	// The tasks before this one run in step: they were found a stretch the hosts could not run ahead through then.
+	let inStepUntil = 0;
 	for (let index = 0; index < tasks.length; index++) {
 		if (active.length === 0 || run.interrupted) {
 			break;
 		}
 
 		const task = tasks[index]!;
-		const stretch = stretchAt(scope, tasks, index, selected);
+		const stretch = index < inStepUntil ? undefined : stretchAt(scope, tasks, index, selected);
+		const ahead = stretch !== undefined && stretch.steps.length > 1 && mayRunAhead(run, scope, active);
+		if (stretch && !ahead) {
+			inStepUntil = stretch.end;
+		}
+
 		let failedHere: Set<HostRun>;
-		if (stretch.steps.length > 1 && mayRunAhead(run, scope, active)) {
+		if (ahead) {
 			failedHere = await runAhead(run, stretch.steps, scope, active);
 			index = stretch.end - 1;
 		} else if (task.kind === 'block') {
