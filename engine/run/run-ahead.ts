@@ -208,7 +208,8 @@ export async function runAhead(run: RunContext, steps: readonly Step[], scope: S
 				failed.add(host);
 			}
 
-			const goesOn = outcome !== undefined && !outcome.fatal && !host.unreachable && !host.ended;
+			// After an interrupt the task running ends, and none starts: none is shown either.
+			const goesOn = outcome !== undefined && !outcome.fatal && !host.unreachable && !host.ended && !run.interrupted;
 			shown.end(index, goesOn);
 			if (!goesOn) {
 				return;
