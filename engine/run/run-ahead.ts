@@ -123,6 +123,8 @@ interface Shown {
 	readonly name: string;
 	/** Events of hosts that ran ahead into the task before it was shown. */
 	readonly held: RunEvent[];
+	/** Where its hosts' events go: out while it is shown, into `held` before. */
+	readonly sink: EventSink;
 	/** How many hosts go into the task: known once every host has ended the one before. */
 	expected: number | undefined;
 	ended: number;
@@ -142,20 +144,19 @@ class InOrder {
 
 	constructor(emit: EventSink, tasks: ReadonlyArray<{task: ModuleTask; name: string}>, hosts: number) {
 		this.emit = emit;
-		this.tasks = tasks.map(({task, name}) => ({task, name, held: [], expected: undefined, ended: 0, goingOn: 0, startedAt: undefined}));
+		this.tasks = tasks.map(({task, name}, index) => {
+			const held: RunEvent[] = [];
+			const sink: EventSink = event => (index === this.shown ? emit(event) : held.push(event));
+			return {task, name, held, sink, expected: undefined, ended: 0, goingOn: 0, startedAt: undefined};
+		});
 		this.open(0, hosts);
 	}
 
 	/** A host starts task `index`: where its events go. */
 	enter(index: number): EventSink {
-		this.tasks[index]!.startedAt ??= Date.now();
-		return event => {
-			if (index === this.shown) {
-				this.emit(event);
-			} else {
-				this.tasks[index]!.held.push(event);
-			}
-		};
+		const task = this.tasks[index]!;
+		task.startedAt ??= Date.now();
+		return task.sink;
 	}
 
 	/** A host ended task `index`; `goesOn`: it runs the next one. */
